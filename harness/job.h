@@ -1,0 +1,79 @@
+/* Job files: INI (inih) with one [job] section. Every option lives once in
+ * the table in job.c (name, type, offset, default, range, help); the parser,
+ * `mhpbench help job` and `run --parse-only` all read that table. */
+#ifndef MHP_JOB_H
+#define MHP_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JOB_MAX_SIZES 32
+#define JOB_MAX_MODES 2
+#define JOB_PATH_MAX 4096
+#define JOB_STR_MAX 1024
+
+enum job_accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG, ACCEL_TCG_ICOUNT };
+enum job_memmap { MEMMAP_RAM, MEMMAP_SELF };
+enum job_zone { ZONE_MOVABLE, ZONE_NORMAL, ZONE_AUTO };
+
+struct job {
+	char path[JOB_PATH_MAX]; /* the file it was read from */
+	char description[JOB_STR_MAX];
+
+	char kernel[JOB_PATH_MAX]; /* "debian" or a bzImage path */
+	char initramfs[JOB_PATH_MAX]; /* "" = guest-images/build/initramfs.cpio.gz */
+	char qemu[JOB_PATH_MAX]; /* binary name or path */
+	char cmdline_extra[JOB_STR_MAX];
+
+	enum job_accel accel;
+	int icount_shift; /* for ACCEL_TCG_ICOUNT */
+	int smp; /* vCPUs; forced to 1 under tcg-icount */
+
+	uint64_t boot_mem; /* bytes */
+	uint64_t maxmem; /* bytes; 0 = boot_mem + largest size */
+	int slots;
+
+	uint64_t sizes[JOB_MAX_SIZES]; /* DIMM sizes, bytes, as listed */
+	int nsizes;
+	enum job_memmap modes[JOB_MAX_MODES];
+	int nmodes;
+	int reps; /* measured cycles per size, per boot */
+	int warmup; /* discarded cycles at the start of each boot */
+	int boots; /* boots per mode; modes alternate */
+	uint64_t seed; /* shuffles the size order */
+	enum job_zone zone;
+	int node; /* guest NUMA node of the DIMMs */
+
+	int64_t boot_timeout_ms; /* guest must say hello by then */
+	int64_t kvm_probe_timeout_ms; /* accel=auto: KVM guest must say hello by then */
+	int64_t phase_timeout_ms; /* any one phase */
+};
+
+/* Job error: "file:line: message". line is 0 when not tied to a line. */
+struct job_error {
+	int line;
+	char msg[512];
+};
+
+void job_defaults(struct job *job);
+
+/* Reads and validates @path. Returns 0, or -EINVAL/-ENOENT/... with @err
+ * filled in (for a missing file line is 0 and msg says why). */
+int job_load(struct job *job, const char *path, struct job_error *err);
+
+/* Parses a job held in memory (tests, fuzzing); @name stands in for a path. */
+int job_load_string(struct job *job, const char *name, const char *text,
+		    struct job_error *err);
+
+/* Writes the effective job (every option, as key = value) to @f. */
+void job_dump(const struct job *job, FILE *f);
+
+/* Writes the options table (name, type, default, range, help) to @f. */
+void job_help(FILE *f);
+
+const char *job_accel_name(enum job_accel a);
+const char *job_memmap_name(enum job_memmap m);
+const char *job_zone_name(enum job_zone z);
+
+#endif
