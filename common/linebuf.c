@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int linebuf_init(struct linebuf *lb, size_t max_line)
@@ -75,7 +76,8 @@ int linebuf_next(struct linebuf *lb, char **line)
 	size_t n;
 
 	if (!nl) {
-		if (avail > lb->max_line && !lb->discarding) {
+		/* +1: the line may still end in "\r\n". */
+		if (avail > lb->max_line + 1 && !lb->discarding) {
 			lb->discarding = 1;
 			lb->consumed = lb->len;
 			return -EMSGSIZE;
@@ -91,10 +93,10 @@ int linebuf_next(struct linebuf *lb, char **line)
 		lb->discarding = 0;
 		return linebuf_next(lb, line);
 	}
-	if (n > lb->max_line)
-		return -EMSGSIZE;
 	if (n && start[n - 1] == '\r')
 		n--;
+	if (n > lb->max_line)
+		return -EMSGSIZE;
 	start[n] = '\0';
 	*line = start;
 	return 1;
@@ -118,7 +120,9 @@ int linebuf_read_line(struct linebuf *lb, int fd, int64_t deadline_ns,
 		if (r == 0)
 			return -ETIMEDOUT;
 		n = linebuf_fill(lb, fd);
-		if (n == 0)
+		/* A peer that exits with our bytes unread resets instead of
+		 * closing: both mean the other side is gone. */
+		if (n == 0 || n == -ECONNRESET)
 			return -EPIPE;
 		if (n < 0 && n != -EAGAIN)
 			return (int)n;
@@ -133,8 +137,12 @@ int linebuf_write_line(int fd, const char *buf, size_t len,
 
 	while (off < total) {
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-		const char *p = off < len ? buf + off : "\n";
-		size_t n = off < len ? len - off : 1;
+		/* Line and newline in one writev: one message, one syscall. */
+		struct iovec iov[2] = {
+			{ (void *)(buf + (off < len ? off : len)),
+			  off < len ? len - off : 0 },
+			{ (void *)"\n", need_nl },
+		};
 		ssize_t w;
 		int r = poll(&pfd, 1, clock_poll_ms(deadline_ns));
 
@@ -146,7 +154,7 @@ int linebuf_write_line(int fd, const char *buf, size_t len,
 			return -ETIMEDOUT;
 		if (pfd.revents & (POLLERR | POLLHUP))
 			return -EPIPE;
-		w = write(fd, p, n);
+		w = writev(fd, iov, 2);
 		if (w < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (w < 0)
