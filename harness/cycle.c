@@ -1,0 +1,456 @@
+#include "cycle.h"
+#include "clock.h"
+#include "err.h"
+#include "sig.h"
+#include "units.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLEANUP_MS 30000
+
+/* ACPI _OST source events and status codes (ACPI spec, _OST). */
+#define OST_SUCCESS 0x00
+#define OST_EJECT_IN_PROGRESS 0x80
+#define OST_INSERT_IN_PROGRESS 0x80
+#define OST_SOURCE_INSERT 0x01 /* device check */
+#define OST_SOURCE_EJECT 0x03 /* eject request */
+
+struct dimm {
+	char dev[32], mem[32];
+	int nblocks;
+	int blocks[AGENT_MAX_BLOCKS];
+	int online[AGENT_MAX_BLOCKS];
+	int added, plugged;
+	struct cycle_mem mem_snap;
+};
+
+static int64_t deadline(const struct cycle_ctx *c)
+{
+	return clock_now_ns() + c->job->phase_timeout_ms * NS_PER_MS;
+}
+
+static int emit(struct cycle_ctx *c, const char *phase, const char *view,
+		const char *metric, double value, const char *unit, int block)
+{
+	struct sample s = { 0 };
+	int ret;
+
+	snprintf(s.run_id, sizeof(s.run_id), "%s", c->st->run_id);
+	snprintf(s.kernel, sizeof(s.kernel), "%s", c->g->hello.kernel_release);
+	snprintf(s.accel, sizeof(s.accel), "%s", qemu_accel_name(c->g->accel));
+	snprintf(s.memmap, sizeof(s.memmap), "%s", job_memmap_name(c->mode));
+	s.block_mib = (int64_t)(c->g->hello.block_size >> 20);
+	s.dimm_mib = (int64_t)(c->dimm >> 20);
+	s.node = c->job->node;
+	s.rep = c->rep;
+	snprintf(s.phase, sizeof(s.phase), "%s", phase);
+	snprintf(s.view, sizeof(s.view), "%s", view);
+	snprintf(s.metric, sizeof(s.metric), "%s", metric);
+	s.value = value;
+	snprintf(s.unit, sizeof(s.unit), "%s", unit);
+	s.boot = c->boot;
+	s.cycle = c->cycle;
+	s.warmup = c->rep < 0;
+	s.block = block;
+	ret = store_sample(c->st, &s);
+	if (ret)
+		err_set(EXIT_IO, "writing samples.csv in %s: %s", c->st->dir,
+			strerror(-ret));
+	return ret;
+}
+
+/* Classifies a failed call on the guest: hang, interrupt or refusal. */
+static int guest_fail(struct cycle_ctx *c, int ret, const char *what,
+		      const char *detail)
+{
+	if (ret == -EINTR || sig_pending()) {
+		err_set(EXIT_INTR, "interrupted during %s", what);
+		return -EINTR;
+	}
+	if (ret == -ETIMEDOUT || ret == -EPIPE || ret == -EPROTO) {
+		char st[128];
+
+		qemu_exited(&c->g->vm);
+		qemu_describe_exit(&c->g->vm, st, sizeof(st));
+		err_set(EXIT_HANG, "%s: %s (QEMU %s)", what, detail, st);
+		guest_append_console(c->g, 20);
+		return ret;
+	}
+	err_set(EXIT_FAIL, "%s: %s", what, detail);
+	return ret;
+}
+
+static int qmp_fail(struct cycle_ctx *c, int ret, const char *what)
+{
+	if (ret == -EIO) {
+		/* qmp_errmsg() names the command and QEMU's desc. */
+		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));
+		return ret;
+	}
+	return guest_fail(c, ret, what, qmp_errmsg(c->g->qmp));
+}
+
+static int snap_meminfo(struct cycle_ctx *c, struct agent_meminfo *m,
+			const char *when)
+{
+	int ret = agent_meminfo(&c->g->agent, m, deadline(c));
+
+	if (ret)
+		return guest_fail(c, ret, when, c->g->agent.err);
+	return 0;
+}
+
+static int count_blocks(struct cycle_ctx *c, int *n)
+{
+	static struct agent_blocks b; /* large; one cycle at a time */
+	int ret = agent_blocks(&c->g->agent, &b, deadline(c));
+
+	if (ret)
+		return guest_fail(c, ret, "listing memory blocks",
+				  c->g->agent.err);
+	*n = b.n;
+	return 0;
+}
+
+static int match_device(const json_t *data, void *arg)
+{
+	const char *dev = json_string_value(json_object_get(data, "device"));
+
+	return dev && !strcmp(dev, arg);
+}
+
+static int match_ost(const json_t *data, void *arg)
+{
+	const json_t *info = json_object_get(data, "info");
+	const char *dev = json_string_value(json_object_get(info, "device"));
+
+	return dev && !strcmp(dev, arg);
+}
+
+static int ost_field(const struct qmp_event *ev, const char *key)
+{
+	return (int)json_integer_value(
+		json_object_get(json_object_get(ev->data, "info"), key));
+}
+
+/* First-to-last uevent of the DIMM, including the ACPI memory device's own
+ * uevent when the guest sends one. One event spans nothing: the guest view
+ * then does not exist, and is left out rather than written as zero. */
+static int uevent_count(const struct agent_uevents *ev)
+{
+	return ev->n + (ev->acpi_ts_ns >= 0);
+}
+
+static int64_t uevent_span(const struct agent_uevents *ev)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+	for (int i = 0; i < ev->n; i++) {
+		lo = ev->ts_ns[i] < lo ? ev->ts_ns[i] : lo;
+		hi = ev->ts_ns[i] > hi ? ev->ts_ns[i] : hi;
+	}
+	if (ev->acpi_ts_ns >= 0) {
+		lo = ev->acpi_ts_ns < lo ? ev->acpi_ts_ns : lo;
+		hi = ev->acpi_ts_ns > hi ? ev->acpi_ts_ns : hi;
+	}
+	return ev->n ? hi - lo : 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static int phase_add(struct cycle_ctx *c, struct dimm *d)
+{
+	struct agent_uevents ev;
+	struct qmp_event ost;
+	int64_t t0, t_end, dl = deadline(c);
+	char what[96];
+	int ret;
+
+	ret = qmp_execute(c->g->qmp, "object-add",
+			  json_pack("{s:s,s:s,s:I}", "qom-type",
+				    "memory-backend-ram", "id", d->mem, "size",
+				    (json_int_t)c->dimm),
+			  NULL, dl, NULL);
+	if (ret)
+		return qmp_fail(c, ret, "object-add");
+	d->added = 1;
+	ret = qmp_execute(c->g->qmp, "device_add",
+			  json_pack("{s:s,s:s,s:s,s:i}", "driver", "pc-dimm",
+				    "id", d->dev, "memdev", d->mem, "node",
+				    c->job->node),
+			  NULL, dl, &t0);
+	if (ret)
+		return qmp_fail(c, ret, "device_add");
+	d->plugged = 1;
+	/* The guest's _OST closes the ACPI hot-add: status 0 = success. */
+	for (;;) {
+		ret = qmp_wait_event(c->g->qmp, "ACPI_DEVICE_OST", match_ost,
+				     d->dev, &ost, dl);
+		if (ret)
+			return guest_fail(c, ret, "waiting for ACPI_DEVICE_OST",
+					  qmp_errmsg(c->g->qmp));
+		int src = ost_field(&ost, "source"),
+		    status = ost_field(&ost, "status");
+		int64_t recv = ost.recv_ns;
+
+		qmp_event_free(&ost);
+		if (src != OST_SOURCE_INSERT || status == OST_INSERT_IN_PROGRESS)
+			continue;
+		if (status != OST_SUCCESS) {
+			snprintf(what, sizeof(what),
+				 "guest refused hot-add of %s: _OST status 0x%x",
+				 d->dev, status);
+			err_set(EXIT_FAIL, "%s", what);
+			return -EIO;
+		}
+		t_end = recv;
+		break;
+	}
+	ret = agent_wait_blocks(&c->g->agent, "add", d->nblocks, &ev, dl);
+	if (ret)
+		return guest_fail(c, ret, "waiting for the new memory blocks",
+				  c->g->agent.err);
+	if (clock_now_ns() > t_end)
+		t_end = clock_now_ns();
+	for (int i = 0; i < ev.n; i++)
+		d->blocks[i] = ev.block[i];
+	qsort(d->blocks, (size_t)d->nblocks, sizeof(int), cmp_int);
+	c->phase_ns += t_end - t0;
+	ret = emit(c, "add", "host", "latency_ns", (double)(t_end - t0), "ns",
+		   -1);
+	if (!ret && uevent_count(&ev) > 1)
+		ret = emit(c, "add", "guest", "latency_ns",
+			   (double)uevent_span(&ev), "ns", -1);
+	return ret;
+}
+
+/* Onlines or offlines every block; each write is timed in the guest. */
+static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
+{
+	const char *zone = job_zone_name(c->job->zone);
+	int64_t t0 = clock_now_ns(), sum = 0, dl = deadline(c);
+	int online = !strcmp(op, "online");
+	char what[96];
+	int ret;
+
+	for (int i = 0; i < d->nblocks; i++) {
+		struct agent_state_result r;
+
+		ret = agent_set_state(&c->g->agent, op, d->blocks[i], zone, &r,
+				      dl);
+		if (ret) {
+			snprintf(what, sizeof(what), "%s memory%d", op,
+				 d->blocks[i]);
+			if (r.err && ret != -ETIMEDOUT)
+				emit(c, op, "guest", "errno", r.err, "errno",
+				     d->blocks[i]);
+			return guest_fail(c, ret, what, c->g->agent.err);
+		}
+		d->online[i] = online;
+		sum += r.ns;
+		ret = emit(c, op, "guest", "block_latency_ns", (double)r.ns, "ns",
+			   d->blocks[i]);
+		if (ret)
+			return ret;
+	}
+	c->phase_ns += clock_now_ns() - t0;
+	if ((ret = emit(c, op, "host", "latency_ns",
+			(double)(clock_now_ns() - t0), "ns", -1)))
+		return ret;
+	return emit(c, op, "guest", "latency_ns", (double)sum, "ns", -1);
+}
+
+/* Waits for DEVICE_DELETED; a refusal shows up as a failing _OST. */
+static int wait_deleted(struct cycle_ctx *c, struct dimm *d, int64_t dl,
+			int64_t *recv)
+{
+	for (;;) {
+		struct qmp_event ev;
+		int64_t slice = clock_now_ns() + 100 * NS_PER_MS;
+		int ret = qmp_wait_event(c->g->qmp, "DEVICE_DELETED",
+					 match_device, d->dev, &ev,
+					 slice < dl ? slice : dl);
+
+		if (!ret) {
+			*recv = ev.recv_ns;
+			qmp_event_free(&ev);
+			return 0;
+		}
+		if (ret != -ETIMEDOUT)
+			return ret;
+		while (!qmp_wait_event(c->g->qmp, "ACPI_DEVICE_OST", match_ost,
+				       d->dev, &ev, 0)) {
+			int src = ost_field(&ev, "source"),
+			    status = ost_field(&ev, "status");
+
+			qmp_event_free(&ev);
+			if (src == OST_SOURCE_EJECT && status != OST_SUCCESS &&
+			    status != OST_EJECT_IN_PROGRESS) {
+				err_set(EXIT_FAIL,
+					"guest refused to eject %s: _OST status "
+					"0x%x",
+					d->dev, status);
+				return -EBUSY;
+			}
+		}
+		if (clock_now_ns() >= dl)
+			return -ETIMEDOUT;
+	}
+}
+
+static int phase_remove(struct cycle_ctx *c, struct dimm *d)
+{
+	struct agent_uevents ev;
+	int64_t t0, t1, dl = deadline(c);
+	int ret;
+
+	ret = qmp_execute(c->g->qmp, "device_del",
+			  json_pack("{s:s}", "id", d->dev), NULL, dl, &t0);
+	if (ret)
+		return qmp_fail(c, ret, "device_del");
+	ret = wait_deleted(c, d, dl, &t1);
+	if (ret == -EBUSY)
+		return ret;
+	if (ret)
+		return guest_fail(c, ret, "waiting for DEVICE_DELETED",
+				  "no event by the deadline");
+	d->plugged = 0;
+	ret = agent_wait_blocks(&c->g->agent, "remove", d->nblocks, &ev, dl);
+	if (ret)
+		return guest_fail(c, ret, "waiting for the blocks to go",
+				  c->g->agent.err);
+	ret = qmp_execute(c->g->qmp, "object-del",
+			  json_pack("{s:s}", "id", d->mem), NULL, dl, NULL);
+	if (ret)
+		return qmp_fail(c, ret, "object-del");
+	d->added = 0;
+	c->phase_ns += t1 - t0;
+	ret = emit(c, "remove", "host", "latency_ns", (double)(t1 - t0), "ns",
+		   -1);
+	if (!ret && uevent_count(&ev) > 1)
+		ret = emit(c, "remove", "guest", "latency_ns",
+			   (double)uevent_span(&ev), "ns", -1);
+	return ret;
+}
+
+static int emit_memory(struct cycle_ctx *c, const struct cycle_derived *v)
+{
+	int ret;
+
+	if ((ret = emit(c, "add", "guest", "memfree_delta_kib",
+			(double)v->memfree_delta_add_kib, "KiB", -1)) ||
+	    (ret = emit(c, "add", "guest", "memmap_from_ram_kib",
+			(double)v->memmap_from_ram_kib, "KiB", -1)) ||
+	    (ret = emit(c, "online", "guest", "memtotal_delta_kib",
+			(double)v->memtotal_delta_online_kib, "KiB", -1)) ||
+	    (ret = emit(c, "online", "guest", "self_hosted_kib",
+			(double)v->self_hosted_kib, "KiB", -1)) ||
+	    (ret = emit(c, "online", "guest", "self_hosted",
+			v->self_hosted, "bool", -1)) ||
+	    (ret = emit(c, "remove", "guest", "memtotal_residual_kib",
+			(double)v->memtotal_residual_kib, "KiB", -1)))
+		return ret;
+	return emit(c, "remove", "guest", "blocks_residual",
+		    v->blocks_residual, "blocks", -1);
+}
+
+/* Leaves the guest with the DIMM gone, whatever state the failure left. */
+static void cleanup(struct cycle_ctx *c, struct dimm *d)
+{
+	int64_t dl = clock_now_ns() + CLEANUP_MS * NS_PER_MS;
+	int64_t t;
+
+	if (!c->g->up || qemu_exited(&c->g->vm) || sig_pending() > 1)
+		goto dirty;
+	for (int i = 0; i < d->nblocks; i++) {
+		struct agent_state_result r;
+
+		if (d->online[i] &&
+		    !agent_set_state(&c->g->agent, "offline", d->blocks[i],
+				     NULL, &r, dl))
+			d->online[i] = 0;
+	}
+	if (d->plugged &&
+	    (qmp_execute(c->g->qmp, "device_del",
+			 json_pack("{s:s}", "id", d->dev), NULL, dl, NULL) ||
+	     wait_deleted(c, d, dl, &t)))
+		goto dirty;
+	if (d->added && qmp_execute(c->g->qmp, "object-del",
+				    json_pack("{s:s}", "id", d->mem), NULL, dl,
+				    NULL))
+		goto dirty;
+	return;
+dirty:
+	c->guest_dirty = 1;
+}
+
+static void report_residue(struct cycle_ctx *c, const struct cycle_derived *v)
+{
+	char sz[32];
+
+	units_format_size(c->dimm, sz, sizeof(sz));
+	if (v->blocks_residual || v->memtotal_residual_kib)
+		warn_add("%s %s cycle %d: after remove the guest has %+d memory "
+			 "blocks and MemTotal %+lld KiB against before add",
+			 sz, job_memmap_name(c->mode), c->cycle,
+			 v->blocks_residual,
+			 (long long)v->memtotal_residual_kib);
+}
+
+int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
+{
+	struct dimm *d = calloc(1, sizeof(*d));
+	struct cycle_mem *m;
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	m = &d->mem_snap;
+	c->phase_ns = 0;
+	d->nblocks = (int)(c->dimm / c->g->hello.block_size);
+	snprintf(d->dev, sizeof(d->dev), "dimm%d", c->g->dimm_seq);
+	snprintf(d->mem, sizeof(d->mem), "mem%d", c->g->dimm_seq++);
+	/* Start from clean queues: nothing stale may be taken for ours. */
+	qmp_drop_events(c->g->qmp, NULL);
+	ret = agent_uevents_clear(&c->g->agent, deadline(c));
+	if (ret) {
+		ret = guest_fail(c, ret, "uevents_clear", c->g->agent.err);
+		goto out;
+	}
+	if ((ret = count_blocks(c, &m->blocks_before)) ||
+	    (ret = snap_meminfo(c, &m->before_add, "meminfo before add")))
+		goto out;
+
+	phase_cb("add");
+	if ((ret = phase_add(c, d)) ||
+	    (ret = snap_meminfo(c, &m->after_add, "meminfo after add")))
+		goto out;
+	phase_cb("online");
+	if ((ret = phase_state(c, d, "online")) ||
+	    (ret = snap_meminfo(c, &m->after_online, "meminfo after online")))
+		goto out;
+	m->all_online = 1;
+	phase_cb("offline");
+	if ((ret = phase_state(c, d, "offline")) ||
+	    (ret = snap_meminfo(c, &m->after_offline, "meminfo after offline")))
+		goto out;
+	phase_cb("remove");
+	if ((ret = phase_remove(c, d)) ||
+	    (ret = snap_meminfo(c, &m->after_remove, "meminfo after remove")) ||
+	    (ret = count_blocks(c, &m->blocks_after_remove)))
+		goto out;
+	metrics_derive(m, c->dimm, &c->derived);
+	report_residue(c, &c->derived);
+	ret = emit_memory(c, &c->derived);
+out:
+	if (ret)
+		cleanup(c, d);
+	free(d);
+	return ret;
+}

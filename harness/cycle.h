@@ -1,0 +1,30 @@
+/* One hot-add → online → offline → remove cycle of one DIMM, with its
+ * samples written as they are taken. */
+#ifndef MHP_CYCLE_H
+#define MHP_CYCLE_H
+
+#include "guest.h"
+#include "job.h"
+#include "metrics.h"
+#include "store.h"
+
+struct cycle_ctx {
+	const struct job *job;
+	struct store *st;
+	struct guest *g;
+	enum job_memmap mode;
+	int boot;
+	int cycle; /* index within the boot */
+	int rep; /* -1 for warm-up */
+	uint64_t dimm; /* bytes */
+	/* Out: the host-view time of the four phases, for the overhead. */
+	int64_t phase_ns;
+	struct cycle_derived derived;
+	/* Set when the guest may hold the DIMM in an unknown state. */
+	int guest_dirty;
+};
+
+/* Runs the cycle. On failure err_set() holds the reason; 0 or -errno. */
+int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase));
+
+#endif

@@ -1,0 +1,59 @@
+/* One booted guest: a QEMU process, its QMP connection and the agent
+ * channel. Boot failures become errors with the console's last lines. */
+#ifndef MHP_GUEST_H
+#define MHP_GUEST_H
+
+#include "agent.h"
+#include "job.h"
+#include "qemu.h"
+#include "qmp.h"
+
+#include <stdio.h>
+
+struct guest_params {
+	const struct job *job;
+	const char *qemu_bin;
+	const char *kernel;
+	const char *initrd;
+	enum job_memmap mode;
+	enum qemu_accel accel;
+	int64_t hello_timeout_ms;
+	/* Files in the run directory (kept as evidence). */
+	const char *console_log, *stderr_log, *qmp_log, *agent_log;
+};
+
+struct guest {
+	struct qemu vm;
+	struct qmp *qmp;
+	struct agent agent;
+	struct agent_hello hello;
+	enum qemu_accel accel;
+	char cmdline[2048];
+	int64_t boot_ns; /* QEMU start to the agent's hello */
+	FILE *qmp_log, *agent_log;
+	int dimm_seq; /* DIMM/backend ids are unique per boot */
+	int up; /* hello received */
+};
+
+/* maxmem: the job's, or boot memory plus the largest DIMM (auto). */
+uint64_t guest_maxmem(const struct job *job);
+
+/* The kernel command line for @mode plus the job's extras. */
+void guest_cmdline(const struct job *job, enum job_memmap mode, char *buf,
+		   size_t len);
+
+/* Starts QEMU and waits for the agent. On failure the guest is already
+ * destroyed and err_set() holds the reason (EXIT_BOOT, EXIT_ENV, ...),
+ * unless @quiet_fail (the KVM probe of accel=auto), which leaves err unset
+ * and writes the reason to @why. */
+int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
+	       char *why, size_t whylen);
+
+/* Asks the agent to power off and waits for QEMU to exit; kills it if it
+ * does not. Always leaves nothing running. */
+void guest_shutdown(struct guest *g, int64_t timeout_ms);
+
+/* Appends the console's last lines to the recorded error. */
+void guest_append_console(const struct guest *g, int lines);
+
+#endif

@@ -1,0 +1,327 @@
+#include "report.h"
+#include "stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A cell: every sample with the same key, warm-up excluded. */
+struct cell {
+	const struct sample *key;
+	double *v;
+	size_t n, cap;
+};
+
+static int same_cell(const struct sample *a, const struct sample *b)
+{
+	return !strcmp(a->kernel, b->kernel) && !strcmp(a->accel, b->accel) &&
+	       !strcmp(a->memmap, b->memmap) && a->block_mib == b->block_mib &&
+	       a->dimm_mib == b->dimm_mib && a->node == b->node &&
+	       !strcmp(a->phase, b->phase) && !strcmp(a->view, b->view) &&
+	       !strcmp(a->metric, b->metric);
+}
+
+static int phase_rank(const char *p)
+{
+	static const char *order[] = { "add", "online", "offline", "remove" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(p, order[i]))
+			return i;
+	return 4;
+}
+
+static int cmp_cell(const void *x, const void *y)
+{
+	const struct sample *a = ((const struct cell *)x)->key;
+	const struct sample *b = ((const struct cell *)y)->key;
+	int r;
+
+	if ((r = strcmp(a->kernel, b->kernel)) ||
+	    (r = strcmp(a->accel, b->accel)))
+		return r;
+	if (a->block_mib != b->block_mib)
+		return a->block_mib < b->block_mib ? -1 : 1;
+	if (a->dimm_mib != b->dimm_mib)
+		return a->dimm_mib < b->dimm_mib ? -1 : 1;
+	if ((r = strcmp(a->memmap, b->memmap)))
+		return r;
+	if (a->node != b->node)
+		return a->node - b->node;
+	if ((r = phase_rank(a->phase) - phase_rank(b->phase)) ||
+	    (r = strcmp(a->phase, b->phase)) || (r = strcmp(a->view, b->view)))
+		return r;
+	return strcmp(a->metric, b->metric);
+}
+
+static struct cell *group(const struct sample_table *t, size_t *ncells)
+{
+	struct cell *cells = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sample *s = &t->s[i];
+		struct cell *c = NULL;
+
+		if (s->warmup)
+			continue;
+		for (size_t j = 0; j < n && !c; j++)
+			if (same_cell(cells[j].key, s))
+				c = &cells[j];
+		if (!c) {
+			cells = realloc(cells, (n + 1) * sizeof(*cells));
+			c = &cells[n++];
+			memset(c, 0, sizeof(*c));
+			c->key = s;
+		}
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 16;
+			c->v = realloc(c->v, c->cap * sizeof(double));
+		}
+		c->v[c->n++] = s->value;
+	}
+	if (n)
+		qsort(cells, n, sizeof(*cells), cmp_cell);
+	*ncells = n;
+	return cells;
+}
+
+static json_t *cell_json(const struct cell *c)
+{
+	const struct sample *k = c->key;
+	struct stats_summary st;
+
+	stats_summarize(c->v, c->n, &st);
+	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:i,s:s,s:s,s:s,s:s,s:I,s:f,"
+			 "s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+			 "kernel", k->kernel, "accel", k->accel, "memmap",
+			 k->memmap, "block_mib", (json_int_t)k->block_mib,
+			 "dimm_mib", (json_int_t)k->dimm_mib, "node", k->node,
+			 "phase", k->phase, "view", k->view, "metric",
+			 k->metric, "unit", k->unit, "n", (json_int_t)st.n,
+			 "median", st.median, "q1", st.q1, "q3", st.q3, "iqr",
+			 st.iqr, "min", st.min, "max", st.max, "mean", st.mean,
+			 "sd", st.sd);
+}
+
+int report_kernel_version(const char *release, int *major, int *minor)
+{
+	return sscanf(release, "%d.%d", major, minor) == 2 ? 0 : -1;
+}
+
+int report_expect_self_hosted(const char *release, int64_t block_mib,
+			      int64_t dimm_mib)
+{
+	int maj, min;
+
+	if (report_kernel_version(release, &maj, &min) ||
+	    maj * 100 + min < 513)
+		return 0; /* memmap_on_memory appeared in 5.13 */
+	if (maj * 100 + min >= 608)
+		return 1; /* 6.8 self-hosts larger ranges block by block */
+	return dimm_mib == block_mib;
+}
+
+static json_t *placement_json(const struct cell *c)
+{
+	const struct sample *k = c->key;
+	size_t yes = 0;
+	int asked = !strcmp(k->memmap, "self");
+	int expect = asked && report_expect_self_hosted(k->kernel, k->block_mib,
+							k->dimm_mib);
+	const char *verdict;
+
+	for (size_t i = 0; i < c->n; i++)
+		yes += c->v[i] >= 0.5;
+	verdict = yes == c->n ? "self-hosted" : yes ? "mixed" : "from RAM";
+	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:b,s:s,s:b,s:b}",
+			 "kernel", k->kernel, "accel", k->accel, "memmap",
+			 k->memmap, "block_mib", (json_int_t)k->block_mib,
+			 "dimm_mib", (json_int_t)k->dimm_mib, "n",
+			 (json_int_t)c->n, "self_hosted_n", (json_int_t)yes,
+			 "asked_self_hosted", asked, "expected_self_hosted",
+			 expect, "verdict", verdict, "matches_mode",
+			 asked ? yes == c->n : yes == 0, "matches_expected",
+			 expect ? yes == c->n : yes == 0);
+}
+
+json_t *report_summary(const struct sample_table *t,
+		       const struct report_timing *tm)
+{
+	json_t *sum = json_object(), *cells = json_array(),
+	       *place = json_array();
+	size_t n;
+	struct cell *cs = group(t, &n);
+	double other = (double)(tm->wall_ns - tm->boot_ns - tm->phase_ns);
+
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(cells, cell_json(&cs[i]));
+		if (!strcmp(cs[i].key->metric, "self_hosted"))
+			json_array_append_new(place, placement_json(&cs[i]));
+		free(cs[i].v);
+	}
+	free(cs);
+	json_object_set_new(sum, "cells", cells);
+	json_object_set_new(sum, "placement", place);
+	json_object_set_new(
+		sum, "overhead",
+		json_pack("{s:I,s:I,s:I,s:f}", "wall_ns", (json_int_t)tm->wall_ns,
+			  "boot_ns", (json_int_t)tm->boot_ns, "phase_ns",
+			  (json_int_t)tm->phase_ns, "overhead_pct",
+			  tm->wall_ns > 0 ? 100.0 * other / (double)tm->wall_ns :
+					    0.0));
+	return sum;
+}
+
+/* --- printing ----------------------------------------------------------- */
+
+static const json_t *find(const json_t *cells, const json_t *like,
+			  const char *phase, const char *view,
+			  const char *metric)
+{
+	size_t i;
+	const json_t *c;
+	static const char *keys[] = { "kernel", "accel", "memmap" };
+
+	json_array_foreach(cells, i, c)
+	{
+		int ok = !strcmp(json_string_value(json_object_get(c, "phase")),
+				 phase) &&
+			 !strcmp(json_string_value(json_object_get(c, "view")),
+				 view) &&
+			 !strcmp(json_string_value(json_object_get(c, "metric")),
+				 metric) &&
+			 json_equal(json_object_get(c, "dimm_mib"),
+				    json_object_get(like, "dimm_mib")) &&
+			 json_equal(json_object_get(c, "block_mib"),
+				    json_object_get(like, "block_mib"));
+
+		for (int k = 0; ok && k < 3; k++)
+			ok = json_equal(json_object_get(c, keys[k]),
+					json_object_get(like, keys[k]));
+		if (ok)
+			return c;
+	}
+	return NULL;
+}
+
+static double num(const json_t *c, const char *k)
+{
+	return json_number_value(json_object_get(c, k));
+}
+
+static void size_str(int64_t mib, char *buf, size_t len)
+{
+	if (mib >= 1024 && mib % 1024 == 0)
+		snprintf(buf, len, "%lldG", (long long)(mib / 1024));
+	else
+		snprintf(buf, len, "%lldM", (long long)mib);
+}
+
+static void latency_cols(FILE *f, const json_t *c)
+{
+	if (!c) {
+		fprintf(f, " %20s", "-");
+		return;
+	}
+	fprintf(f, " %9.2f (%8.2f)", num(c, "median") / 1e6,
+		num(c, "iqr") / 1e6);
+}
+
+static void print_latency(FILE *f, const json_t *cells)
+{
+	char group[256], last_group[256] = "", sz[24];
+	size_t i;
+	const json_t *c;
+
+	json_array_foreach(cells, i, c)
+	{
+		const json_t *h, *g;
+		const char *phase = json_string_value(json_object_get(c, "phase"));
+
+		/* One row per (DIMM, mode, phase): driven by its host cell. */
+		if (strcmp(json_string_value(json_object_get(c, "metric")),
+			   "latency_ns") ||
+		    strcmp(json_string_value(json_object_get(c, "view")),
+			   "host"))
+			continue;
+		snprintf(group, sizeof(group), "kernel %s, accel %s, %lldM blocks",
+			 json_string_value(json_object_get(c, "kernel")),
+			 json_string_value(json_object_get(c, "accel")),
+			 (long long)json_integer_value(
+				 json_object_get(c, "block_mib")));
+		if (strcmp(group, last_group)) {
+			fprintf(f, "\nLatency per phase, %s\n", group);
+			fprintf(f, "%-5s %-4s %-7s %20s %20s %4s\n", "DIMM",
+				"mode", "phase", "host ms median (IQR)",
+				"guest ms median(IQR)", "n");
+			snprintf(last_group, sizeof(last_group), "%s", group);
+		}
+		h = c;
+		g = find(cells, c, phase, "guest", "latency_ns");
+		size_str(json_integer_value(json_object_get(c, "dimm_mib")), sz,
+			 sizeof(sz));
+		fprintf(f, "%-5s %-4s %-7s", sz,
+			json_string_value(json_object_get(c, "memmap")), phase);
+		latency_cols(f, h);
+		latency_cols(f, g);
+		fprintf(f, " %4lld\n",
+			(long long)json_integer_value(json_object_get(h, "n")));
+	}
+}
+
+static void print_placement(FILE *f, const json_t *sum)
+{
+	const json_t *place = json_object_get(sum, "placement");
+	const json_t *cells = json_object_get(sum, "cells");
+	size_t i;
+	const json_t *p;
+	char sz[24];
+
+	if (!json_array_size(place))
+		return;
+	fprintf(f, "\nMemmap placement (verdict from MemTotal after online; "
+		   "a memmap is 1/64 of the DIMM)\n");
+	fprintf(f, "%-5s %-4s %8s %12s %12s  %s\n", "DIMM", "mode", "self-hst",
+		"RAM KiB@add", "in-DIMM KiB", "verdict");
+	json_array_foreach(place, i, p)
+	{
+		const json_t *ram = find(cells, p, "add", "guest",
+					 "memmap_from_ram_kib");
+		const json_t *in = find(cells, p, "online", "guest",
+					"self_hosted_kib");
+		char frac[32];
+
+		size_str(json_integer_value(json_object_get(p, "dimm_mib")), sz,
+			 sizeof(sz));
+		snprintf(frac, sizeof(frac), "%lld/%lld",
+			 (long long)json_integer_value(
+				 json_object_get(p, "self_hosted_n")),
+			 (long long)json_integer_value(json_object_get(p, "n")));
+		fprintf(f, "%-5s %-4s %8s %12.0f %12.0f  %s%s\n", sz,
+			json_string_value(json_object_get(p, "memmap")), frac,
+			ram ? num(ram, "median") : 0.0,
+			in ? num(in, "median") : 0.0,
+			json_string_value(json_object_get(p, "verdict")),
+			json_is_true(json_object_get(p, "matches_mode")) ?
+				"" :
+			json_is_true(json_object_get(p, "matches_expected")) ?
+				" (not as asked; expected for this kernel)" :
+				" (NOT as asked)");
+	}
+}
+
+void report_print(FILE *f, const json_t *sum)
+{
+	const json_t *o = json_object_get(sum, "overhead");
+	double wall = num(o, "wall_ns") / 1e9;
+
+	print_latency(f, json_object_get(sum, "cells"));
+	print_placement(f, sum);
+	if (num(o, "phase_ns") > 0)
+		fprintf(f,
+			"\nHarness overhead: %.1f%% of %.1f s wall "
+			"(boots %.1f s, measured phases %.1f s)\n",
+			num(o, "overhead_pct"), wall, num(o, "boot_ns") / 1e9,
+			num(o, "phase_ns") / 1e9);
+}

@@ -1,0 +1,34 @@
+/* The run's summary: per-cell statistics computed from samples.csv (so a
+ * summary can be rebuilt from any run directory), the memmap placement
+ * verdicts, the harness overhead, and the plain-text table. */
+#ifndef MHP_REPORT_H
+#define MHP_REPORT_H
+
+#include "samples.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct report_timing {
+	int64_t wall_ns; /* the whole run */
+	int64_t boot_ns; /* QEMU start to hello, all boots */
+	int64_t phase_ns; /* host-view time of all measured phases */
+};
+
+/* Builds summary.json's object. Warm-up rows are left out. */
+json_t *report_summary(const struct sample_table *t,
+		       const struct report_timing *tm);
+
+/* Prints the tables from a summary object (80 columns). */
+void report_print(FILE *f, const json_t *summary);
+
+/* Kernel release → (major, minor); 0 on success. */
+int report_kernel_version(const char *release, int *major, int *minor);
+
+/* Whether the kernel is expected to self-host the memmap of a DIMM of
+ * @dimm_mib with @block_mib blocks in mode "self" (DESIGN.md's rules). */
+int report_expect_self_hosted(const char *release, int64_t block_mib,
+			      int64_t dimm_mib);
+
+#endif

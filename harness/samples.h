@@ -1,0 +1,53 @@
+/* samples.csv: one sample per row, written and flushed as soon as it
+ * exists, and read back for the summary (so `mhpbench report` computes the
+ * same table from any run directory). Columns: DESIGN.md's stable set, then
+ * boot, cycle, warmup and block. */
+#ifndef MHP_SAMPLES_H
+#define MHP_SAMPLES_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define SAMPLES_HEADER                                                        \
+	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"  \
+	"metric,value,unit,boot,cycle,warmup,block"
+
+struct sample {
+	char run_id[96];
+	char kernel[128];
+	char accel[16];
+	char memmap[8];
+	int64_t block_mib;
+	int64_t dimm_mib;
+	int node;
+	int rep; /* measured repetition, 0-based; -1 for warm-up */
+	char phase[24];
+	char view[8];
+	char metric[48];
+	double value;
+	char unit[16];
+	int boot;
+	int cycle; /* cycle index within the boot */
+	int warmup; /* 1: warm-up cycle, excluded from statistics */
+	int block; /* memory block number, -1 when per DIMM */
+};
+
+struct sample_table {
+	struct sample *s;
+	size_t n, cap;
+};
+
+/* Opens @path for appending, writing the header if the file is new. */
+FILE *samples_open(const char *path);
+
+/* Appends one row and flushes it. 0 or -errno (-ENOSPC...). */
+int samples_write(FILE *f, const struct sample *s);
+
+/* Reads every row of @path. -ENOENT, -EPROTO with @line set, or 0. */
+int samples_load(const char *path, struct sample_table *t, int *line);
+void samples_free(struct sample_table *t);
+
+/* Splits one CSV record in place (RFC 4180 quoting); returns field count. */
+int samples_split(char *line, char **fields, int max);
+
+#endif

@@ -1,0 +1,162 @@
+/* Agent reply parsing: the lines below are replies as the guest agent
+ * writes them (docs/agent-protocol.md). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "agent.h"
+
+#include <errno.h>
+#include <string.h>
+
+static json_t *parse(const char *s)
+{
+	json_t *j = json_loads(s, 0, NULL);
+
+	assert_non_null(j);
+	return j;
+}
+
+static void hello_ok(void **state)
+{
+	json_t *r = parse(
+		"{\"id\":1,\"ok\":true,\"agent_version\":1,"
+		"\"kernel_release\":\"6.1.0-56-amd64\",\"kernel_version\":\"#1 SMP\","
+		"\"machine\":\"x86_64\",\"cmdline\":\"console=ttyS0 "
+		"memory_hotplug.memmap_on_memory=1\",\"block_size_bytes\":134217728,"
+		"\"memmap_on_memory\":\"Y\",\"auto_online_blocks\":\"offline\","
+		"\"nodes\":[0,1],\"now_ns\":123}");
+	struct agent_hello h;
+
+	assert_int_equal(agent_parse_hello(r, &h), 0);
+	assert_string_equal(h.kernel_release, "6.1.0-56-amd64");
+	assert_int_equal(h.block_size, 134217728ULL);
+	assert_string_equal(h.memmap_on_memory, "Y");
+	assert_int_equal(h.nnodes, 2);
+	assert_int_equal(h.nodes[1], 1);
+	assert_non_null(strstr(h.cmdline, "memmap_on_memory=1"));
+	json_decref(r);
+}
+
+static void hello_param_absent(void **state)
+{
+	/* Kernels before 5.13 have no memmap_on_memory parameter: null. */
+	json_t *r = parse("{\"id\":1,\"ok\":true,\"kernel_release\":\"5.10.0\","
+			  "\"block_size_bytes\":134217728,"
+			  "\"memmap_on_memory\":null,\"nodes\":[0]}");
+	struct agent_hello h;
+
+	assert_int_equal(agent_parse_hello(r, &h), 0);
+	assert_string_equal(h.memmap_on_memory, "");
+	json_decref(r);
+}
+
+static void hello_bad(void **state)
+{
+	struct agent_hello h;
+	json_t *r = parse("{\"id\":1,\"ok\":true,\"kernel_release\":\"6.1\","
+			  "\"block_size_bytes\":\"0x8000000\"}");
+
+	assert_int_equal(agent_parse_hello(r, &h), -EPROTO);
+	json_decref(r);
+	r = parse("{\"id\":1,\"ok\":true,\"block_size_bytes\":134217728}");
+	assert_int_equal(agent_parse_hello(r, &h), -EPROTO);
+	json_decref(r);
+	r = parse("{\"id\":1,\"ok\":true,\"kernel_release\":\"6.1\","
+		  "\"block_size_bytes\":0}");
+	assert_int_equal(agent_parse_hello(r, &h), -EPROTO);
+	json_decref(r);
+}
+
+static void meminfo(void **state)
+{
+	json_t *r = parse("{\"id\":3,\"ok\":true,\"meminfo\":{\"MemTotal\":530916,"
+			  "\"MemFree\":400000,\"MemAvailable\":410000,"
+			  "\"HugePages_Total\":0},\"ts_ns\":99}");
+	struct agent_meminfo m;
+
+	assert_int_equal(agent_parse_meminfo(r, &m), 0);
+	assert_int_equal(m.mem_total, 530916);
+	assert_int_equal(m.mem_free, 400000);
+	assert_int_equal(m.mem_available, 410000);
+	assert_int_equal(m.ts_ns, 99);
+	json_decref(r);
+	r = parse("{\"meminfo\":{\"MemTotal\":1}}"); /* no MemFree */
+	assert_int_equal(agent_parse_meminfo(r, &m), -EPROTO);
+	json_decref(r);
+	r = parse("{\"meminfo\":{\"MemTotal\":-5,\"MemFree\":1}}");
+	assert_int_equal(agent_parse_meminfo(r, &m), -EPROTO);
+	json_decref(r);
+}
+
+static void blocks(void **state)
+{
+	static struct agent_blocks b;
+	json_t *r = parse(
+		"{\"id\":4,\"ok\":true,\"blocks\":["
+		"{\"id\":0,\"state\":\"online\",\"zones\":\"DMA\",\"node\":0,"
+		"\"phys_index\":0},"
+		"{\"id\":32,\"state\":\"offline\",\"zones\":\"Normal Movable\","
+		"\"node\":-1,\"phys_index\":32}]}");
+
+	assert_int_equal(agent_parse_blocks(r, &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_int_equal(b.b[1].id, 32);
+	assert_string_equal(b.b[1].state, "offline");
+	assert_string_equal(b.b[1].zones, "Normal Movable");
+	assert_int_equal(b.b[1].node, -1);
+	json_decref(r);
+	r = parse("{\"blocks\":[{\"state\":\"online\"}]}");
+	assert_int_equal(agent_parse_blocks(r, &b), -EPROTO);
+	json_decref(r);
+}
+
+static void uevents(void **state)
+{
+	static struct agent_uevents ev;
+	json_t *r = parse("{\"id\":5,\"ok\":true,\"events\":[{\"block\":32,"
+			  "\"ts_ns\":1000},{\"block\":33,\"ts_ns\":2500}],"
+			  "\"acpi_ts_ns\":900}");
+
+	assert_int_equal(agent_parse_uevents(r, &ev), 0);
+	assert_int_equal(ev.n, 2);
+	assert_int_equal(ev.block[1], 33);
+	assert_int_equal(ev.ts_ns[1], 2500);
+	assert_int_equal(ev.acpi_ts_ns, 900);
+	json_decref(r);
+	r = parse("{\"ok\":false,\"errno\":110,\"events\":[],\"acpi_ts_ns\":null}");
+	assert_int_equal(agent_parse_uevents(r, &ev), 0);
+	assert_int_equal(ev.n, 0);
+	assert_int_equal(ev.acpi_ts_ns, -1);
+	json_decref(r);
+}
+
+static void state_reply(void **state)
+{
+	struct agent_state_result s = { 0 };
+	json_t *r = parse("{\"id\":6,\"ok\":false,\"errno\":16,\"error\":\"Device "
+			  "or resource busy\",\"block\":40,\"ns\":5123,"
+			  "\"state\":\"online\",\"zones\":\"Normal\"}");
+
+	assert_int_equal(agent_parse_state(r, &s), 0);
+	assert_int_equal(s.block, 40);
+	assert_int_equal(s.ns, 5123);
+	assert_string_equal(s.state, "online");
+	json_decref(r);
+	r = parse("{\"block\":40}");
+	assert_int_equal(agent_parse_state(r, &s), -EPROTO);
+	json_decref(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hello_ok),    cmocka_unit_test(hello_param_absent),
+		cmocka_unit_test(hello_bad),   cmocka_unit_test(meminfo),
+		cmocka_unit_test(blocks),      cmocka_unit_test(uevents),
+		cmocka_unit_test(state_reply),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

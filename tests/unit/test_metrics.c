@@ -1,0 +1,117 @@
+/* Derived memory metrics against known answers: the figures DESIGN.md
+ * measured on Debian 6.1 with a 128M DIMM. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "metrics.h"
+#include "report.h"
+
+#define MIB (1024ULL * 1024)
+
+static struct cycle_mem mem(int64_t total0, int64_t free0, int64_t free_add,
+			    int64_t total_online, int64_t total_removed)
+{
+	struct cycle_mem m = { 0 };
+
+	m.before_add.mem_total = total0;
+	m.before_add.mem_free = free0;
+	m.after_add.mem_total = total0;
+	m.after_add.mem_free = free_add;
+	m.after_online.mem_total = total_online;
+	m.after_offline.mem_total = total0;
+	m.after_remove.mem_total = total_removed;
+	m.blocks_before = 4;
+	m.blocks_after_remove = 4;
+	m.all_online = 1;
+	return m;
+}
+
+static void ram_mode(void **state)
+{
+	/* ram: MemFree drops 1460 kB at add; MemTotal grows by all 128M. */
+	struct cycle_mem m = mem(399844, 300000, 300000 - 1460,
+				 399844 + 131072, 399844);
+	struct cycle_derived d;
+
+	metrics_derive(&m, 128 * MIB, &d);
+	assert_int_equal(d.memfree_delta_add_kib, -1460);
+	assert_int_equal(d.memmap_from_ram_kib, 1460);
+	assert_int_equal(d.memtotal_delta_online_kib, 131072);
+	assert_int_equal(d.self_hosted_kib, 0);
+	assert_int_equal(d.self_hosted, 0);
+	assert_int_equal(d.memtotal_residual_kib, 0);
+	assert_int_equal(d.blocks_residual, 0);
+}
+
+static void self_mode(void **state)
+{
+	/* self: 2 MiB of the block holds its memmap and is not managed:
+	 * MemTotal 530916 (ram) vs 528868 (self) in DESIGN.md. */
+	struct cycle_mem m = mem(399844, 300000, 300000 - 344, 528868, 399844);
+	struct cycle_derived d;
+
+	metrics_derive(&m, 128 * MIB, &d);
+	assert_int_equal(d.memmap_from_ram_kib, 344);
+	assert_int_equal(d.self_hosted_kib, 2048);
+	assert_int_equal(d.self_hosted_kib, metrics_memmap_kib(128 * MIB));
+	assert_int_equal(d.self_hosted, 1);
+}
+
+static void partial_online_unknown(void **state)
+{
+	struct cycle_mem m = mem(399844, 300000, 299000, 399844 + 65536,
+				 399844);
+	struct cycle_derived d;
+
+	m.all_online = 0;
+	metrics_derive(&m, 128 * MIB, &d);
+	assert_int_equal(d.self_hosted, -1);
+}
+
+static void residue(void **state)
+{
+	struct cycle_mem m = mem(399844, 300000, 298000, 399844 + 131072,
+				 399844 + 131072);
+	struct cycle_derived d;
+
+	m.blocks_after_remove = 5;
+	metrics_derive(&m, 128 * MIB, &d);
+	assert_int_equal(d.memtotal_residual_kib, 131072);
+	assert_int_equal(d.blocks_residual, 1);
+}
+
+static void memmap_size(void **state)
+{
+	assert_int_equal(metrics_memmap_kib(128 * MIB), 2048);
+	assert_int_equal(metrics_memmap_kib(2048 * MIB), 32768);
+}
+
+static void expected_placement(void **state)
+{
+	/* Before 6.8 only a DIMM of exactly one block self-hosts. */
+	assert_true(report_expect_self_hosted("6.1.0-56-amd64", 128, 128));
+	assert_false(report_expect_self_hosted("6.1.0-56-amd64", 128, 256));
+	assert_false(report_expect_self_hosted("6.1.0-56-amd64", 128, 2048));
+	assert_true(report_expect_self_hosted("6.1.0-56-amd64", 2048, 2048));
+	assert_true(report_expect_self_hosted("6.8.0", 128, 2048));
+	assert_true(report_expect_self_hosted("6.12.1-custom", 128, 512));
+	assert_false(report_expect_self_hosted("5.10.0-30-amd64", 128, 128));
+	assert_true(report_expect_self_hosted("5.13.0", 128, 128));
+	assert_false(report_expect_self_hosted("garbage", 128, 128));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ram_mode),
+		cmocka_unit_test(self_mode),
+		cmocka_unit_test(partial_online_unknown),
+		cmocka_unit_test(residue),
+		cmocka_unit_test(memmap_size),
+		cmocka_unit_test(expected_placement),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
