@@ -11,12 +11,27 @@
 
 #define CLEANUP_MS 30000
 
-/* ACPI _OST source events and status codes (ACPI spec, _OST). */
+/* ACPI _OST source events and status codes (ACPI spec, _OST). The codes
+ * 0x80.. mean different things per source: 0x80 is "insertion pending"
+ * for a device check but "ejection not supported" for an eject request,
+ * whose "in progress" is 0x84 (seen from Linux 6.1 on every eject). */
 #define OST_SUCCESS 0x00
-#define OST_EJECT_IN_PROGRESS 0x80
-#define OST_INSERT_IN_PROGRESS 0x80
 #define OST_SOURCE_INSERT 0x01 /* device check */
 #define OST_SOURCE_EJECT 0x03 /* eject request */
+#define OST_INSERT_IN_PROGRESS 0x80
+#define OST_EJECT_IN_PROGRESS 0x84
+
+int cycle_ost_verdict(int source, int status)
+{
+	if (source != OST_SOURCE_INSERT && source != OST_SOURCE_EJECT)
+		return OST_OTHER;
+	if (status == OST_SUCCESS)
+		return OST_DONE;
+	if ((source == OST_SOURCE_INSERT && status == OST_INSERT_IN_PROGRESS) ||
+	    (source == OST_SOURCE_EJECT && status == OST_EJECT_IN_PROGRESS))
+		return OST_PENDING;
+	return OST_REFUSED;
+}
 
 struct dimm {
 	char dev[32], mem[32];
@@ -197,12 +212,13 @@ static int phase_add(struct cycle_ctx *c, struct dimm *d)
 					  qmp_errmsg(c->g->qmp));
 		int src = ost_field(&ost, "source"),
 		    status = ost_field(&ost, "status");
+		int v = cycle_ost_verdict(src, status);
 		int64_t recv = ost.recv_ns;
 
 		qmp_event_free(&ost);
-		if (src != OST_SOURCE_INSERT || status == OST_INSERT_IN_PROGRESS)
+		if (src != OST_SOURCE_INSERT || v == OST_PENDING)
 			continue;
-		if (status != OST_SUCCESS) {
+		if (v == OST_REFUSED) {
 			snprintf(what, sizeof(what),
 				 "guest refused hot-add of %s: _OST status 0x%x",
 				 d->dev, status);
@@ -290,8 +306,8 @@ static int wait_deleted(struct cycle_ctx *c, struct dimm *d, int64_t dl,
 			    status = ost_field(&ev, "status");
 
 			qmp_event_free(&ev);
-			if (src == OST_SOURCE_EJECT && status != OST_SUCCESS &&
-			    status != OST_EJECT_IN_PROGRESS) {
+			if (src == OST_SOURCE_EJECT &&
+			    cycle_ost_verdict(src, status) == OST_REFUSED) {
 				err_set(EXIT_FAIL,
 					"guest refused to eject %s: _OST status "
 					"0x%x",

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "linebuf.h"
 #include "qmp.h"
+#include "cycle.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -1003,6 +1004,70 @@ static void test_log_is_transcript(void **state)
 	free(want);
 }
 
+/* A real cycle recorded by mhpbench from a 6.1 guest: the guest's _OST
+ * events come after the replies, and the eject's "in progress" (0x84)
+ * precedes DEVICE_DELETED. */
+static void test_recorded_cycle(void **state)
+{
+	struct replay *r = *state;
+	struct qmp_event ost, del, eject;
+	json_int_t eject_src = 3;
+
+	replay_open(r, "cycle.log");
+	run_ok(r, "object-add",
+	       json_pack("{s:s, s:s, s:I}", "qom-type", "memory-backend-ram",
+			 "id", "mem0", "size", (json_int_t)134217728),
+	       NULL);
+	run_ok(r, "device_add",
+	       json_pack("{s:s, s:s, s:s, s:i}", "driver", "pc-dimm", "id",
+			 "dimm0", "memdev", "mem0", "node", 0),
+	       NULL);
+	assert_int_equal(qmp_wait_event(r->q, "ACPI_DEVICE_OST", NULL, NULL,
+					&ost, clock_deadline_ms(PEER_TIMEOUT_MS)),
+			 0);
+	assert_int_equal(cycle_ost_verdict(1, (int)json_integer_value(
+						      json_object_get(
+							      json_object_get(
+								      ost.data,
+								      "info"),
+							      "status"))),
+			 OST_DONE);
+	run_ok(r, "device_del", json_pack("{s:s}", "id", "dimm0"), NULL);
+	assert_int_equal(qmp_wait_event(r->q, "DEVICE_DELETED", device_is,
+					"dimm0", &del,
+					clock_deadline_ms(PEER_TIMEOUT_MS)),
+			 0);
+	assert_int_equal(qmp_wait_event(r->q, "ACPI_DEVICE_OST", source_is,
+					&eject_src, &eject, clock_now_ns()),
+			 0);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(eject.data, "info"), "status")),
+			 0x84);
+	assert_int_equal(cycle_ost_verdict(3, 0x84), OST_PENDING);
+	assert_true(eject.recv_ns <= del.recv_ns);
+	run_ok(r, "object-del", json_pack("{s:s}", "id", "mem0"), NULL);
+	/* The final _OST of the eject names no device any more. */
+	assert_int_equal(qmp_queued(r->q), 1);
+	qmp_event_free(&ost);
+	qmp_event_free(&del);
+	qmp_event_free(&eject);
+	replay_check(r);
+}
+
+static void test_ost_verdict(void **state)
+{
+	assert_int_equal(cycle_ost_verdict(1, 0), OST_DONE);
+	assert_int_equal(cycle_ost_verdict(1, 0x80), OST_PENDING);
+	assert_int_equal(cycle_ost_verdict(1, 0x81), OST_REFUSED); /* driver */
+	assert_int_equal(cycle_ost_verdict(1, 1), OST_REFUSED);
+	assert_int_equal(cycle_ost_verdict(3, 0), OST_DONE);
+	assert_int_equal(cycle_ost_verdict(3, 0x84), OST_PENDING);
+	assert_int_equal(cycle_ost_verdict(3, 0x80), OST_REFUSED); /* unsupp. */
+	assert_int_equal(cycle_ost_verdict(3, 0x82), OST_REFUSED); /* busy */
+	assert_int_equal(cycle_ost_verdict(3, 1), OST_REFUSED);
+	assert_int_equal(cycle_ost_verdict(0x103, 0), OST_OTHER);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1026,6 +1091,8 @@ int main(void)
 		T(test_eintr),
 		T(test_args_not_object),
 		T(test_log_is_transcript),
+		T(test_recorded_cycle),
+		cmocka_unit_test(test_ost_verdict),
 	};
 #undef T
 
