@@ -1,0 +1,206 @@
+#include "sysfs.h"
+#include "clock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t alarm_fired;
+static timer_t state_timer;
+static int timer_ready;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_fired = 1;
+}
+
+int sysfs_read(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	int fd, err = 0;
+
+	if (!size)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len < size - 1) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (err)
+		return err;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	buf[len] = '\0';
+	return (int)len;
+}
+
+int sysfs_timer_init(void)
+{
+	struct sigaction sa;
+	struct sigevent sev;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a write(2) to memoryN/state stuck in offline_pages()
+	 * must come back with EINTR at the deadline, not be restarted. */
+	sa.sa_flags = 0;
+	if (sigaction(SIGALRM, &sa, NULL) < 0)
+		return -errno;
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGALRM;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &state_timer) < 0)
+		return -errno;
+	timer_ready = 1;
+	return 0;
+}
+
+static int arm_timer(int64_t ns)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = ns / NS_PER_S;
+	its.it_value.tv_nsec = ns % NS_PER_S;
+	return timer_settime(state_timer, 0, &its, NULL) < 0 ? -errno : 0;
+}
+
+/* Adds memoryN/<attr> to @res as @key: its text, or null if unreadable. */
+static void put_attr(json_t *res, const char *key, int block, const char *attr)
+{
+	char path[128], buf[256];
+
+	snprintf(path, sizeof(path), SYSFS_MEMORY_DIR "/memory%d/%s", block,
+		 attr);
+	if (sysfs_read(path, buf, sizeof(buf)) < 0)
+		json_object_set_new(res, key, json_null());
+	else
+		json_object_set_new(res, key, proto_string(buf));
+}
+
+/* Writes @value to memoryN/state, timing exactly the write(2). */
+static int set_state(int block, const char *value, const char *what,
+		     json_t *res, int64_t deadline_ns)
+{
+	char path[128];
+	size_t len = strlen(value);
+	int64_t left, t0, t1;
+	ssize_t n;
+	int fd, err, r;
+
+	snprintf(path, sizeof(path), SYSFS_MEMORY_DIR "/memory%d/state", block);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return proto_fail(res, -errno, "open %s: %s", path,
+				  strerror(errno));
+	left = deadline_ns - clock_now_ns();
+	if (left <= 0) {
+		close(fd);
+		return proto_fail(res, -ETIMEDOUT,
+				  "deadline passed before the %s of memory%d "
+				  "started",
+				  what, block);
+	}
+	r = timer_ready ? arm_timer(left) : -ENOTSUP;
+	if (r < 0) {
+		close(fd);
+		return proto_fail(res, r, "cannot arm the deadline timer: %s",
+				  strerror(-r));
+	}
+	alarm_fired = 0;
+	t0 = clock_now_ns();
+	n = write(fd, value, len);
+	err = errno;
+	t1 = clock_now_ns();
+	arm_timer(0);
+	close(fd);
+
+	json_object_set_new(res, "ns", json_integer(t1 - t0));
+	put_attr(res, "state", block, "state");
+	put_attr(res, "zones", block, "valid_zones");
+	if (n < 0 && err == EINTR && alarm_fired)
+		return proto_fail(res, -ETIMEDOUT,
+				  "%s of memory%d interrupted at the request "
+				  "deadline, %.3f s into write(2)",
+				  what, block, (double)(t1 - t0) / NS_PER_S);
+	if (n < 0)
+		return proto_fail(res, -err, "%s", strerror(err));
+	if ((size_t)n != len)
+		return proto_fail(res, -EIO, "short write to %s", path);
+	return 0;
+}
+
+/* Block argument: a non-negative int naming an existing memoryN. */
+static int get_block(const json_t *req, json_t *res, int *block)
+{
+	char path[128];
+	struct stat st;
+	long long b = -1;
+	int r = proto_get_int(req, "block", 0, INT_MAX, 1, &b, res);
+
+	if (r < 0)
+		return r;
+	*block = (int)b;
+	json_object_set_new(res, "block", json_integer(b));
+	snprintf(path, sizeof(path), SYSFS_MEMORY_DIR "/memory%d", *block);
+	if (stat(path, &st) < 0)
+		return proto_fail(res, -errno, "memory block %d: %s", *block,
+				  strerror(errno));
+	return 0;
+}
+
+int sysfs_op_online(const json_t *req, json_t *res, int64_t deadline_ns)
+{
+	static const struct {
+		const char *zone, *state;
+	} zones[] = {
+		{"movable", "online_movable"},
+		{"normal", "online_kernel"},
+		{"auto", "online"},
+	};
+	const char *zone;
+	int block, r;
+
+	r = get_block(req, res, &block);
+	if (r < 0)
+		return r;
+	r = proto_get_string(req, "zone", &zone, res);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (!strcmp(zone, zones[i].zone))
+			return set_state(block, zones[i].state, "online", res,
+					 deadline_ns);
+	return proto_fail(res, -EINVAL,
+			  "zone must be \"movable\", \"normal\" or \"auto\"");
+}
+
+int sysfs_op_offline(const json_t *req, json_t *res, int64_t deadline_ns)
+{
+	int block, r;
+
+	r = get_block(req, res, &block);
+	if (r < 0)
+		return r;
+	return set_state(block, "offline", "offline", res, deadline_ns);
+}
