@@ -108,10 +108,12 @@ static int read_reply(struct agent *a, int lo, int hi, json_t **reply,
 			return fail(a, -EPROTO, "agent sent invalid JSON: %.120s",
 				    line);
 		}
-		/* A line with "op" is our own request echoed by the guest's
-		 * tty before the agent switched it to raw mode: not a reply. */
+		/* Only lines with a boolean "ok" are replies: the guest's tty
+		 * echoes our own requests until the agent makes it raw, and
+		 * the agent's ready line has no id of ours. */
 		id = json_object_get(r, "id");
-		if (!json_object_get(r, "op") && json_is_integer(id) && json_integer_value(id) >= lo &&
+		if (json_is_boolean(json_object_get(r, "ok")) &&
+		    json_is_integer(id) && json_integer_value(id) >= lo &&
 		    json_integer_value(id) <= hi) {
 			*reply = r;
 			return 0;
@@ -340,6 +342,8 @@ int agent_parse_meminfo(const json_t *r, struct agent_meminfo *m)
 		return -EPROTO;
 	if (kib(mi, "MemAvailable", &m->mem_available))
 		m->mem_available = -1; /* absent before 3.14 */
+	if (kib(r, "pcp_free_kib", &m->pcp_free))
+		m->pcp_free = -1;
 	m->ts_ns = json_integer_value(json_object_get(r, "ts_ns"));
 	return 0;
 }

@@ -36,6 +36,7 @@ struct agent_meminfo {
 	int64_t mem_total;
 	int64_t mem_free;
 	int64_t mem_available;
+	int64_t pcp_free; /* free pages on per-CPU lists; -1 if unknown */
 	int64_t ts_ns;
 };
 

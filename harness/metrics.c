@@ -14,7 +14,12 @@ void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 
 	memset(d, 0, sizeof(*d));
 	d->memfree_delta_add_kib = m->after_add.mem_free - m->before_add.mem_free;
+	/* Free memory is MemFree plus the per-CPU lists: the memmap may come
+	 * from pages MemFree had already stopped counting. */
 	d->memmap_from_ram_kib = -d->memfree_delta_add_kib;
+	if (m->before_add.pcp_free >= 0 && m->after_add.pcp_free >= 0)
+		d->memmap_from_ram_kib -=
+			m->after_add.pcp_free - m->before_add.pcp_free;
 	d->memtotal_delta_online_kib =
 		m->after_online.mem_total - m->before_add.mem_total;
 	d->self_hosted_kib = dimm_kib - d->memtotal_delta_online_kib;

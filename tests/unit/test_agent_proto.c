@@ -73,14 +73,21 @@ static void meminfo(void **state)
 {
 	json_t *r = parse("{\"id\":3,\"ok\":true,\"meminfo\":{\"MemTotal\":530916,"
 			  "\"MemFree\":400000,\"MemAvailable\":410000,"
-			  "\"HugePages_Total\":0},\"ts_ns\":99}");
+			  "\"HugePages_Total\":0},\"pcp_free_kib\":1520,"
+			  "\"ts_ns\":99}");
 	struct agent_meminfo m;
 
 	assert_int_equal(agent_parse_meminfo(r, &m), 0);
+	assert_int_equal(m.pcp_free, 1520);
 	assert_int_equal(m.mem_total, 530916);
 	assert_int_equal(m.mem_free, 400000);
 	assert_int_equal(m.mem_available, 410000);
 	assert_int_equal(m.ts_ns, 99);
+	json_decref(r);
+	r = parse("{\"meminfo\":{\"MemTotal\":1,\"MemFree\":2},"
+		  "\"pcp_free_kib\":-1}");
+	assert_int_equal(agent_parse_meminfo(r, &m), 0);
+	assert_int_equal(m.pcp_free, -1); /* unknown */
 	json_decref(r);
 	r = parse("{\"meminfo\":{\"MemTotal\":1}}"); /* no MemFree */
 	assert_int_equal(agent_parse_meminfo(r, &m), -EPROTO);

@@ -59,6 +59,25 @@ static void self_mode(void **state)
 	assert_int_equal(d.self_hosted, 1);
 }
 
+/* Seen on 6.1: the 2 MiB memmap came from the per-CPU lists, so MemFree
+ * fell by only 84 KiB; the pages left the per-CPU lists instead. */
+static void memmap_from_pcp_lists(void **state)
+{
+	struct cycle_mem m = mem(399844, 300000, 300000 - 84, 399844 + 131072,
+				 399844);
+	struct cycle_derived d;
+
+	m.before_add.pcp_free = 6000;
+	m.after_add.pcp_free = 6000 - 2048;
+	metrics_derive(&m, 128 * MIB, &d);
+	assert_int_equal(d.memfree_delta_add_kib, -84);
+	assert_int_equal(d.memmap_from_ram_kib, 84 + 2048);
+	/* Unknown per-CPU counts: MemFree alone. */
+	m.after_add.pcp_free = -1;
+	metrics_derive(&m, 128 * MIB, &d);
+	assert_int_equal(d.memmap_from_ram_kib, 84);
+}
+
 static void partial_online_unknown(void **state)
 {
 	struct cycle_mem m = mem(399844, 300000, 299000, 399844 + 65536,
@@ -107,6 +126,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ram_mode),
 		cmocka_unit_test(self_mode),
+		cmocka_unit_test(memmap_from_pcp_lists),
 		cmocka_unit_test(partial_online_unknown),
 		cmocka_unit_test(residue),
 		cmocka_unit_test(memmap_size),

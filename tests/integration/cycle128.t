@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Boots the real guest (TCG here; KVM where it works) and runs 128M cycles in
+# both memmap modes; asserts what the kernel did with the memory.
+. "$(dirname "$0")/lib.sh"
+set -u
+res=$(mktemp -d)
+trap 'rm -rf "$res"' EXIT
+tmp_before=$(tmp_count)
+
+"$MHP" run --results "$res" "$ROOT/tests/jobs/cycle128.job" >"$res/out" 2>"$res/err"
+rc=$?
+is "$rc" 0 "run exits 0"
+[ $rc -eq 0 ] || { tail -30 "$res/err" | diag; }
+run="$res/latest"
+csv="$run/samples.csv"
+ok $([ -f "$csv" ]; echo $?) "samples.csv exists behind results/latest"
+head -1 "$csv" | grep -q '^run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,metric,value,unit'
+ok $? "samples.csv has the stable columns"
+
+# ram mode: MemTotal +128M exactly, MemFree -(>= 1 MiB) at add, not self-hosted
+metric "$csv" ram online memtotal_delta_kib | all_equal 131072
+ok $? "ram: MemTotal increase after online = 131072 KiB exactly"
+min_ram=$(metric "$csv" ram add memmap_from_ram_kib | sort -g | head -1)
+ok $([ "${min_ram:-0}" -ge 1024 ]; echo $?) "ram: free memory (MemFree + per-CPU lists) drops >= 1024 KiB at add (min $min_ram)"
+metric "$csv" ram online self_hosted | all_equal 0
+ok $? "ram: self_hosted = 0"
+
+# self mode: MemTotal +128M - 2M exactly, self-hosted, and cheaper in RAM
+metric "$csv" self online memtotal_delta_kib | all_equal 129024
+ok $? "self: MemTotal increase after online = 131072 - 2048 KiB exactly"
+metric "$csv" self online self_hosted | all_equal 1
+ok $? "self: self_hosted = 1"
+med_ram=$(metric "$csv" ram add memmap_from_ram_kib | median)
+med_self=$(metric "$csv" self add memmap_from_ram_kib | median)
+awk -v r="$med_ram" -v s="$med_self" 'BEGIN { exit !(s <= r - 1024) }'
+ok $? "self: median free-memory drop at add ($med_self KiB) >= 1 MiB below ram ($med_ram KiB)"
+
+# remove: DEVICE_DELETED arrived (host latency recorded), state restored
+for m in ram self; do
+	n=$(metric "$csv" $m remove latency_ns host | wc -l)
+	is "$n" 3 "$m: remove completed (DEVICE_DELETED): 3 host samples"
+	metric "$csv" $m remove blocks_residual | all_equal 0
+	ok $? "$m: block count back to the baseline after remove"
+	metric "$csv" $m remove memtotal_residual_kib | all_equal 0
+	ok $? "$m: MemTotal back to the baseline after remove"
+	n=$(metric "$csv" $m online block_latency_ns | wc -l)
+	is "$n" 3 "$m: one per-block online time per measured cycle"
+done
+warm=$(awk -F, 'NR > 1 && $16 == 1' "$csv" | wc -l)
+ok $([ "$warm" -gt 0 ]; echo $?) "warm-up cycle rows are marked warmup=1"
+
+man="$run/manifest.json"
+is "$(json "$man" '$j->{status}')" complete "manifest: status complete"
+for k in '$j->{kernel}{image}' '$j->{boots}[0]{kernel_release}' \
+	'$j->{boots}[0]{cmdline}' '$j->{qemu}{version}' '$j->{accel}{used}' \
+	'$j->{host}{hostname}' '$j->{mhpbench}{git_rev}' '$j->{job}{path}' \
+	'$j->{seed}'; do
+	v=$(json "$man" "$k")
+	ok $([ -n "$v" ] && [ "$v" != null ]; echo $?) "manifest records $k ($v)"
+done
+used=$(json "$man" '$j->{accel}{used}')
+if [ "$used" = tcg ]; then
+	ok $([ "$(json "$man" '$j->{accel}{fallback_reason}')" != null ]; echo $?) \
+		"accel=auto fell back to TCG and says why"
+else
+	is "$used" kvm "accel=auto used KVM"
+fi
+acc=$(awk -F, 'NR > 1 { print $3 }' "$csv" | sort -u)
+is "$acc" "$used" "every sample carries the accel used"
+grep -q "memory_hotplug.memmap_on_memory=1" <<<"$(json "$man" '$j->{boots}[1]{cmdline}')"
+ok $? "self boot's kernel cmdline has memmap_on_memory=1"
+is "$(json "$run/summary.json" '$j->{placement}[0]{verdict}')" "from RAM" "summary: ram verdict"
+is "$(json "$run/summary.json" '$j->{placement}[1]{verdict}')" "self-hosted" "summary: self verdict"
+grep -q "Latency per phase" "$res/out"
+ok $? "the table is printed"
+is "$(qemu_count "$res")" 0 "no QEMU left running"
+is "$(tmp_count)" "$tmp_before" "no socket directory left in TMPDIR"
+done_testing
