@@ -192,9 +192,12 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		return 0;
 	}
 	describe_failure(g, ret, p->hello_timeout_ms, why, whylen);
-	if (!quiet_fail) {
-		err_set(sig_pending() ? EXIT_INTR : EXIT_BOOT, "boot (%s): %s",
-			qemu_accel_name(p->accel), why);
+	if (!quiet_fail && sig_pending()) {
+		err_set(EXIT_INTR, "boot (%s): %s", qemu_accel_name(p->accel),
+			why);
+	} else if (!quiet_fail) {
+		err_set(EXIT_BOOT, "boot (%s): %s", qemu_accel_name(p->accel),
+			why);
 		guest_append_console(g, CONSOLE_LINES);
 	}
 	destroy(g);

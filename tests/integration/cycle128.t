@@ -5,7 +5,7 @@
 set -u
 res=$(mktemp -d)
 trap 'rm -rf "$res"' EXIT
-tmp_before=$(tmp_count)
+private_tmp "$res"
 
 "$MHP" run --results "$res" "$ROOT/tests/jobs/cycle128.job" >"$res/out" 2>"$res/err"
 rc=$?
@@ -74,5 +74,5 @@ is "$(json "$run/summary.json" '$j->{placement}[1]{verdict}')" "self-hosted" "su
 grep -q "Latency per phase" "$res/out"
 ok $? "the table is printed"
 is "$(qemu_count "$res")" 0 "no QEMU left running"
-is "$(tmp_count)" "$tmp_before" "no socket directory left in TMPDIR"
+is "$(tmp_left)" 0 "no socket directory or temporary file left in TMPDIR"
 done_testing

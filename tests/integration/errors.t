@@ -5,7 +5,7 @@
 set -u
 res=$(mktemp -d)
 trap 'rm -rf "$res"' EXIT
-tmp_before=$(tmp_count)
+private_tmp "$res"
 
 job() { # job NAME BODY...: writes $res/NAME.job
 	printf '%s\n' "${@:2}" >"$res/$1.job"
@@ -71,5 +71,5 @@ for j in quick full; do
 done
 
 is "$(qemu_count "$res")" 0 "no QEMU left running"
-is "$(tmp_count)" "$tmp_before" "no socket directory left in TMPDIR"
+is "$(tmp_left)" 0 "no socket directory or temporary file left in TMPDIR"
 done_testing

@@ -51,4 +51,11 @@ json() {
 }
 
 qemu_count() { pgrep -c -f "qemu-system.*$1" 2>/dev/null || true; }
-tmp_count() { ls -d "${TMPDIR:-/tmp}"/mhpbench.* 2>/dev/null | wc -l; }
+
+# Each test gets its own TMPDIR, so "nothing left behind" is exact even
+# with other runs on the machine.
+private_tmp() { # private_tmp DIR
+	mkdir -p "$1/tmp"
+	export TMPDIR="$1/tmp"
+}
+tmp_left() { ls -A "$TMPDIR" | wc -l; }
