@@ -49,7 +49,7 @@ $(BUILD)/tests/%.t: tests/unit/%.c $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 
 guest: deps
-	@$(MAKE) --no-print-directory -C guest-images
+	@$(MAKE) -s --no-print-directory -C guest-images
 
 run: all guest
 	./mhpbench run $(JOB)

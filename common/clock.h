@@ -21,7 +21,8 @@ static inline int64_t clock_deadline_ms(int64_t ms)
 	return clock_now_ns() + ms * NS_PER_MS;
 }
 
-/* Milliseconds left until @deadline_ns, clamped to [0, INT32_MAX] for poll(). */
+/* Milliseconds left until @deadline_ns, clamped to [0, INT32_MAX] for poll().
+ */
 static inline int clock_poll_ms(int64_t deadline_ns)
 {
 	int64_t left = deadline_ns - clock_now_ns();

@@ -48,7 +48,8 @@ ssize_t linebuf_fill(struct linebuf *lb, int fd)
 		if (ncap > lb->max_line + 4096)
 			ncap = lb->max_line + 4096;
 		if (ncap <= lb->cap) {
-			/* Full of one unterminated line: keep only its start. */
+			/* Full of one unterminated line: keep only its start.
+			 */
 			lb->discarding = 1;
 			lb->len = 0;
 		} else {
@@ -106,7 +107,7 @@ int linebuf_read_line(struct linebuf *lb, int fd, int64_t deadline_ns,
 		      char **line)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 		int r = linebuf_next(lb, line);
 
@@ -129,19 +130,18 @@ int linebuf_read_line(struct linebuf *lb, int fd, int64_t deadline_ns,
 	}
 }
 
-int linebuf_write_line(int fd, const char *buf, size_t len,
-		       int64_t deadline_ns)
+int linebuf_write_line(int fd, const char *buf, size_t len, int64_t deadline_ns)
 {
 	int need_nl = !len || buf[len - 1] != '\n';
 	size_t off = 0, total = len + (size_t)need_nl;
 
 	while (off < total) {
-		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 		/* Line and newline in one writev: one message, one syscall. */
 		struct iovec iov[2] = {
-			{ (void *)(buf + (off < len ? off : len)),
-			  off < len ? len - off : 0 },
-			{ (void *)"\n", need_nl },
+			{(void *)(buf + (off < len ? off : len)),
+			 off < len ? len - off : 0},
+			{(void *)"\n", need_nl},
 		};
 		ssize_t w;
 		int r = poll(&pfd, 1, clock_poll_ms(deadline_ns));

@@ -15,7 +15,7 @@ struct linebuf {
 	size_t cap;
 	size_t max_line; /* longest line accepted, without the newline */
 	size_t consumed; /* bytes of buf already handed out by linebuf_next */
-	int discarding; /* dropping the rest of an over-long line */
+	int discarding;	 /* dropping the rest of an over-long line */
 };
 
 int linebuf_init(struct linebuf *lb, size_t max_line);

@@ -31,7 +31,7 @@ static int fail(struct agent *a, int ret, const char *fmt, ...)
 
 int agent_connect(struct agent *a, const char *sock_path, int64_t deadline_ns)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int ret;
 
 	memset(a, 0, sizeof(*a));
@@ -105,8 +105,8 @@ static int read_reply(struct agent *a, int lo, int hi, json_t **reply,
 			json_decref(r);
 			if (tolerant)
 				continue;
-			return fail(a, -EPROTO, "agent sent invalid JSON: %.120s",
-				    line);
+			return fail(a, -EPROTO,
+				    "agent sent invalid JSON: %.120s", line);
 		}
 		/* Only lines with a boolean "ok" are replies: the guest's tty
 		 * echoes our own requests until the agent makes it raw, and
@@ -160,7 +160,8 @@ int agent_call(struct agent *a, json_t *req, json_t **reply,
 	if (ret == -ETIMEDOUT)
 		return fail(a, ret, "agent %s: no reply by the deadline", op);
 	if (ret == -EPIPE)
-		return fail(a, ret, "agent %s: channel closed (QEMU gone?)", op);
+		return fail(a, ret, "agent %s: channel closed (QEMU gone?)",
+			    op);
 	if (ret == -EMSGSIZE)
 		return fail(a, -EPROTO, "agent %s: reply line too long", op);
 	if (ret < 0 && ret != -EPROTO && ret != -EINTR)
@@ -225,8 +226,8 @@ int agent_meminfo(struct agent *a, struct agent_meminfo *m, int64_t deadline_ns)
 int agent_blocks(struct agent *a, struct agent_blocks *b, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = call_op(a, json_pack("{s:s}", "op", "blocks"), &r,
-			  deadline_ns);
+	int ret =
+		call_op(a, json_pack("{s:s}", "op", "blocks"), &r, deadline_ns);
 
 	if (!ret && agent_parse_blocks(r, b))
 		ret = fail(a, -EPROTO, "agent blocks: malformed reply");
@@ -317,8 +318,8 @@ int agent_parse_hello(const json_t *r, struct agent_hello *h)
 	h->block_size = (uint64_t)json_integer_value(bs);
 	if (json_is_array(nodes))
 		for (i = 0; i < json_array_size(nodes) && h->nnodes < 64; i++)
-			h->nodes[h->nnodes++] =
-				(int)json_integer_value(json_array_get(nodes, i));
+			h->nodes[h->nnodes++] = (int)json_integer_value(
+				json_array_get(nodes, i));
 	return 0;
 }
 
@@ -367,10 +368,10 @@ int agent_parse_blocks(const json_t *r, struct agent_blocks *b)
 			 json_object_get(e, "state"));
 		copy_str(blk->zones, sizeof(blk->zones),
 			 json_object_get(e, "zones"));
-		blk->node = json_is_integer(json_object_get(e, "node")) ?
-				    (int)json_integer_value(
-					    json_object_get(e, "node")) :
-				    -1;
+		blk->node = json_is_integer(json_object_get(e, "node"))
+				    ? (int)json_integer_value(
+					      json_object_get(e, "node"))
+				    : -1;
 		b->n++;
 	}
 	return 0;
@@ -394,7 +395,8 @@ int agent_parse_uevents(const json_t *r, struct agent_uevents *ev)
 			return -EPROTO;
 		ev->block[ev->n] =
 			(int)json_integer_value(json_object_get(e, "block"));
-		ev->ts_ns[ev->n] = json_integer_value(json_object_get(e, "ts_ns"));
+		ev->ts_ns[ev->n] =
+			json_integer_value(json_object_get(e, "ts_ns"));
 		ev->n++;
 	}
 	return 0;

@@ -25,7 +25,7 @@ struct agent_hello {
 	char kernel_release[128];
 	char kernel_version[256];
 	char cmdline[2048];
-	uint64_t block_size; /* bytes */
+	uint64_t block_size;	   /* bytes */
 	char memmap_on_memory[16]; /* "Y", "N", "force", or "" if absent */
 	int nnodes;
 	int nodes[64];

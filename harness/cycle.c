@@ -17,7 +17,7 @@
  * whose "in progress" is 0x84 (seen from Linux 6.1 on every eject). */
 #define OST_SUCCESS 0x00
 #define OST_SOURCE_INSERT 0x01 /* device check */
-#define OST_SOURCE_EJECT 0x03 /* eject request */
+#define OST_SOURCE_EJECT 0x03  /* eject request */
 #define OST_INSERT_IN_PROGRESS 0x80
 #define OST_EJECT_IN_PROGRESS 0x84
 
@@ -50,7 +50,7 @@ static int64_t deadline(const struct cycle_ctx *c)
 static int emit(struct cycle_ctx *c, const char *phase, const char *view,
 		const char *metric, double value, const char *unit, int block)
 {
-	struct sample s = { 0 };
+	struct sample s = {0};
 	int ret;
 
 	snprintf(s.run_id, sizeof(s.run_id), "%s", c->st->run_id);
@@ -174,6 +174,20 @@ static int64_t uevent_span(const struct agent_uevents *ev)
 	return ev->n ? hi - lo : 0;
 }
 
+/* Add and remove: the host view, and the guest's uevent window if any. */
+static int emit_uevent_phase(struct cycle_ctx *c, const char *phase,
+			     int64_t host_ns, const struct agent_uevents *ev)
+{
+	int ret;
+
+	c->phase_ns += host_ns;
+	ret = emit(c, phase, "host", "latency_ns", (double)host_ns, "ns", -1);
+	if (!ret && uevent_count(ev) > 1)
+		ret = emit(c, phase, "guest", "latency_ns",
+			   (double)uevent_span(ev), "ns", -1);
+	return ret;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
@@ -219,9 +233,10 @@ static int phase_add(struct cycle_ctx *c, struct dimm *d)
 		if (src != OST_SOURCE_INSERT || v == OST_PENDING)
 			continue;
 		if (v == OST_REFUSED) {
-			snprintf(what, sizeof(what),
-				 "guest refused hot-add of %s: _OST status 0x%x",
-				 d->dev, status);
+			snprintf(
+				what, sizeof(what),
+				"guest refused hot-add of %s: _OST status 0x%x",
+				d->dev, status);
 			err_set(EXIT_FAIL, "%s", what);
 			return -EIO;
 		}
@@ -237,13 +252,7 @@ static int phase_add(struct cycle_ctx *c, struct dimm *d)
 	for (int i = 0; i < ev.n; i++)
 		d->blocks[i] = ev.block[i];
 	qsort(d->blocks, (size_t)d->nblocks, sizeof(int), cmp_int);
-	c->phase_ns += t_end - t0;
-	ret = emit(c, "add", "host", "latency_ns", (double)(t_end - t0), "ns",
-		   -1);
-	if (!ret && uevent_count(&ev) > 1)
-		ret = emit(c, "add", "guest", "latency_ns",
-			   (double)uevent_span(&ev), "ns", -1);
-	return ret;
+	return emit_uevent_phase(c, "add", t_end - t0, &ev);
 }
 
 /* Onlines or offlines every block; each write is timed in the guest. */
@@ -270,8 +279,8 @@ static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 		}
 		d->online[i] = online;
 		sum += r.ns;
-		ret = emit(c, op, "guest", "block_latency_ns", (double)r.ns, "ns",
-			   d->blocks[i]);
+		ret = emit(c, op, "guest", "block_latency_ns", (double)r.ns,
+			   "ns", d->blocks[i]);
 		if (ret)
 			return ret;
 	}
@@ -309,7 +318,8 @@ static int wait_deleted(struct cycle_ctx *c, struct dimm *d, int64_t dl,
 			if (src == OST_SOURCE_EJECT &&
 			    cycle_ost_verdict(src, status) == OST_REFUSED) {
 				err_set(EXIT_FAIL,
-					"guest refused to eject %s: _OST status "
+					"guest refused to eject %s: _OST "
+					"status "
 					"0x%x",
 					d->dev, status);
 				return -EBUSY;
@@ -346,13 +356,7 @@ static int phase_remove(struct cycle_ctx *c, struct dimm *d)
 	if (ret)
 		return qmp_fail(c, ret, "object-del");
 	d->added = 0;
-	c->phase_ns += t1 - t0;
-	ret = emit(c, "remove", "host", "latency_ns", (double)(t1 - t0), "ns",
-		   -1);
-	if (!ret && uevent_count(&ev) > 1)
-		ret = emit(c, "remove", "guest", "latency_ns",
-			   (double)uevent_span(&ev), "ns", -1);
-	return ret;
+	return emit_uevent_phase(c, "remove", t1 - t0, &ev);
 }
 
 static int emit_memory(struct cycle_ctx *c, const struct cycle_derived *v)
@@ -367,13 +371,13 @@ static int emit_memory(struct cycle_ctx *c, const struct cycle_derived *v)
 			(double)v->memtotal_delta_online_kib, "KiB", -1)) ||
 	    (ret = emit(c, "online", "guest", "self_hosted_kib",
 			(double)v->self_hosted_kib, "KiB", -1)) ||
-	    (ret = emit(c, "online", "guest", "self_hosted",
-			v->self_hosted, "bool", -1)) ||
+	    (ret = emit(c, "online", "guest", "self_hosted", v->self_hosted,
+			"bool", -1)) ||
 	    (ret = emit(c, "remove", "guest", "memtotal_residual_kib",
 			(double)v->memtotal_residual_kib, "KiB", -1)))
 		return ret;
-	return emit(c, "remove", "guest", "blocks_residual",
-		    v->blocks_residual, "blocks", -1);
+	return emit(c, "remove", "guest", "blocks_residual", v->blocks_residual,
+		    "blocks", -1);
 }
 
 /* Leaves the guest with the DIMM gone, whatever state the failure left. */
@@ -397,9 +401,9 @@ static void cleanup(struct cycle_ctx *c, struct dimm *d)
 			 json_pack("{s:s}", "id", d->dev), NULL, dl, NULL) ||
 	     wait_deleted(c, d, dl, &t)))
 		goto dirty;
-	if (d->added && qmp_execute(c->g->qmp, "object-del",
-				    json_pack("{s:s}", "id", d->mem), NULL, dl,
-				    NULL))
+	if (d->added &&
+	    qmp_execute(c->g->qmp, "object-del",
+			json_pack("{s:s}", "id", d->mem), NULL, dl, NULL))
 		goto dirty;
 	return;
 dirty:
@@ -412,11 +416,12 @@ static void report_residue(struct cycle_ctx *c, const struct cycle_derived *v)
 
 	units_format_size(c->dimm, sz, sizeof(sz));
 	if (v->blocks_residual || v->memtotal_residual_kib)
-		warn_add("%s %s cycle %d: after remove the guest has %+d memory "
-			 "blocks and MemTotal %+lld KiB against before add",
-			 sz, job_memmap_name(c->mode), c->cycle,
-			 v->blocks_residual,
-			 (long long)v->memtotal_residual_kib);
+		warn_add(
+			"%s %s cycle %d: after remove the guest has %+d memory "
+			"blocks and MemTotal %+lld KiB against before add",
+			sz, job_memmap_name(c->mode), c->cycle,
+			v->blocks_residual,
+			(long long)v->memtotal_residual_kib);
 }
 
 int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))

@@ -14,8 +14,8 @@ struct cycle_ctx {
 	struct guest *g;
 	enum job_memmap mode;
 	int boot;
-	int cycle; /* index within the boot */
-	int rep; /* -1 for warm-up */
+	int cycle;     /* index within the boot */
+	int rep;       /* -1 for warm-up */
 	uint64_t dimm; /* bytes */
 	/* Out: the host-view time of the four phases, for the overhead. */
 	int64_t phase_ns;

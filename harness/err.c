@@ -71,8 +71,8 @@ void warn_add(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	/* On a terminal, first clear the live progress line. */
-	fprintf(stderr, "%smhpbench: warning: %s\n", isatty(2) ? "\r\033[K" : "",
-		buf);
+	fprintf(stderr, "%smhpbench: warning: %s\n",
+		isatty(2) ? "\r\033[K" : "", buf);
 	if (nwarnings < MAX_WARNINGS)
 		warnings[nwarnings++] = strdup(buf);
 }

@@ -8,14 +8,15 @@
 /* Exit codes: documented in README.md and man/mhpbench.1. */
 enum mhp_exit {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1, /* a measurement failed: hotplug refused, online failed */
+	EXIT_FAIL =
+		1, /* a measurement failed: hotplug refused, online failed */
 	EXIT_USAGE = 2, /* bad command line or job file */
-	EXIT_ENV = 3, /* missing QEMU, kernel, initramfs or packages */
-	EXIT_BOOT = 4, /* guest never said hello by the boot deadline */
-	EXIT_QMP = 5, /* QEMU refused a QMP command */
-	EXIT_HANG = 6, /* guest or QEMU stopped answering mid-run */
-	EXIT_INTR = 7, /* interrupted by SIGINT/SIGTERM */
-	EXIT_IO = 8, /* results could not be written */
+	EXIT_ENV = 3,	/* missing QEMU, kernel, initramfs or packages */
+	EXIT_BOOT = 4,	/* guest never said hello by the boot deadline */
+	EXIT_QMP = 5,	/* QEMU refused a QMP command */
+	EXIT_HANG = 6,	/* guest or QEMU stopped answering mid-run */
+	EXIT_INTR = 7,	/* interrupted by SIGINT/SIGTERM */
+	EXIT_IO = 8,	/* results could not be written */
 };
 
 void err_set(enum mhp_exit cls, const char *fmt, ...)

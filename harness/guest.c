@@ -81,8 +81,10 @@ static void describe_failure(struct guest *g, int ret, int64_t timeout_ms,
 	if (qemu_exited(&g->vm)) {
 		qemu_describe_exit(&g->vm, st, sizeof(st));
 		qemu_file_tail(g->vm.stderr_log, 4, tail, sizeof(tail));
-		snprintf(why, len, "QEMU %s before the guest said hello%s%s", st,
-			 tail[0] ? ": " : "", tail);
+		while (*tail && tail[strlen(tail) - 1] == '\n')
+			tail[strlen(tail) - 1] = '\0';
+		snprintf(why, len, "QEMU %s before the guest said hello%s%s",
+			 st, tail[0] ? ": " : "", tail);
 		return;
 	}
 	if (ret == -ETIMEDOUT) {
@@ -91,7 +93,8 @@ static void describe_failure(struct guest *g, int ret, int64_t timeout_ms,
 			 (long long)timeout_ms);
 		return;
 	}
-	snprintf(why, len, "%s", g->agent.err[0] ? g->agent.err : strerror(-ret));
+	snprintf(why, len, "%s",
+		 g->agent.err[0] ? g->agent.err : strerror(-ret));
 }
 
 /* QEMU creates its sockets early; one that dies on bad options never does,
@@ -121,7 +124,8 @@ static int connect_sockets(struct guest *g)
 	while (!ret && !g->qmp) {
 		ret = qmp_connect(&g->qmp, g->vm.qmp_sock,
 				  clock_now_ns() + 200 * NS_PER_MS);
-		if (ret == -ETIMEDOUT || ret == -ECONNREFUSED || ret == -ENOENT) {
+		if (ret == -ETIMEDOUT || ret == -ECONNREFUSED ||
+		    ret == -ENOENT) {
 			if (qemu_exited(&g->vm))
 				return -ECHILD;
 			if (clock_now_ns() < deadline)

@@ -32,7 +32,7 @@ struct guest {
 	int64_t boot_ns; /* QEMU start to the agent's hello */
 	FILE *qmp_log, *agent_log;
 	int dimm_seq; /* DIMM/backend ids are unique per boot */
-	int up; /* hello received */
+	int up;	      /* hello received */
 };
 
 /* maxmem: the job's, or boot memory plus the largest DIMM (auto). */

@@ -21,33 +21,35 @@ struct job {
 	char path[JOB_PATH_MAX]; /* the file it was read from */
 	char description[JOB_STR_MAX];
 
-	char kernel[JOB_PATH_MAX]; /* "debian" or a bzImage path */
-	char initramfs[JOB_PATH_MAX]; /* "" = guest-images/build/initramfs.cpio.gz */
-	char qemu[JOB_PATH_MAX]; /* binary name or path */
+	char kernel[JOB_PATH_MAX];    /* "debian" or a bzImage path */
+	char initramfs[JOB_PATH_MAX]; /* "" =
+					 guest-images/build/initramfs.cpio.gz */
+	char qemu[JOB_PATH_MAX];      /* binary name or path */
 	char cmdline_extra[JOB_STR_MAX];
 
 	enum job_accel accel;
 	int icount_shift; /* for ACCEL_TCG_ICOUNT */
-	int smp; /* vCPUs; forced to 1 under tcg-icount */
+	int smp;	  /* vCPUs; forced to 1 under tcg-icount */
 
 	uint64_t boot_mem; /* bytes */
-	uint64_t maxmem; /* bytes; 0 = boot_mem + largest size */
+	uint64_t maxmem;   /* bytes; 0 = boot_mem + largest size */
 	int slots;
 
 	uint64_t sizes[JOB_MAX_SIZES]; /* DIMM sizes, bytes, as listed */
 	int nsizes;
 	enum job_memmap modes[JOB_MAX_MODES];
 	int nmodes;
-	int reps; /* measured cycles per size, per boot */
-	int warmup; /* discarded cycles at the start of each boot */
-	int boots; /* boots per mode; modes alternate */
+	int reps;      /* measured cycles per size, per boot */
+	int warmup;    /* discarded cycles at the start of each boot */
+	int boots;     /* boots per mode; modes alternate */
 	uint64_t seed; /* shuffles the size order */
 	enum job_zone zone;
 	int node; /* guest NUMA node of the DIMMs */
 
-	int64_t boot_timeout_ms; /* guest must say hello by then */
-	int64_t kvm_probe_timeout_ms; /* accel=auto: KVM guest must say hello by then */
-	int64_t phase_timeout_ms; /* any one phase */
+	int64_t boot_timeout_ms;      /* guest must say hello by then */
+	int64_t kvm_probe_timeout_ms; /* accel=auto: KVM guest must say hello by
+					 then */
+	int64_t phase_timeout_ms;     /* any one phase */
 };
 
 /* Job error: "file:line: message". line is 0 when not tied to a line. */

@@ -18,7 +18,8 @@ static const char usage_text[] =
 	"usage: mhpbench <command> [options]\n"
 	"\n"
 	"Memory hotplug benchmark: boots a guest kernel in QEMU and times\n"
-	"hot-add, online, offline and remove of pc-dimm memory with the memmap\n"
+	"hot-add, online, offline and remove of pc-dimm memory with the "
+	"memmap\n"
 	"from RAM (memmap_on_memory=0) and self-hosted (=1).\n"
 	"\n"
 	"commands:\n"
@@ -68,14 +69,13 @@ static int fail(void)
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "parse-only", no_argument, NULL, 'p' },
-		{ "results", required_argument, NULL, 'r' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct runner_opts ro = { .results_root = "results", .argc = argc,
-				  .argv = argv };
+		{"parse-only", no_argument, NULL, 'p'},
+		{"results", required_argument, NULL, 'r'},
+		{"kernel", required_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},
+		{0}};
+	struct runner_opts ro = {
+		.results_root = "results", .argc = argc, .argv = argv};
 	int parse_only = 0, c, ret;
 	struct job *job;
 
@@ -141,12 +141,11 @@ static int read_timing(const char *dir, struct report_timing *tm)
 static int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "results", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+		{"results", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{0}};
 	const char *root = "results";
-	struct report_timing tm = { 0 };
+	struct report_timing tm = {0};
 	struct sample_table t;
 	char dir[4096], path[4200];
 	int c, line, ret;
@@ -164,7 +163,8 @@ static int cmd_report(int argc, char **argv)
 			     sizeof(dir));
 	if (ret) {
 		fprintf(stderr, "mhpbench report: no run %s: %s\n",
-			optind < argc ? argv[optind] : "latest", strerror(-ret));
+			optind < argc ? argv[optind] : "latest",
+			strerror(-ret));
 		return EXIT_USAGE;
 	}
 	read_timing(dir, &tm);

@@ -13,7 +13,8 @@ void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 	int64_t dimm_kib = (int64_t)(dimm_bytes / 1024);
 
 	memset(d, 0, sizeof(*d));
-	d->memfree_delta_add_kib = m->after_add.mem_free - m->before_add.mem_free;
+	d->memfree_delta_add_kib =
+		m->after_add.mem_free - m->before_add.mem_free;
 	/* Free memory is MemFree plus the per-CPU lists: the memmap may come
 	 * from pages MemFree had already stopped counting. */
 	d->memmap_from_ram_kib = -d->memfree_delta_add_kib;

@@ -8,15 +8,16 @@
 #include <stdint.h>
 
 struct cycle_mem {
-	struct agent_meminfo before_add, after_add, after_online,
-		after_offline, after_remove;
+	struct agent_meminfo before_add, after_add, after_online, after_offline,
+		after_remove;
 	int blocks_before, blocks_after_remove;
 	int all_online; /* every block of the DIMM went online */
 };
 
 struct cycle_derived {
 	int64_t memfree_delta_add_kib; /* after_add - before_add */
-	int64_t memmap_from_ram_kib; /* drop of MemFree + per-CPU lists at add */
+	int64_t memmap_from_ram_kib;   /* drop of MemFree + per-CPU lists at add
+					*/
 	int64_t memtotal_delta_online_kib; /* after_online - before_add */
 	int64_t self_hosted_kib; /* DIMM - MemTotal increase after online */
 	int self_hosted; /* 1 memmap inside the DIMM, 0 from RAM, -1 unknown */

@@ -213,7 +213,7 @@ static void child_exec(const struct argv_vec *a, const char *log)
 int qemu_start(struct qemu *vm, const struct qemu_opts *o)
 {
 	const char *tmp = getenv("TMPDIR");
-	struct argv_vec a = { 0 };
+	struct argv_vec a = {0};
 	int ret = 0;
 
 	memset(vm, 0, sizeof(*vm));
@@ -321,7 +321,8 @@ void qemu_file_tail(const char *path, int lines, char *buf, size_t len)
 		return;
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
-	from = size > (long)sizeof(chunk) - 1 ? size - (long)sizeof(chunk) + 1 : 0;
+	from = size > (long)sizeof(chunk) - 1 ? size - (long)sizeof(chunk) + 1
+					      : 0;
 	fseek(f, from, SEEK_SET);
 	n = fread(chunk, 1, sizeof(chunk) - 1, f);
 	fclose(f);

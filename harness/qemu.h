@@ -17,15 +17,15 @@ struct qemu_opts {
 	const char *append;
 	enum qemu_accel accel;
 	int icount_shift;
-	int smp; /* forced to 1 under tcg-icount */
+	int smp;		   /* forced to 1 under tcg-icount */
 	uint64_t boot_mem, maxmem; /* bytes */
 	int slots;
 	const char *console_log; /* guest ttyS0 goes here */
-	const char *stderr_log; /* QEMU's own stdout/stderr */
+	const char *stderr_log;	 /* QEMU's own stdout/stderr */
 };
 
 struct qemu {
-	pid_t pid; /* also the process group id; 0 when not running */
+	pid_t pid;  /* also the process group id; 0 when not running */
 	int status; /* wait status once reaped */
 	int reaped;
 	char dir[128]; /* private socket directory */

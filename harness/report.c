@@ -23,7 +23,7 @@ static int same_cell(const struct sample *a, const struct sample *b)
 
 static int phase_rank(const char *p)
 {
-	static const char *order[] = { "add", "online", "offline", "remove" };
+	static const char *order[] = {"add", "online", "offline", "remove"};
 
 	for (int i = 0; i < 4; i++)
 		if (!strcmp(p, order[i]))
@@ -114,8 +114,7 @@ int report_expect_self_hosted(const char *release, int64_t block_mib,
 {
 	int maj, min;
 
-	if (report_kernel_version(release, &maj, &min) ||
-	    maj * 100 + min < 513)
+	if (report_kernel_version(release, &maj, &min) || maj * 100 + min < 513)
 		return 0; /* memmap_on_memory appeared in 5.13 */
 	if (maj * 100 + min >= 608)
 		return 1; /* 6.8 self-hosts larger ranges block by block */
@@ -165,11 +164,12 @@ json_t *report_summary(const struct sample_table *t,
 	json_object_set_new(sum, "placement", place);
 	json_object_set_new(
 		sum, "overhead",
-		json_pack("{s:I,s:I,s:I,s:f}", "wall_ns", (json_int_t)tm->wall_ns,
-			  "boot_ns", (json_int_t)tm->boot_ns, "phase_ns",
+		json_pack("{s:I,s:I,s:I,s:f}", "wall_ns",
+			  (json_int_t)tm->wall_ns, "boot_ns",
+			  (json_int_t)tm->boot_ns, "phase_ns",
 			  (json_int_t)tm->phase_ns, "overhead_pct",
-			  tm->wall_ns > 0 ? 100.0 * other / (double)tm->wall_ns :
-					    0.0));
+			  tm->wall_ns > 0 ? 100.0 * other / (double)tm->wall_ns
+					  : 0.0));
 	return sum;
 }
 
@@ -181,20 +181,21 @@ static const json_t *find(const json_t *cells, const json_t *like,
 {
 	size_t i;
 	const json_t *c;
-	static const char *keys[] = { "kernel", "accel", "memmap" };
+	static const char *keys[] = {"kernel", "accel", "memmap"};
 
 	json_array_foreach(cells, i, c)
 	{
-		int ok = !strcmp(json_string_value(json_object_get(c, "phase")),
-				 phase) &&
-			 !strcmp(json_string_value(json_object_get(c, "view")),
-				 view) &&
-			 !strcmp(json_string_value(json_object_get(c, "metric")),
-				 metric) &&
-			 json_equal(json_object_get(c, "dimm_mib"),
-				    json_object_get(like, "dimm_mib")) &&
-			 json_equal(json_object_get(c, "block_mib"),
-				    json_object_get(like, "block_mib"));
+		int ok =
+			!strcmp(json_string_value(json_object_get(c, "phase")),
+				phase) &&
+			!strcmp(json_string_value(json_object_get(c, "view")),
+				view) &&
+			!strcmp(json_string_value(json_object_get(c, "metric")),
+				metric) &&
+			json_equal(json_object_get(c, "dimm_mib"),
+				   json_object_get(like, "dimm_mib")) &&
+			json_equal(json_object_get(c, "block_mib"),
+				   json_object_get(like, "block_mib"));
 
 		for (int k = 0; ok && k < 3; k++)
 			ok = json_equal(json_object_get(c, keys[k]),
@@ -237,7 +238,8 @@ static void print_latency(FILE *f, const json_t *cells)
 	json_array_foreach(cells, i, c)
 	{
 		const json_t *h, *g;
-		const char *phase = json_string_value(json_object_get(c, "phase"));
+		const char *phase =
+			json_string_value(json_object_get(c, "phase"));
 
 		/* One row per (DIMM, mode, phase): driven by its host cell. */
 		if (strcmp(json_string_value(json_object_get(c, "metric")),
@@ -245,7 +247,8 @@ static void print_latency(FILE *f, const json_t *cells)
 		    strcmp(json_string_value(json_object_get(c, "view")),
 			   "host"))
 			continue;
-		snprintf(group, sizeof(group), "kernel %s, accel %s, %lldM blocks",
+		snprintf(group, sizeof(group),
+			 "kernel %s, accel %s, %lldM blocks",
 			 json_string_value(json_object_get(c, "kernel")),
 			 json_string_value(json_object_get(c, "accel")),
 			 (long long)json_integer_value(
@@ -286,28 +289,28 @@ static void print_placement(FILE *f, const json_t *sum)
 		"RAM KiB@add", "in-DIMM KiB", "verdict");
 	json_array_foreach(place, i, p)
 	{
-		const json_t *ram = find(cells, p, "add", "guest",
-					 "memmap_from_ram_kib");
-		const json_t *in = find(cells, p, "online", "guest",
-					"self_hosted_kib");
+		const json_t *ram =
+			find(cells, p, "add", "guest", "memmap_from_ram_kib");
+		const json_t *in =
+			find(cells, p, "online", "guest", "self_hosted_kib");
 		char frac[32];
 
 		size_str(json_integer_value(json_object_get(p, "dimm_mib")), sz,
 			 sizeof(sz));
-		snprintf(frac, sizeof(frac), "%lld/%lld",
-			 (long long)json_integer_value(
-				 json_object_get(p, "self_hosted_n")),
-			 (long long)json_integer_value(json_object_get(p, "n")));
+		snprintf(
+			frac, sizeof(frac), "%lld/%lld",
+			(long long)json_integer_value(
+				json_object_get(p, "self_hosted_n")),
+			(long long)json_integer_value(json_object_get(p, "n")));
 		fprintf(f, "%-5s %-4s %8s %12.0f %12.0f  %s%s\n", sz,
 			json_string_value(json_object_get(p, "memmap")), frac,
 			ram ? num(ram, "median") : 0.0,
 			in ? num(in, "median") : 0.0,
 			json_string_value(json_object_get(p, "verdict")),
-			json_is_true(json_object_get(p, "matches_mode")) ?
-				"" :
-			json_is_true(json_object_get(p, "matches_expected")) ?
-				" (not as asked; expected for this kernel)" :
-				" (NOT as asked)");
+			json_is_true(json_object_get(p, "matches_mode")) ? ""
+			: json_is_true(json_object_get(p, "matches_expected"))
+				? " (not as asked; expected for this kernel)"
+				: " (NOT as asked)");
 	}
 }
 

@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 struct report_timing {
-	int64_t wall_ns; /* the whole run */
-	int64_t boot_ns; /* QEMU start to hello, all boots */
+	int64_t wall_ns;  /* the whole run */
+	int64_t boot_ns;  /* QEMU start to hello, all boots */
 	int64_t phase_ns; /* host-view time of all measured phases */
 };
 

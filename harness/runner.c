@@ -96,15 +96,17 @@ static int resolve_inputs(struct run *r)
 	else
 		snprintf(r->initrd, sizeof(r->initrd),
 			 "%s/guest-images/build/initramfs.cpio.gz", data);
-	if ((ret = check_file("kernel image", r->kernel,
-			      "run `make guest`, or give KERNEL=/path/to/bzImage")) ||
+	if ((ret = check_file(
+		     "kernel image", r->kernel,
+		     "run `make guest`, or give KERNEL=/path/to/bzImage")) ||
 	    (ret = check_file("initramfs", r->initrd, "run `make guest`")))
 		return ret;
 	ret = qemu_find_binary(job->qemu, r->qemu, sizeof(r->qemu));
 	if (ret)
 		err_set(EXIT_ENV,
 			"QEMU binary '%s' not found or not executable: %s "
-			"(install qemu-system-x86 with `make deps`, or set qemu = "
+			"(install qemu-system-x86 with `make deps`, or set "
+			"qemu = "
 			"in the job)",
 			job->qemu, strerror(-ret));
 	return ret;
@@ -160,20 +162,22 @@ static int manifest_init(struct run *r)
 	utc_now(when, sizeof(when));
 	qemu_binary_version(r->qemu, qv, sizeof(qv));
 	runner_data_dir(data, sizeof(data));
-	snprintf(path, sizeof(path), "%s/guest-images/build/kernel.release", data);
+	snprintf(path, sizeof(path), "%s/guest-images/build/kernel.release",
+		 data);
 	if (!strcmp(r->kernel_source, "debian"))
 		read_first_line(path, rel, sizeof(rel));
 	json_object_set_new(m, "run_id", json_string(r->st.run_id));
 	json_object_set_new(m, "status", json_string("running"));
 	json_object_set_new(m, "started_utc", json_string(when));
-	json_object_set_new(
-		m, "mhpbench",
-		json_pack("{s:s,s:s,s:o}", "version", MHP_VERSION, "git_rev",
-			  version_git_rev(), "argv", argv));
+	json_object_set_new(m, "mhpbench",
+			    json_pack("{s:s,s:s,s:o}", "version", MHP_VERSION,
+				      "git_rev", version_git_rev(), "argv",
+				      argv));
 	json_object_set_new(m, "job", job_json(r->job));
 	json_object_set_new(m, "host", host_json());
-	json_object_set_new(m, "qemu", json_pack("{s:s,s:s}", "binary", r->qemu,
-						 "version", qv));
+	json_object_set_new(
+		m, "qemu",
+		json_pack("{s:s,s:s}", "binary", r->qemu, "version", qv));
 	json_object_set_new(m, "kernel",
 			    json_pack("{s:s,s:s,s:s}", "image", r->kernel,
 				      "source", r->kernel_source,
@@ -222,10 +226,10 @@ static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
 	if (!p)
 		return NULL;
 	for (int i = 0; i < job->warmup && nsizes; i++)
-		p[k++] = (struct plan_cycle){ smallest, -1 };
+		p[k++] = (struct plan_cycle){smallest, -1};
 	for (int s = 0; s < nsizes; s++)
 		for (int rep = 0; rep < job->reps; rep++)
-			p[k++] = (struct plan_cycle){ sizes[s], rep };
+			p[k++] = (struct plan_cycle){sizes[s], rep};
 	gsl_ran_shuffle(r->rng, p + job->warmup * (nsizes > 0),
 			(size_t)(nsizes * job->reps), sizeof(*p));
 	*n = k;
@@ -234,8 +238,9 @@ static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
 
 static enum qemu_accel fixed_accel(enum job_accel a)
 {
-	return a == ACCEL_KVM ? QEMU_KVM :
-	       a == ACCEL_TCG_ICOUNT ? QEMU_TCG_ICOUNT : QEMU_TCG;
+	return a == ACCEL_KVM	       ? QEMU_KVM
+	       : a == ACCEL_TCG_ICOUNT ? QEMU_TCG_ICOUNT
+				       : QEMU_TCG;
 }
 
 static void set_fallback(struct run *r, const char *why)
@@ -243,8 +248,7 @@ static void set_fallback(struct run *r, const char *why)
 	json_t *a = json_object_get(r->st.manifest, "accel");
 
 	json_object_set_new(a, "fallback_reason", json_string(why));
-	progress_note("KVM not usable (%s); falling back to TCG", why);
-	warn_add("accel=auto fell back to TCG: %s", why);
+	warn_add("accel=auto: KVM not usable, falling back to TCG: %s", why);
 }
 
 /* Boots with the accel the job asks for; accel=auto tries KVM once per
@@ -318,10 +322,9 @@ static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode,
 		"block_size_bytes", (json_int_t)g->hello.block_size,
 		"memmap_on_memory_param", g->hello.memmap_on_memory, "nodes",
 		nodes, "boot_ns", (json_int_t)g->boot_ns, "qemu_argv",
-		g->vm.argv, "order", order, "qemu_version",
-		qmp_version(g->qmp), "qemu_package", qmp_package(g->qmp));
+		g->vm.argv, "order", order, "qemu_version", qmp_version(g->qmp),
+		"qemu_package", qmp_package(g->qmp));
 }
-
 
 /* The verdict is what the kernel did; say once per size and boot when it
  * is not what the mode asked for. */
@@ -339,17 +342,18 @@ static void check_placement(const struct cycle_ctx *c, uint64_t *warned,
 	if (*nwarned < JOB_MAX_SIZES)
 		warned[(*nwarned)++] = c->dimm;
 	units_format_size(c->dimm, sz, sizeof(sz));
-	warn_add("%s DIMM in %s mode: the memmap %s (%lld KiB inside the DIMM)%s",
+	warn_add("%s DIMM in %s mode: the memmap %s (%lld KiB inside the "
+		 "DIMM)%s",
 		 sz, job_memmap_name(c->mode),
 		 c->derived.self_hosted ? "was self-hosted" : "came from RAM",
 		 (long long)c->derived.self_hosted_kib,
 		 asked && !report_expect_self_hosted(
 				  c->g->hello.kernel_release,
 				  (int64_t)(c->g->hello.block_size >> 20),
-				  (int64_t)(c->dimm >> 20)) ?
-			 "; expected: before 6.8 only a DIMM of exactly one "
-			 "memory block self-hosts" :
-			 "");
+				  (int64_t)(c->dimm >> 20))
+			 ? "; expected: before 6.8 only a DIMM of exactly one "
+			   "memory block self-hosts"
+			 : "");
 }
 
 static int run_cycles(struct run *r, struct guest *g, int bidx,
@@ -360,8 +364,13 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 
 	for (int i = 0; i < n; i++) {
 		struct cycle_ctx c = {
-			.job = r->job, .st = &r->st, .g = g, .mode = mode,
-			.boot = bidx, .cycle = i, .rep = p[i].rep,
+			.job = r->job,
+			.st = &r->st,
+			.g = g,
+			.mode = mode,
+			.boot = bidx,
+			.cycle = i,
+			.rep = p[i].rep,
 			.dimm = p[i].dimm,
 		};
 		char sz[32], what[128];
@@ -394,10 +403,13 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 static int run_boot(struct run *r, int bidx, enum job_memmap mode)
 {
 	char f[4][PATH_MAX + 64], name[4][48];
-	static const char *kind[] = { "console", "qemu", "qmp", "agent" };
+	static const char *kind[] = {"console", "qemu", "qmp", "agent"};
 	struct guest_params gp = {
-		.job = r->job, .qemu_bin = r->qemu, .kernel = r->kernel,
-		.initrd = r->initrd, .mode = mode,
+		.job = r->job,
+		.qemu_bin = r->qemu,
+		.kernel = r->kernel,
+		.initrd = r->initrd,
+		.mode = mode,
 		.hello_timeout_ms = r->job->boot_timeout_ms,
 	};
 	struct guest g;
@@ -418,10 +430,11 @@ static int run_boot(struct run *r, int bidx, enum job_memmap mode)
 	if (ret)
 		return ret;
 	r->tm.boot_ns += g.boot_ns;
-	progress_note("boot %d: guest up in %.1f s (%s, kernel %s, %lluM blocks)",
-		      bidx, g.boot_ns / 1e9, qemu_accel_name(g.accel),
-		      g.hello.kernel_release,
-		      (unsigned long long)(g.hello.block_size >> 20));
+	progress_note(
+		"boot %d: guest up in %.1f s (%s, kernel %s, %lluM blocks)",
+		bidx, g.boot_ns / 1e9, qemu_accel_name(g.accel),
+		g.hello.kernel_release,
+		(unsigned long long)(g.hello.block_size >> 20));
 	check_mode(&g, mode);
 	plan = plan_boot(r, &g.hello, &n);
 	if (!plan) {
@@ -457,7 +470,8 @@ static void job_name(const struct job *job, char *buf, size_t len)
 
 static int count_cycles(const struct job *job)
 {
-	return job->nmodes * job->boots * (job->warmup + job->nsizes * job->reps);
+	return job->nmodes * job->boots *
+	       (job->warmup + job->nsizes * job->reps);
 }
 
 static void finish(struct run *r, int ret, int64_t t0)
@@ -479,11 +493,11 @@ static void finish(struct run *r, int ret, int64_t t0)
 	json_object_set_new(m, "reason",
 			    ret ? json_string(err_msg()) : json_null());
 	json_object_set_new(m, "exit_code", json_integer(err_class()));
-	json_object_set_new(
-		m, "timing",
-		json_pack("{s:I,s:I,s:I}", "wall_ns", (json_int_t)r->tm.wall_ns,
-			  "boot_ns", (json_int_t)r->tm.boot_ns, "phase_ns",
-			  (json_int_t)r->tm.phase_ns));
+	json_object_set_new(m, "timing",
+			    json_pack("{s:I,s:I,s:I}", "wall_ns",
+				      (json_int_t)r->tm.wall_ns, "boot_ns",
+				      (json_int_t)r->tm.boot_ns, "phase_ns",
+				      (json_int_t)r->tm.phase_ns));
 	store_path(&r->st, "samples.csv", path, sizeof(path));
 	fflush(r->st.samples);
 	if (!samples_load(path, &t, &line)) {
@@ -491,7 +505,8 @@ static void finish(struct run *r, int ret, int64_t t0)
 		json_object_set_new(sum, "run_id", json_string(r->st.run_id));
 		json_object_set(sum, "status", json_object_get(m, "status"));
 		if (store_write_json(&r->st, "summary.json", sum))
-			err_set(EXIT_IO, "writing summary.json in %s", r->st.dir);
+			err_set(EXIT_IO, "writing summary.json in %s",
+				r->st.dir);
 		printf("\nmhpbench run %s (%s)\n", r->st.run_id,
 		       ret ? "INCOMPLETE" : "complete");
 		report_print(stdout, sum);
@@ -508,7 +523,7 @@ static void finish(struct run *r, int ret, int64_t t0)
 
 int runner_run(const struct job *job, const struct runner_opts *o)
 {
-	struct run r = { .job = job, .opts = o };
+	struct run r = {.job = job, .opts = o};
 	int64_t t0 = clock_now_ns();
 	char name[64];
 	int ret, bidx = 0;

@@ -7,7 +7,7 @@
 
 struct runner_opts {
 	const char *results_root; /* "results" unless --results */
-	const char *kernel; /* --kernel / $KERNEL; NULL = the job's */
+	const char *kernel;	  /* --kernel / $KERNEL; NULL = the job's */
 	int argc;
 	char **argv;
 };

@@ -40,7 +40,7 @@ static void put_field(FILE *f, const char *s)
 
 int samples_write(FILE *f, const struct sample *s)
 {
-	const char *text[] = { s->run_id, s->kernel, s->accel, s->memmap };
+	const char *text[] = {s->run_id, s->kernel, s->accel, s->memmap};
 
 	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
 		put_field(f, text[i]);
@@ -112,7 +112,7 @@ static int parse_row(char *line, struct sample *s)
 {
 	char *f[NFIELDS + 1];
 	long long v[8];
-	const int num[] = { 4, 5, 6, 7, 13, 14, 15, 16 };
+	const int num[] = {4, 5, 6, 7, 13, 14, 15, 16};
 	char *end;
 
 	if (samples_split(line, f, NFIELDS + 1) != NFIELDS)
@@ -176,7 +176,8 @@ int samples_load(const char *path, struct sample_table *t, int *line)
 		++*line;
 		buf[strcspn(buf, "\r\n")] = '\0';
 		if (*line == 1) {
-			if (strncmp(buf, SAMPLES_HEADER, strlen(SAMPLES_HEADER))) {
+			if (strncmp(buf, SAMPLES_HEADER,
+				    strlen(SAMPLES_HEADER))) {
 				ret = -EPROTO;
 				break;
 			}

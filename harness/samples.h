@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SAMPLES_HEADER                                                        \
-	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"  \
+#define SAMPLES_HEADER                                                         \
+	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block"
 
 struct sample {
@@ -27,9 +27,9 @@ struct sample {
 	double value;
 	char unit[16];
 	int boot;
-	int cycle; /* cycle index within the boot */
+	int cycle;  /* cycle index within the boot */
 	int warmup; /* 1: warm-up cycle, excluded from statistics */
-	int block; /* memory block number, -1 when per DIMM */
+	int block;  /* memory block number, -1 when per DIMM */
 };
 
 struct sample_table {

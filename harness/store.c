@@ -42,8 +42,8 @@ int store_create(struct store *st, const char *root, const char *name)
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	for (int i = 1; i < 1000; i++) {
 		if (i == 1)
-			snprintf(st->run_id, sizeof(st->run_id), "%s-%.40s", stamp,
-				 name);
+			snprintf(st->run_id, sizeof(st->run_id), "%s-%.40s",
+				 stamp, name);
 		else
 			snprintf(st->run_id, sizeof(st->run_id), "%s-%.40s-%d",
 				 stamp, name, i);
@@ -64,8 +64,7 @@ int store_create(struct store *st, const char *root, const char *name)
 	return st->manifest ? 0 : -ENOMEM;
 }
 
-void store_path(const struct store *st, const char *name, char *buf,
-		size_t len)
+void store_path(const struct store *st, const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", st->dir, name);
 }

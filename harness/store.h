@@ -32,7 +32,8 @@ int store_write_json(const struct store *st, const char *name,
 		     const json_t *obj);
 int store_save_manifest(const struct store *st);
 
-/* Points <root>/latest at this run (a relative symlink, replaced atomically). */
+/* Points <root>/latest at this run (a relative symlink, replaced atomically).
+ */
 int store_link_latest(const struct store *st);
 
 /* Closes samples.csv (fsync first). Leaves the manifest to the caller. */

@@ -22,9 +22,11 @@ static void hello_ok(void **state)
 {
 	json_t *r = parse(
 		"{\"id\":1,\"ok\":true,\"agent_version\":1,"
-		"\"kernel_release\":\"6.1.0-56-amd64\",\"kernel_version\":\"#1 SMP\","
+		"\"kernel_release\":\"6.1.0-56-amd64\",\"kernel_version\":\"#1 "
+		"SMP\","
 		"\"machine\":\"x86_64\",\"cmdline\":\"console=ttyS0 "
-		"memory_hotplug.memmap_on_memory=1\",\"block_size_bytes\":134217728,"
+		"memory_hotplug.memmap_on_memory=1\",\"block_size_bytes\":"
+		"134217728,"
 		"\"memmap_on_memory\":\"Y\",\"auto_online_blocks\":\"offline\","
 		"\"nodes\":[0,1],\"now_ns\":123}");
 	struct agent_hello h;
@@ -71,10 +73,11 @@ static void hello_bad(void **state)
 
 static void meminfo(void **state)
 {
-	json_t *r = parse("{\"id\":3,\"ok\":true,\"meminfo\":{\"MemTotal\":530916,"
-			  "\"MemFree\":400000,\"MemAvailable\":410000,"
-			  "\"HugePages_Total\":0},\"pcp_free_kib\":1520,"
-			  "\"ts_ns\":99}");
+	json_t *r =
+		parse("{\"id\":3,\"ok\":true,\"meminfo\":{\"MemTotal\":530916,"
+		      "\"MemFree\":400000,\"MemAvailable\":410000,"
+		      "\"HugePages_Total\":0},\"pcp_free_kib\":1520,"
+		      "\"ts_ns\":99}");
 	struct agent_meminfo m;
 
 	assert_int_equal(agent_parse_meminfo(r, &m), 0);
@@ -132,7 +135,8 @@ static void uevents(void **state)
 	assert_int_equal(ev.ts_ns[1], 2500);
 	assert_int_equal(ev.acpi_ts_ns, 900);
 	json_decref(r);
-	r = parse("{\"ok\":false,\"errno\":110,\"events\":[],\"acpi_ts_ns\":null}");
+	r = parse("{\"ok\":false,\"errno\":110,\"events\":[],\"acpi_ts_ns\":"
+		  "null}");
 	assert_int_equal(agent_parse_uevents(r, &ev), 0);
 	assert_int_equal(ev.n, 0);
 	assert_int_equal(ev.acpi_ts_ns, -1);
@@ -141,10 +145,11 @@ static void uevents(void **state)
 
 static void state_reply(void **state)
 {
-	struct agent_state_result s = { 0 };
-	json_t *r = parse("{\"id\":6,\"ok\":false,\"errno\":16,\"error\":\"Device "
-			  "or resource busy\",\"block\":40,\"ns\":5123,"
-			  "\"state\":\"online\",\"zones\":\"Normal\"}");
+	struct agent_state_result s = {0};
+	json_t *r =
+		parse("{\"id\":6,\"ok\":false,\"errno\":16,\"error\":\"Device "
+		      "or resource busy\",\"block\":40,\"ns\":5123,"
+		      "\"state\":\"online\",\"zones\":\"Normal\"}");
 
 	assert_int_equal(agent_parse_state(r, &s), 0);
 	assert_int_equal(s.block, 40);
@@ -159,9 +164,12 @@ static void state_reply(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hello_ok),    cmocka_unit_test(hello_param_absent),
-		cmocka_unit_test(hello_bad),   cmocka_unit_test(meminfo),
-		cmocka_unit_test(blocks),      cmocka_unit_test(uevents),
+		cmocka_unit_test(hello_ok),
+		cmocka_unit_test(hello_param_absent),
+		cmocka_unit_test(hello_bad),
+		cmocka_unit_test(meminfo),
+		cmocka_unit_test(blocks),
+		cmocka_unit_test(uevents),
 		cmocka_unit_test(state_reply),
 	};
 

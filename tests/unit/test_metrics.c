@@ -13,7 +13,7 @@
 static struct cycle_mem mem(int64_t total0, int64_t free0, int64_t free_add,
 			    int64_t total_online, int64_t total_removed)
 {
-	struct cycle_mem m = { 0 };
+	struct cycle_mem m = {0};
 
 	m.before_add.mem_total = total0;
 	m.before_add.mem_free = free0;
@@ -31,8 +31,8 @@ static struct cycle_mem mem(int64_t total0, int64_t free0, int64_t free_add,
 static void ram_mode(void **state)
 {
 	/* ram: MemFree drops 1460 kB at add; MemTotal grows by all 128M. */
-	struct cycle_mem m = mem(399844, 300000, 300000 - 1460,
-				 399844 + 131072, 399844);
+	struct cycle_mem m =
+		mem(399844, 300000, 300000 - 1460, 399844 + 131072, 399844);
 	struct cycle_derived d;
 
 	metrics_derive(&m, 128 * MIB, &d);
@@ -63,8 +63,8 @@ static void self_mode(void **state)
  * fell by only 84 KiB; the pages left the per-CPU lists instead. */
 static void memmap_from_pcp_lists(void **state)
 {
-	struct cycle_mem m = mem(399844, 300000, 300000 - 84, 399844 + 131072,
-				 399844);
+	struct cycle_mem m =
+		mem(399844, 300000, 300000 - 84, 399844 + 131072, 399844);
 	struct cycle_derived d;
 
 	m.before_add.pcp_free = 6000;
@@ -80,8 +80,8 @@ static void memmap_from_pcp_lists(void **state)
 
 static void partial_online_unknown(void **state)
 {
-	struct cycle_mem m = mem(399844, 300000, 299000, 399844 + 65536,
-				 399844);
+	struct cycle_mem m =
+		mem(399844, 300000, 299000, 399844 + 65536, 399844);
 	struct cycle_derived d;
 
 	m.all_online = 0;
@@ -91,8 +91,8 @@ static void partial_online_unknown(void **state)
 
 static void residue(void **state)
 {
-	struct cycle_mem m = mem(399844, 300000, 298000, 399844 + 131072,
-				 399844 + 131072);
+	struct cycle_mem m =
+		mem(399844, 300000, 298000, 399844 + 131072, 399844 + 131072);
 	struct cycle_derived d;
 
 	m.blocks_after_remove = 5;

@@ -1023,15 +1023,14 @@ static void test_recorded_cycle(void **state)
 			 "dimm0", "memdev", "mem0", "node", 0),
 	       NULL);
 	assert_int_equal(qmp_wait_event(r->q, "ACPI_DEVICE_OST", NULL, NULL,
-					&ost, clock_deadline_ms(PEER_TIMEOUT_MS)),
+					&ost,
+					clock_deadline_ms(PEER_TIMEOUT_MS)),
 			 0);
-	assert_int_equal(cycle_ost_verdict(1, (int)json_integer_value(
-						      json_object_get(
-							      json_object_get(
-								      ost.data,
-								      "info"),
-							      "status"))),
-			 OST_DONE);
+	assert_int_equal(
+		cycle_ost_verdict(1, (int)json_integer_value(json_object_get(
+					     json_object_get(ost.data, "info"),
+					     "status"))),
+		OST_DONE);
 	run_ok(r, "device_del", json_pack("{s:s}", "id", "dimm0"), NULL);
 	assert_int_equal(qmp_wait_event(r->q, "DEVICE_DELETED", device_is,
 					"dimm0", &del,
@@ -1040,9 +1039,10 @@ static void test_recorded_cycle(void **state)
 	assert_int_equal(qmp_wait_event(r->q, "ACPI_DEVICE_OST", source_is,
 					&eject_src, &eject, clock_now_ns()),
 			 0);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(eject.data, "info"), "status")),
-			 0x84);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(eject.data, "info"), "status")),
+		0x84);
 	assert_int_equal(cycle_ost_verdict(3, 0x84), OST_PENDING);
 	assert_true(eject.recv_ns <= del.recv_ns);
 	run_ok(r, "object-del", json_pack("{s:s}", "id", "mem0"), NULL);

@@ -39,7 +39,7 @@ static int teardown(void **state)
 static struct sample mk(const char *memmap, const char *phase, double v,
 			int warmup)
 {
-	struct sample s = { 0 };
+	struct sample s = {0};
 
 	strcpy(s.run_id, "r1");
 	strcpy(s.kernel, "6.1.0-56-amd64");
@@ -124,7 +124,7 @@ static void split(void **state)
 
 static void stats_known(void **state)
 {
-	double v[] = { 5, 1, 4, 2, 3 };
+	double v[] = {5, 1, 4, 2, 3};
 	struct stats_summary s;
 
 	assert_int_equal(stats_summarize(v, 5, &s), 0);
@@ -140,10 +140,10 @@ static void summary_excludes_warmup(void **state)
 {
 	FILE *f = samples_open(path);
 	struct sample_table t;
-	struct report_timing tm = { 100, 10, 50 };
+	struct report_timing tm = {100, 10, 50};
 	json_t *sum, *c;
 	int line;
-	const double v[] = { 10, 30, 20 };
+	const double v[] = {10, 30, 20};
 
 	struct sample w = mk("ram", "add", 1e9, 1);
 	samples_write(f, &w);
@@ -159,10 +159,10 @@ static void summary_excludes_warmup(void **state)
 	assert_int_equal(json_integer_value(json_object_get(c, "n")), 3);
 	assert_true(json_real_value(json_object_get(c, "median")) == 20);
 	assert_true(json_real_value(json_object_get(c, "max")) == 30);
-	assert_float_equal(json_real_value(json_object_get(
-				   json_object_get(sum, "overhead"),
-				   "overhead_pct")),
-			   40.0, 1e-9);
+	assert_float_equal(
+		json_real_value(json_object_get(
+			json_object_get(sum, "overhead"), "overhead_pct")),
+		40.0, 1e-9);
 	json_decref(sum);
 	samples_free(&t);
 }
