@@ -34,7 +34,7 @@ job nokernel '[job]' 'kernel = /nonexistent/bzImage' 'accel = tcg'
 "$MHP" run --results "$res/r" "$res/nokernel.job" >/dev/null 2>"$res/e4"
 is "$?" 3 "missing kernel: exit 3"
 grep -q "/nonexistent/bzImage" "$res/e4"
-ok $? "missing kernel: message names it ($(grep error "$res/e4"))"
+ok $? "missing kernel: message names it ($(grep -m1 "mhpbench: error:" "$res/e4"))"
 KERNEL=/nonexistent/k2 "$MHP" run --results "$res/r" "$ROOT/tests/jobs/cycle128.job" >/dev/null 2>"$res/e4b"
 is "$?" 3 "KERNEL= override is used (missing: exit 3)"
 grep -q "/nonexistent/k2" "$res/e4b"
@@ -64,7 +64,24 @@ is "$(json "$man" '$j->{status}')" incomplete "no hello: manifest says incomplet
 grep -q "hello" <<<"$(json "$man" '$j->{reason}')"
 ok $? "no hello: manifest gives the reason"
 
-# 7. --parse-only accepts the shipped jobs
+# 7. QEMU refuses a QMP command: command name + QEMU's description, exit 5
+"$MHP" run --results "$res/r" "$ROOT/tests/jobs/qmp-error.job" >/dev/null 2>"$res/e7"
+is "$?" 5 "QMP error reply: exit 5"
+grep -q "device_add: 'DIMM property node has value 1' which exceeds the number of numa nodes" "$res/e7"
+ok $? "QMP error: message has the command and QEMU's description ($(grep -m1 "mhpbench: error:" "$res/e7"))"
+qlog=$(ls "$res"/r/*qmp-error*/qmp-0.log | head -1)
+grep -q '"execute":"object-del"' "$qlog"
+ok $? "QMP error: the backend object is deleted again"
+
+# 8. A user-supplied kernel image (KERNEL=) boots and is recorded as such
+cp "$ROOT/guest-images/build/vmlinuz" "$res/bzImage-user"
+KERNEL="$res/bzImage-user" "$MHP" run --results "$res/u" "$ROOT/tests/jobs/tiny.job" >/dev/null 2>"$res/e8"
+is "$?" 0 "KERNEL=/path/to/bzImage: the run completes"
+man="$res/u/latest/manifest.json"
+is "$(json "$man" '$j->{kernel}{source}')" user "KERNEL=: manifest says the kernel is the user's"
+is "$(json "$man" '$j->{kernel}{image}')" "$res/bzImage-user" "KERNEL=: manifest names the image"
+
+# 9. --parse-only accepts the shipped jobs
 for j in quick full; do
 	"$MHP" run --parse-only "$ROOT/bench/$j.job" >/dev/null 2>&1
 	is "$?" 0 "bench/$j.job parses"
