@@ -5,8 +5,10 @@
 
 CC      ?= gcc
 GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+# CFLAGS is the user's (make CFLAGS='-O0 -g' works); the project's own
+# flags live in MHP_CFLAGS so an override cannot drop them.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+MHP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
            -Icommon -Iharness -MMD -MP
 LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
 JOB     ?= bench/quick.job
@@ -27,7 +29,7 @@ deps:
 	@./scripts/deps.sh
 
 mhpbench: $(HARNESS_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(MHP_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The revision is baked in so every result can name the code that made it.
 # The header is rewritten only when the revision changes, so a second make
@@ -37,16 +39,16 @@ $(BUILD)/gitrev.h: FORCE
 	@echo '#define MHP_GIT_REV "$(GIT_REV)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILD)/harness/version.o: $(BUILD)/gitrev.h
-$(BUILD)/harness/version.o: CFLAGS += -I$(BUILD)
+$(BUILD)/harness/version.o: MHP_CFLAGS += -I$(BUILD)
 FORCE:
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(MHP_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.t: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(MHP_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 
 guest: deps
 	@$(MAKE) -s --no-print-directory -C guest-images

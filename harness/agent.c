@@ -183,7 +183,10 @@ int agent_hello(struct agent *a, struct agent_hello *h, int64_t deadline_ns,
 
 		if (retry > deadline_ns)
 			retry = deadline_ns;
-		ret = send_req(a, json_pack("{s:s}", "op", "hello"), id, retry);
+		json_t *req = json_pack("{s:s}", "op", "hello");
+
+		ret = req ? send_req(a, req, id, retry) : -ENOMEM;
+		json_decref(req);
 		if (!ret)
 			ret = read_reply(a, first, id, &r, retry, 1);
 		if (!ret) {
