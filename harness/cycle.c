@@ -88,8 +88,11 @@ static int guest_fail(struct cycle_ctx *c, int ret, const char *what,
 	if (ret == -ETIMEDOUT || ret == -EPIPE || ret == -EPROTO) {
 		char st[128];
 
-		qemu_exited(&c->g->vm);
-		qemu_describe_exit(&c->g->vm, st, sizeof(st));
+		if (qemu_exited(&c->g->vm))
+			qemu_describe_exit(&c->g->vm, st, sizeof(st));
+		else
+			snprintf(st, sizeof(st), "is running, the guest is not "
+						 "answering");
 		err_set(EXIT_HANG, "%s: %s (QEMU %s)", what, detail, st);
 		guest_append_console(c->g, 20);
 		return ret;
@@ -386,7 +389,10 @@ static void cleanup(struct cycle_ctx *c, struct dimm *d)
 	int64_t dl = clock_now_ns() + CLEANUP_MS * NS_PER_MS;
 	int64_t t;
 
-	if (!c->g->up || qemu_exited(&c->g->vm) || sig_pending() > 1)
+	/* A guest that already missed a deadline would only make each of
+	 * these calls wait for its own; the caller kills QEMU instead. */
+	if (!c->g->up || qemu_exited(&c->g->vm) || err_class() == EXIT_HANG ||
+	    err_class() == EXIT_INTR)
 		goto dirty;
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
