@@ -265,8 +265,8 @@ int agent_wait_blocks(struct agent *a, const char *action, int count,
 }
 
 int agent_set_state(struct agent *a, const char *op, int block,
-		    const char *zone, struct agent_state_result *s,
-		    int64_t deadline_ns)
+		    const char *zone, int64_t inject_delay_us,
+		    struct agent_state_result *s, int64_t deadline_ns)
 {
 	json_t *req = json_pack("{s:s,s:i}", "op", op, "block", block);
 	json_t *r;
@@ -276,6 +276,9 @@ int agent_set_state(struct agent *a, const char *op, int block,
 	s->block = block;
 	if (req && zone && !strcmp(op, "online"))
 		json_object_set_new(req, "zone", json_string(zone));
+	if (req && inject_delay_us > 0 && !strcmp(op, "online"))
+		json_object_set_new(req, "inject_delay_us",
+				    json_integer(inject_delay_us));
 	ret = call_op(a, req, &r, deadline_ns);
 	if (r)
 		agent_parse_state(r, s);

@@ -92,8 +92,8 @@ int agent_wait_blocks(struct agent *a, const char *action, int count,
 /* @op is "online" or "offline"; @zone is ignored for offline. A write the
  * guest refused returns its -errno, with @r filled in. */
 int agent_set_state(struct agent *a, const char *op, int block,
-		    const char *zone, struct agent_state_result *r,
-		    int64_t deadline_ns);
+		    const char *zone, int64_t inject_delay_us,
+		    struct agent_state_result *r, int64_t deadline_ns);
 int agent_poweroff(struct agent *a, int64_t deadline_ns);
 
 /* Parsers for reply objects (exposed for the unit tests). 0 or -EPROTO. */

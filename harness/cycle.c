@@ -91,8 +91,9 @@ static int guest_fail(struct cycle_ctx *c, int ret, const char *what,
 		if (qemu_exited(&c->g->vm))
 			qemu_describe_exit(&c->g->vm, st, sizeof(st));
 		else
-			snprintf(st, sizeof(st), "is running, the guest is not "
-						 "answering");
+			snprintf(st, sizeof(st),
+				 "is running, the guest is not "
+				 "answering");
 		err_set(EXIT_HANG, "%s: %s (QEMU %s)", what, detail, st);
 		guest_append_console(c->g, 20);
 		return ret;
@@ -270,7 +271,8 @@ static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
 
-		ret = agent_set_state(&c->g->agent, op, d->blocks[i], zone, &r,
+		ret = agent_set_state(&c->g->agent, op, d->blocks[i], zone,
+				      c->job->inject_online_delay_ms * 1000, &r,
 				      dl);
 		if (ret) {
 			snprintf(what, sizeof(what), "%s memory%d", op,
@@ -399,7 +401,7 @@ static void cleanup(struct cycle_ctx *c, struct dimm *d)
 
 		if (d->online[i] &&
 		    !agent_set_state(&c->g->agent, "offline", d->blocks[i],
-				     NULL, &r, dl))
+				     NULL, 0, &r, dl))
 			d->online[i] = 0;
 	}
 	if (d->plugged &&

@@ -336,6 +336,18 @@ static const struct opt opts[] = {
 		.help = "How long any one phase (add, online, offline, "
 			"remove) may take before the run stops it as hung.",
 	},
+	{
+		.name = "inject_online_delay",
+		.type = OPT_DURATION,
+		.off = OFF(inject_online_delay_ms),
+		.def = "0",
+		.min = 0,
+		.max = SECONDS(10),
+		.help = "TESTING ONLY: the agent sleeps this long inside every "
+			"timed online write, a known slowdown to check that "
+			"compare and gate catch it. A run with it set says so "
+			"in its manifest and table.",
+	},
 };
 
 #define NOPTS ARRAY_SIZE(opts)

@@ -50,6 +50,10 @@ struct job {
 	int64_t kvm_probe_timeout_ms; /* accel=auto: KVM guest must say hello by
 					 then */
 	int64_t phase_timeout_ms;     /* any one phase */
+
+	/* Fault injection for testing the analysis: a fixed sleep inside
+	 * every timed online write. Flagged in the manifest and the table. */
+	int64_t inject_online_delay_ms;
 };
 
 /* Job error: "file:line: message". line is 0 when not tied to a line. */

@@ -131,6 +131,8 @@ static int read_timing(const char *dir, struct report_timing *tm)
 	tm->wall_ns = json_integer_value(json_object_get(t, "wall_ns"));
 	tm->boot_ns = json_integer_value(json_object_get(t, "boot_ns"));
 	tm->phase_ns = json_integer_value(json_object_get(t, "phase_ns"));
+	tm->inject_online_delay_ms = json_integer_value(json_object_get(
+		json_object_get(m, "injected"), "online_delay_ms"));
 	printf("run %s (%s)\n",
 	       json_string_value(json_object_get(m, "run_id")) ?: dir,
 	       json_string_value(json_object_get(m, "status")) ?: "?");

@@ -170,6 +170,11 @@ json_t *report_summary(const struct sample_table *t,
 			  (json_int_t)tm->phase_ns, "overhead_pct",
 			  tm->wall_ns > 0 ? 100.0 * other / (double)tm->wall_ns
 					  : 0.0));
+	if (tm->inject_online_delay_ms)
+		json_object_set_new(
+			sum, "injected",
+			json_pack("{s:I}", "online_delay_ms",
+				  (json_int_t)tm->inject_online_delay_ms));
 	return sum;
 }
 
@@ -319,6 +324,15 @@ void report_print(FILE *f, const json_t *sum)
 	const json_t *o = json_object_get(sum, "overhead");
 	double wall = num(o, "wall_ns") / 1e9;
 
+	const json_t *inj = json_object_get(sum, "injected");
+
+	if (inj)
+		fprintf(f,
+			"\n*** FAULT INJECTED: every online write was padded "
+			"by "
+			"%lld ms (inject_online_delay) ***\n",
+			(long long)json_integer_value(
+				json_object_get(inj, "online_delay_ms")));
 	print_latency(f, json_object_get(sum, "cells"));
 	print_placement(f, sum);
 	if (num(o, "phase_ns") > 0)

@@ -187,6 +187,15 @@ static int manifest_init(struct run *r)
 		m, "accel",
 		json_pack("{s:s}", "requested", job_accel_name(r->job->accel)));
 	json_object_set_new(m, "seed", json_integer((json_int_t)r->job->seed));
+	if (r->job->inject_online_delay_ms) {
+		json_object_set_new(
+			m, "injected",
+			json_pack("{s:I}", "online_delay_ms",
+				  (json_int_t)r->job->inject_online_delay_ms));
+		warn_add("inject_online_delay = %lld ms: online latencies "
+			 "include an injected sleep",
+			 (long long)r->job->inject_online_delay_ms);
+	}
 	r->boots = json_array();
 	json_object_set_new(m, "boots", r->boots);
 	json_object_set_new(m, "skipped", json_array());
@@ -526,6 +535,8 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 	struct run r = {.job = job, .opts = o};
 	int64_t t0 = clock_now_ns();
 	char name[64];
+
+	r.tm.inject_online_delay_ms = job->inject_online_delay_ms;
 	int ret, bidx = 0;
 
 	ret = resolve_inputs(&r);

@@ -98,9 +98,11 @@ static void put_attr(json_t *res, const char *key, int block, const char *attr)
 		json_object_set_new(res, key, proto_string(buf));
 }
 
-/* Writes @value to memoryN/state, timing exactly the write(2). */
+/* Writes @value to memoryN/state, timing exactly the write(2), plus an
+ * injected sleep of @delay_us inside the timed window (tests of the
+ * analysis need a known slowdown; 0 in real measurements). */
 static int set_state(int block, const char *value, const char *what,
-		     json_t *res, int64_t deadline_ns)
+		     long long delay_us, json_t *res, int64_t deadline_ns)
 {
 	char path[128];
 	size_t len = strlen(value);
@@ -129,6 +131,12 @@ static int set_state(int block, const char *value, const char *what,
 	}
 	alarm_fired = 0;
 	t0 = clock_now_ns();
+	if (delay_us > 0) {
+		struct timespec ts = {delay_us / 1000000,
+				      (delay_us % 1000000) * 1000};
+
+		nanosleep(&ts, NULL);
+	}
 	n = write(fd, value, len);
 	err = errno;
 	t1 = clock_now_ns();
@@ -179,6 +187,7 @@ int sysfs_op_online(const json_t *req, json_t *res, int64_t deadline_ns)
 		{"auto", "online"},
 	};
 	const char *zone;
+	long long delay_us = 0;
 	int block, r;
 
 	r = get_block(req, res, &block);
@@ -187,10 +196,14 @@ int sysfs_op_online(const json_t *req, json_t *res, int64_t deadline_ns)
 	r = proto_get_string(req, "zone", &zone, res);
 	if (r < 0)
 		return r;
+	r = proto_get_int(req, "inject_delay_us", 0, 10000000, 0, &delay_us,
+			  res);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
 		if (!strcmp(zone, zones[i].zone))
-			return set_state(block, zones[i].state, "online", res,
-					 deadline_ns);
+			return set_state(block, zones[i].state, "online",
+					 delay_us, res, deadline_ns);
 	return proto_fail(res, -EINVAL,
 			  "zone must be \"movable\", \"normal\" or \"auto\"");
 }
@@ -202,5 +215,5 @@ int sysfs_op_offline(const json_t *req, json_t *res, int64_t deadline_ns)
 	r = get_block(req, res, &block);
 	if (r < 0)
 		return r;
-	return set_state(block, "offline", "offline", res, deadline_ns);
+	return set_state(block, "offline", "offline", 0, res, deadline_ns);
 }
