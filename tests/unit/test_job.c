@@ -33,7 +33,7 @@ static const char *const option_names[] = {
 	"modes",	 "reps",	  "warmup",
 	"boots",	 "seed",	  "zone",
 	"node",		 "boot_timeout",  "kvm_probe_timeout",
-	"phase_timeout",
+	"phase_timeout", "inject_online_delay",
 };
 
 static int load_text(struct job *job, const char *text, struct job_error *err)
@@ -848,11 +848,11 @@ static void test_dump_format(void **state)
 	job_defaults(&job);
 	text = dump_text(&job);
 	assert_true(!strncmp(text, "[job]\n", 6));
-	assert_non_null(strstr(text, "\nboot_mem          = 512M\n"));
-	assert_non_null(strstr(text, "\nsizes             = 128M\n"));
-	assert_non_null(strstr(text, "\nmodes             = ram,self\n"));
-	assert_non_null(strstr(text, "\nboot_timeout      = 2m\n"));
-	assert_non_null(strstr(text, "\ndescription       =\n"));
+	assert_non_null(strstr(text, "\nboot_mem            = 512M\n"));
+	assert_non_null(strstr(text, "\nsizes               = 128M\n"));
+	assert_non_null(strstr(text, "\nmodes               = ram,self\n"));
+	assert_non_null(strstr(text, "\nboot_timeout        = 2m\n"));
+	assert_non_null(strstr(text, "\ndescription         =\n"));
 	/* every option, once, in table order */
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {

@@ -140,7 +140,7 @@ static void summary_excludes_warmup(void **state)
 {
 	FILE *f = samples_open(path);
 	struct sample_table t;
-	struct report_timing tm = {100, 10, 50};
+	struct report_timing tm = {.wall_ns = 100, .boot_ns = 10, .phase_ns = 50};
 	json_t *sum, *c;
 	int line;
 	const double v[] = {10, 30, 20};
