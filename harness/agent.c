@@ -297,6 +297,34 @@ int agent_poweroff(struct agent *a, int64_t deadline_ns)
 	return ret;
 }
 
+int agent_hog(struct agent *a, int64_t free_kib, struct agent_hog *h,
+	      int64_t deadline_ns)
+{
+	json_t *r;
+	int ret = call_op(a,
+			  json_pack("{s:s,s:I}", "op", "hog", "free_kib",
+				    (json_int_t)free_kib),
+			  &r, deadline_ns);
+
+	if (!ret && agent_parse_hog(r, h))
+		ret = fail(a, -EPROTO, "agent hog: malformed reply");
+	json_decref(r);
+	return ret;
+}
+
+int agent_oom_status(struct agent *a, struct agent_oom_status *st,
+		     int64_t deadline_ns)
+{
+	json_t *r;
+	int ret = call_op(a, json_pack("{s:s}", "op", "oom_status"), &r,
+			  deadline_ns);
+
+	if (!ret && agent_parse_oom_status(r, st))
+		ret = fail(a, -EPROTO, "agent oom_status: malformed reply");
+	json_decref(r);
+	return ret;
+}
+
 /* --- reply parsers ------------------------------------------------------ */
 
 static void copy_str(char *dst, size_t len, const json_t *v)
@@ -419,5 +447,38 @@ int agent_parse_state(const json_t *r, struct agent_state_result *s)
 	if (!json_is_integer(ns) || json_integer_value(ns) < 0)
 		return -EPROTO;
 	s->ns = json_integer_value(ns);
+	return 0;
+}
+
+int agent_parse_hog(const json_t *r, struct agent_hog *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (!json_is_integer(json_object_get(r, "pid")) ||
+	    kib(r, "hog_kib", &h->hog_kib) ||
+	    kib(r, "memfree_kib", &h->memfree_kib))
+		return -EPROTO;
+	h->pid = (int)json_integer_value(json_object_get(r, "pid"));
+	if (kib(r, "min_free_kbytes", &h->min_free_kbytes))
+		h->min_free_kbytes = -1;
+	return 0;
+}
+
+int agent_parse_oom_status(const json_t *r, struct agent_oom_status *st)
+{
+	const json_t *lines = json_object_get(r, "kmsg");
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (!json_is_integer(json_object_get(r, "oom_kill")) ||
+	    !json_is_array(lines))
+		return -EPROTO;
+	st->oom_kill = json_integer_value(json_object_get(r, "oom_kill"));
+	st->hog_alive = json_is_true(json_object_get(r, "hog_alive"));
+	st->hog_signal =
+		(int)json_integer_value(json_object_get(r, "hog_signal"));
+	for (i = 0; i < json_array_size(lines) && st->nkmsg < AGENT_KMSG_MAX;
+	     i++)
+		copy_str(st->kmsg[st->nkmsg++], sizeof(st->kmsg[0]),
+			 json_array_get(lines, i));
 	return 0;
 }

@@ -96,11 +96,34 @@ int agent_set_state(struct agent *a, const char *op, int block,
 		    struct agent_state_result *r, int64_t deadline_ns);
 int agent_poweroff(struct agent *a, int64_t deadline_ns);
 
+/* oom-edge: the guest's hog and what the OOM killer did. */
+struct agent_hog {
+	int pid;
+	int64_t hog_kib, memfree_kib, min_free_kbytes;
+};
+
+#define AGENT_KMSG_MAX 256
+
+struct agent_oom_status {
+	int64_t oom_kill; /* /proc/vmstat oom_kill, -1 if absent */
+	int hog_alive;
+	int hog_signal; /* 0 unless the hog died by a signal */
+	int nkmsg;
+	char kmsg[AGENT_KMSG_MAX][400]; /* kernel log lines since last call */
+};
+
+int agent_hog(struct agent *a, int64_t free_kib, struct agent_hog *h,
+	      int64_t deadline_ns);
+int agent_oom_status(struct agent *a, struct agent_oom_status *st,
+		     int64_t deadline_ns);
+
 /* Parsers for reply objects (exposed for the unit tests). 0 or -EPROTO. */
 int agent_parse_hello(const json_t *r, struct agent_hello *h);
 int agent_parse_meminfo(const json_t *r, struct agent_meminfo *m);
 int agent_parse_blocks(const json_t *r, struct agent_blocks *b);
 int agent_parse_uevents(const json_t *r, struct agent_uevents *ev);
 int agent_parse_state(const json_t *r, struct agent_state_result *s);
+int agent_parse_hog(const json_t *r, struct agent_hog *h);
+int agent_parse_oom_status(const json_t *r, struct agent_oom_status *st);
 
 #endif

@@ -50,31 +50,16 @@ static int64_t deadline(const struct cycle_ctx *c)
 static int emit(struct cycle_ctx *c, const char *phase, const char *view,
 		const char *metric, double value, const char *unit, int block)
 {
-	struct sample s = {0};
-	int ret;
+	struct sample s;
 
-	snprintf(s.run_id, sizeof(s.run_id), "%s", c->st->run_id);
-	snprintf(s.kernel, sizeof(s.kernel), "%s", c->g->hello.kernel_release);
-	snprintf(s.accel, sizeof(s.accel), "%s", qemu_accel_name(c->g->accel));
-	snprintf(s.memmap, sizeof(s.memmap), "%s", job_memmap_name(c->mode));
-	s.block_mib = (int64_t)(c->g->hello.block_size >> 20);
-	s.dimm_mib = (int64_t)(c->dimm >> 20);
-	s.node = c->job->node;
+	guest_sample_init(c->g, &s, c->st->run_id, c->mode, c->dimm,
+			  c->job->node);
 	s.rep = c->rep;
-	snprintf(s.phase, sizeof(s.phase), "%s", phase);
-	snprintf(s.view, sizeof(s.view), "%s", view);
-	snprintf(s.metric, sizeof(s.metric), "%s", metric);
-	s.value = value;
-	snprintf(s.unit, sizeof(s.unit), "%s", unit);
 	s.boot = c->boot;
 	s.cycle = c->cycle;
 	s.warmup = c->rep < 0;
 	s.block = block;
-	ret = store_sample(c->st, &s);
-	if (ret)
-		err_set(EXIT_IO, "writing samples.csv in %s: %s", c->st->dir,
-			strerror(-ret));
-	return ret;
+	return guest_sample_write(c->st, &s, phase, view, metric, value, unit);
 }
 
 /* Classifies a failed call on the guest: hang, interrupt or refusal. */

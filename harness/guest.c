@@ -30,9 +30,12 @@ uint64_t guest_maxmem(const struct job *job)
 
 	if (job->maxmem)
 		return job->maxmem;
-	/* One DIMM is plugged at a time: room for the largest suffices. */
+	/* Cycles plug one DIMM at a time: room for the largest suffices.
+	 * oom-edge keeps up to the cap plugged at once. */
 	for (int i = 0; i < job->nsizes; i++)
 		largest = job->sizes[i] > largest ? job->sizes[i] : largest;
+	if (job->benchmark == BENCH_OOM_EDGE)
+		largest *= (uint64_t)job_oom_cap(job);
 	return job->boot_mem + largest;
 }
 
@@ -54,6 +57,40 @@ static void destroy(struct guest *g)
 		fclose(g->agent_log);
 	g->qmp_log = g->agent_log = NULL;
 	g->up = 0;
+}
+
+void guest_sample_init(const struct guest *g, struct sample *s,
+		       const char *run_id, enum job_memmap mode, uint64_t dimm,
+		       int node)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->run_id, sizeof(s->run_id), "%s", run_id);
+	snprintf(s->kernel, sizeof(s->kernel), "%s", g->hello.kernel_release);
+	snprintf(s->accel, sizeof(s->accel), "%s", qemu_accel_name(g->accel));
+	snprintf(s->memmap, sizeof(s->memmap), "%s", job_memmap_name(mode));
+	s->block_mib = (int64_t)(g->hello.block_size >> 20);
+	s->dimm_mib = (int64_t)(dimm >> 20);
+	s->node = node;
+	s->block = -1;
+	s->target_mib = -1;
+}
+
+int guest_sample_write(struct store *st, struct sample *s, const char *phase,
+		       const char *view, const char *metric, double value,
+		       const char *unit)
+{
+	int ret;
+
+	snprintf(s->phase, sizeof(s->phase), "%s", phase);
+	snprintf(s->view, sizeof(s->view), "%s", view);
+	snprintf(s->metric, sizeof(s->metric), "%s", metric);
+	snprintf(s->unit, sizeof(s->unit), "%s", unit);
+	s->value = value;
+	ret = store_sample(st, s);
+	if (ret)
+		err_set(EXIT_IO, "writing samples.csv in %s: %s", st->dir,
+			strerror(-ret));
+	return ret;
 }
 
 void guest_append_console(const struct guest *g, int lines)

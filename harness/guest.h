@@ -7,6 +7,7 @@
 #include "job.h"
 #include "qemu.h"
 #include "qmp.h"
+#include "store.h"
 
 #include <stdio.h>
 
@@ -52,6 +53,18 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 /* Asks the agent to power off and waits for QEMU to exit; kills it if it
  * does not. Always leaves nothing running. */
 void guest_shutdown(struct guest *g, int64_t timeout_ms);
+
+/* Fills the columns every sample of this guest shares (run, kernel, accel,
+ * mode, block and DIMM size, node); the rest is the caller's. */
+void guest_sample_init(const struct guest *g, struct sample *s,
+		       const char *run_id, enum job_memmap mode, uint64_t dimm,
+		       int node);
+
+/* Sets phase/view/metric/value/unit and appends the row; a write error is
+ * recorded with err_set(EXIT_IO). */
+int guest_sample_write(struct store *st, struct sample *s, const char *phase,
+		       const char *view, const char *metric, double value,
+		       const char *unit);
 
 /* Appends the console's last lines to the recorded error. */
 void guest_append_console(const struct guest *g, int lines);

@@ -40,6 +40,8 @@
 _Static_assert(sizeof(enum job_accel) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_memmap) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_zone) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_benchmark) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_yesno) == sizeof(int), "enum size");
 
 enum opt_type {
 	OPT_STR,
@@ -93,6 +95,18 @@ static const char *const accel_names[] = {
 static const char *const memmap_names[] = {
 	[MEMMAP_RAM] = "ram",
 	[MEMMAP_SELF] = "self",
+	NULL,
+};
+
+static const char *const benchmark_names[] = {
+	[BENCH_CYCLES] = "cycles",
+	[BENCH_OOM_EDGE] = "oom-edge",
+	NULL,
+};
+
+static const char *const yesno_names[] = {
+	[JOB_NO] = "no",
+	[JOB_YES] = "yes",
 	NULL,
 };
 
@@ -337,6 +351,53 @@ static const struct opt opts[] = {
 			"remove) may take before the run stops it as hung.",
 	},
 	{
+		.name = "benchmark",
+		.type = OPT_ENUM,
+		.off = OFF(benchmark),
+		.def = "cycles",
+		.names = benchmark_names,
+		.help = "cycles: time add/online/offline/remove of each size. "
+			"oom-edge: bring the guest to each free-memory target "
+			"in oom_targets, then hot-add DIMMs of the one size in "
+			"sizes until an add fails, the OOM killer fires, the "
+			"guest dies or oom_cap is reached; one boot per "
+			"target, "
+			"mode and rep.",
+	},
+	{
+		.name = "oom_targets",
+		.type = OPT_SIZE_LIST,
+		.off = OFF(oom_targets),
+		.size = JOB_MAX_SIZES,
+		.count_off = OFF(noom_targets),
+		.def = "32M",
+		.min = MIB(1),
+		.max = GIB(64),
+		.align = MIB(1),
+		.help = "oom-edge: free memory (MemFree) the guest is brought "
+			"down to before the adds, e.g. 64M,32M,16M,8M. Each "
+			"must be below boot_mem.",
+	},
+	{
+		.name = "oom_cap",
+		.type = OPT_INT,
+		.off = OFF(oom_cap),
+		.def = "0",
+		.min = 0,
+		.max = 256,
+		.help = "oom-edge: most DIMMs added per point; 0 means slots.",
+	},
+	{
+		.name = "oom_online",
+		.type = OPT_ENUM,
+		.off = OFF(oom_online),
+		.def = "no",
+		.names = yesno_names,
+		.help = "oom-edge: online each DIMM (zone) right after its "
+			"add. With no, the added memory never helps, so only "
+			"the memmap's cost counts.",
+	},
+	{
 		.name = "inject_online_delay",
 		.type = OPT_DURATION,
 		.off = OFF(inject_online_delay_ms),
@@ -412,6 +473,11 @@ const char *job_memmap_name(enum job_memmap m)
 const char *job_zone_name(enum job_zone z)
 {
 	return name_at(zone_names, (int)z);
+}
+
+const char *job_benchmark_name(enum job_benchmark b)
+{
+	return name_at(benchmark_names, (int)b);
 }
 
 static void format_size(uint64_t v, char *buf, size_t len)
@@ -1057,6 +1123,40 @@ static void syntax_error(struct parser *p, int line)
 		     (int)(end - s > 40 ? 40 : end - s), s);
 }
 
+int job_oom_cap(const struct job *job)
+{
+	return job->oom_cap ? job->oom_cap : job->slots;
+}
+
+/* oom-edge needs one DIMM size, targets below boot memory, and room for
+ * the cap's worth of DIMMs. */
+static void check_oom_edge(struct parser *p)
+{
+	const struct job *job = &p->job;
+	char a[VALUE_MAX], b[VALUE_MAX];
+	int i;
+
+	if (job->nsizes != 1)
+		fail(p, -EINVAL, p->set_line[opt_find("sizes") - opts],
+		     "sizes: benchmark = oom-edge takes exactly one DIMM "
+		     "size, got %d",
+		     job->nsizes);
+	for (i = 0; i < job->noom_targets; i++) {
+		if (job->oom_targets[i] < job->boot_mem)
+			continue;
+		format_size(job->oom_targets[i], a, sizeof(a));
+		format_size(job->boot_mem, b, sizeof(b));
+		fail(p, -EINVAL, p->set_line[opt_find("oom_targets") - opts],
+		     "oom_targets: %s is not below boot_mem (%s): the guest "
+		     "can never have that much free",
+		     a, b);
+	}
+	if (job->oom_cap > job->slots)
+		fail(p, -EINVAL, p->set_line[opt_find("oom_cap") - opts],
+		     "oom_cap: %d DIMMs need as many slots, but slots = %d",
+		     job->oom_cap, job->slots);
+}
+
 /* Checks between keys, once all are read. */
 static void check_job(struct parser *p)
 {
@@ -1066,9 +1166,13 @@ static void check_job(struct parser *p)
 	uint64_t largest = 0;
 	int i;
 
+	if (job->benchmark == BENCH_OOM_EDGE)
+		check_oom_edge(p);
 	for (i = 0; i < job->nsizes; i++)
 		if (job->sizes[i] > largest)
 			largest = job->sizes[i];
+	if (job->benchmark == BENCH_OOM_EDGE)
+		largest *= (uint64_t)job_oom_cap(job);
 	if (job->maxmem && job->maxmem < job->boot_mem + largest) {
 		format_size(job->maxmem, a, sizeof(a));
 		format_size(job->boot_mem, b, sizeof(b));

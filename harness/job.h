@@ -16,6 +16,8 @@
 enum job_accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG, ACCEL_TCG_ICOUNT };
 enum job_memmap { MEMMAP_RAM, MEMMAP_SELF };
 enum job_zone { ZONE_MOVABLE, ZONE_NORMAL, ZONE_AUTO };
+enum job_benchmark { BENCH_CYCLES, BENCH_OOM_EDGE };
+enum job_yesno { JOB_NO, JOB_YES };
 
 struct job {
 	char path[JOB_PATH_MAX]; /* the file it was read from */
@@ -51,6 +53,14 @@ struct job {
 					 then */
 	int64_t phase_timeout_ms;     /* any one phase */
 
+	/* What the run measures: add/online/offline/remove cycles, or how
+	 * much can be hot-added to a guest near out of memory. */
+	enum job_benchmark benchmark;
+	uint64_t oom_targets[JOB_MAX_SIZES]; /* free-memory targets F, bytes */
+	int noom_targets;
+	int oom_cap;		   /* most DIMMs per point; 0 = slots */
+	enum job_yesno oom_online; /* online each DIMM right after its add */
+
 	/* Fault injection for testing the analysis: a fixed sleep inside
 	 * every timed online write. Flagged in the manifest and the table. */
 	int64_t inject_online_delay_ms;
@@ -81,5 +91,9 @@ void job_help(FILE *f);
 const char *job_accel_name(enum job_accel a);
 const char *job_memmap_name(enum job_memmap m);
 const char *job_zone_name(enum job_zone z);
+const char *job_benchmark_name(enum job_benchmark b);
+
+/* oom-edge: the DIMM cap (oom_cap, or the slot count when 0). */
+int job_oom_cap(const struct job *job);
 
 #endif

@@ -18,7 +18,7 @@ static int same_cell(const struct sample *a, const struct sample *b)
 	       !strcmp(a->memmap, b->memmap) && a->block_mib == b->block_mib &&
 	       a->dimm_mib == b->dimm_mib && a->node == b->node &&
 	       !strcmp(a->phase, b->phase) && !strcmp(a->view, b->view) &&
-	       !strcmp(a->metric, b->metric);
+	       !strcmp(a->metric, b->metric) && a->target_mib == b->target_mib;
 }
 
 static int phase_rank(const char *p)
@@ -48,6 +48,8 @@ static int cmp_cell(const void *x, const void *y)
 		return r;
 	if (a->node != b->node)
 		return a->node - b->node;
+	if (a->target_mib != b->target_mib)
+		return a->target_mib < b->target_mib ? 1 : -1; /* F falling */
 	if ((r = phase_rank(a->phase) - phase_rank(b->phase)) ||
 	    (r = strcmp(a->phase, b->phase)) || (r = strcmp(a->view, b->view)))
 		return r;
@@ -91,17 +93,22 @@ static json_t *cell_json(const struct cell *c)
 	const struct sample *k = c->key;
 	struct stats_summary st;
 
+	json_t *j;
+
 	stats_summarize(c->v, c->n, &st);
-	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:i,s:s,s:s,s:s,s:s,s:I,s:f,"
-			 "s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
-			 "kernel", k->kernel, "accel", k->accel, "memmap",
-			 k->memmap, "block_mib", (json_int_t)k->block_mib,
-			 "dimm_mib", (json_int_t)k->dimm_mib, "node", k->node,
-			 "phase", k->phase, "view", k->view, "metric",
-			 k->metric, "unit", k->unit, "n", (json_int_t)st.n,
-			 "median", st.median, "q1", st.q1, "q3", st.q3, "iqr",
-			 st.iqr, "min", st.min, "max", st.max, "mean", st.mean,
-			 "sd", st.sd);
+	j = json_pack("{s:s,s:s,s:s,s:I,s:I,s:i,s:s,s:s,s:s,s:s,s:I,s:f,"
+		      "s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+		      "kernel", k->kernel, "accel", k->accel, "memmap",
+		      k->memmap, "block_mib", (json_int_t)k->block_mib,
+		      "dimm_mib", (json_int_t)k->dimm_mib, "node", k->node,
+		      "phase", k->phase, "view", k->view, "metric", k->metric,
+		      "unit", k->unit, "n", (json_int_t)st.n, "median",
+		      st.median, "q1", st.q1, "q3", st.q3, "iqr", st.iqr, "min",
+		      st.min, "max", st.max, "mean", st.mean, "sd", st.sd);
+	if (j && k->target_mib >= 0)
+		json_object_set_new(j, "target_mib",
+				    json_integer((json_int_t)k->target_mib));
+	return j;
 }
 
 int report_kernel_version(const char *release, int *major, int *minor)
@@ -319,6 +326,120 @@ static void print_placement(FILE *f, const json_t *sum)
 	}
 }
 
+/* The cell of (F, mode, metric), or NULL. */
+static const json_t *oom_cell(const json_t *cells, json_int_t target,
+			      const char *mode, const char *metric)
+{
+	size_t i;
+	const json_t *c;
+
+	json_array_foreach(cells, i, c)
+	{
+		if (json_integer_value(json_object_get(c, "target_mib")) ==
+			    target &&
+		    json_object_get(c, "target_mib") &&
+		    !strcmp(json_string_value(json_object_get(c, "memmap")),
+			    mode) &&
+		    !strcmp(json_string_value(json_object_get(c, "metric")),
+			    metric))
+			return c;
+	}
+	return NULL;
+}
+
+/* "add_failure" or "cap" or "2 oom_kill, 1 cap" over the reps. */
+static void oom_ended(const json_t *cells, json_int_t target, const char *mode,
+		      char *buf, size_t len)
+{
+	static const char *ends[] = {"cap", "add_failure", "oom_kill",
+				     "guest_death", "skipped"};
+	static const char *shortn[] = {"cap", "fail", "oom", "died", "skip"};
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int e = 0; e < 5 && o < len; e++) {
+		char metric[48];
+		const json_t *c;
+
+		snprintf(metric, sizeof(metric), "ended_by_%s", ends[e]);
+		c = oom_cell(cells, target, mode, metric);
+		if (!c)
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
+				      shortn[e]);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+/* One mode's columns: MiB added (the 1/64 model's prediction), the
+ * lowest MemFree, how the points ended. Medians over the reps. */
+static void oom_cols(FILE *f, const json_t *cells, json_int_t target,
+		     const char *mode, int last)
+{
+	const json_t *mib = oom_cell(cells, target, mode, "mib_added");
+	const json_t *pred = oom_cell(cells, target, mode, "predicted_dimms");
+	const json_t *low = oom_cell(cells, target, mode, "min_memfree_kib");
+	char added[32] = "-", lowest[24] = "-", end[32];
+
+	if (mib && pred)
+		snprintf(added, sizeof(added), "%.0f (%.0f)",
+			 num(mib, "median"),
+			 num(pred, "median") *
+				 (double)json_integer_value(
+					 json_object_get(pred, "dimm_mib")));
+	else if (mib)
+		snprintf(added, sizeof(added), "%.0f", num(mib, "median"));
+	if (low)
+		snprintf(lowest, sizeof(lowest), "%.0f", num(low, "median"));
+	oom_ended(cells, target, mode, end, sizeof(end));
+	fprintf(f, " %15s %8s  %-*s", added, lowest, last ? 0 : 9, end);
+}
+
+static void print_oom(FILE *f, const json_t *cells)
+{
+	json_int_t done[64];
+	int ndone = 0;
+	size_t i;
+	const json_t *c;
+
+	json_array_foreach(cells, i, c)
+	{
+		json_int_t t =
+			json_integer_value(json_object_get(c, "target_mib"));
+		char sz[24];
+		int seen = 0;
+
+		if (!json_object_get(c, "target_mib"))
+			continue;
+		for (int k = 0; k < ndone; k++)
+			seen |= done[k] == t;
+		if (seen || ndone == 64)
+			continue;
+		if (!ndone++) {
+			fprintf(f,
+				"\nOOM edge, %lldM DIMMs: MiB hot-added before "
+				"the edge (1/64 memmap model's\nprediction), "
+				"lowest MemFree KiB, how it ended; medians "
+				"over reps\n",
+				(long long)json_integer_value(
+					json_object_get(c, "dimm_mib")));
+			fprintf(f, "%-6s %15s %8s  %-9s %15s %8s  %s\n", "F",
+				"ram MiB (pred)", "min KiB", "ended",
+				"self MiB (pred)", "min KiB", "ended");
+		}
+		done[ndone - 1] = t;
+		size_str(t, sz, sizeof(sz));
+		fprintf(f, "%-6s", sz);
+		oom_cols(f, cells, t, "ram", 0);
+		oom_cols(f, cells, t, "self", 1);
+		fputc('\n', f);
+	}
+	if (ndone)
+		fprintf(f, "ended: fail = add_memory failed, oom = OOM kill, "
+			   "died = guest death, cap, skip\n");
+}
+
 void report_print(FILE *f, const json_t *sum)
 {
 	const json_t *o = json_object_get(sum, "overhead");
@@ -334,6 +455,7 @@ void report_print(FILE *f, const json_t *sum)
 			(long long)json_integer_value(
 				json_object_get(inj, "online_delay_ms")));
 	print_latency(f, json_object_get(sum, "cells"));
+	print_oom(f, json_object_get(sum, "cells"));
 	print_placement(f, sum);
 	if (num(o, "phase_ns") > 0)
 		fprintf(f,

@@ -3,6 +3,7 @@
 #include "cycle.h"
 #include "err.h"
 #include "guest.h"
+#include "oomedge.h"
 #include "progress.h"
 #include "report.h"
 #include "sig.h"
@@ -199,6 +200,10 @@ static int manifest_init(struct run *r)
 	r->boots = json_array();
 	json_object_set_new(m, "boots", r->boots);
 	json_object_set_new(m, "skipped", json_array());
+	json_object_set_new(m, "benchmark",
+			    json_string(job_benchmark_name(r->job->benchmark)));
+	if (r->job->benchmark == BENCH_OOM_EDGE)
+		json_object_set_new(m, "oom_edge", json_array());
 	return store_save_manifest(&r->st);
 }
 
@@ -309,21 +314,14 @@ static void check_mode(const struct guest *g, enum job_memmap mode)
 			 g->hello.kernel_release);
 }
 
-static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode,
-			 const struct plan_cycle *p, int n)
+static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode)
 {
-	json_t *order = json_array(), *nodes = json_array();
-	char sz[32];
+	json_t *nodes = json_array();
 
-	for (int i = 0; i < n; i++) {
-		units_format_size(p[i].dimm, sz, sizeof(sz));
-		json_array_append_new(order, json_pack("{s:s,s:i}", "size", sz,
-						       "rep", p[i].rep));
-	}
 	for (int i = 0; i < g->hello.nnodes; i++)
 		json_array_append_new(nodes, json_integer(g->hello.nodes[i]));
 	return json_pack(
-		"{s:i,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:o,s:I,s:O,s:o,s:s,s:s}",
+		"{s:i,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:o,s:I,s:O,s:s,s:s}",
 		"index", idx, "memmap", job_memmap_name(mode), "accel",
 		qemu_accel_name(g->accel), "kernel_release",
 		g->hello.kernel_release, "kernel_version",
@@ -331,8 +329,21 @@ static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode,
 		"block_size_bytes", (json_int_t)g->hello.block_size,
 		"memmap_on_memory_param", g->hello.memmap_on_memory, "nodes",
 		nodes, "boot_ns", (json_int_t)g->boot_ns, "qemu_argv",
-		g->vm.argv, "order", order, "qemu_version", qmp_version(g->qmp),
-		"qemu_package", qmp_package(g->qmp));
+		g->vm.argv, "qemu_version", qmp_version(g->qmp), "qemu_package",
+		qmp_package(g->qmp));
+}
+
+static json_t *order_json(const struct plan_cycle *p, int n)
+{
+	json_t *order = json_array();
+	char sz[32];
+
+	for (int i = 0; i < n; i++) {
+		units_format_size(p[i].dimm, sz, sizeof(sz));
+		json_array_append_new(order, json_pack("{s:s,s:i}", "size", sz,
+						       "rep", p[i].rep));
+	}
+	return order;
 }
 
 /* The verdict is what the kernel did; say once per size and boot when it
@@ -409,7 +420,80 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 	return 0;
 }
 
-static int run_boot(struct run *r, int bidx, enum job_memmap mode)
+/* What runs on a booted guest: the cycles, or one oom-edge point. */
+typedef int (*boot_body)(struct run *r, struct guest *g, int bidx,
+			 enum job_memmap mode, json_t *boot, void *arg);
+
+static int cycles_body(struct run *r, struct guest *g, int bidx,
+		       enum job_memmap mode, json_t *boot, void *arg)
+{
+	struct plan_cycle *plan;
+	int n = 0, ret;
+
+	(void)arg;
+	plan = plan_boot(r, &g->hello, &n);
+	if (!plan)
+		return -ENOMEM;
+	json_object_set_new(boot, "order", order_json(plan, n));
+	ret = store_save_manifest(&r->st);
+	if (ret)
+		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-ret));
+	else
+		ret = run_cycles(r, g, bidx, mode, plan, n);
+	free(plan);
+	return ret;
+}
+
+struct oom_arg {
+	uint64_t target;
+	int rep;
+};
+
+static int oom_body(struct run *r, struct guest *g, int bidx,
+		    enum job_memmap mode, json_t *boot, void *arg)
+{
+	const struct oom_arg *a = arg;
+	struct oomedge_ctx c = {
+		.job = r->job,
+		.st = &r->st,
+		.g = g,
+		.mode = mode,
+		.boot = bidx,
+		.rep = a->rep,
+		.target = a->target,
+		.progress = progress_phase,
+	};
+	int ret;
+
+	if (r->job->sizes[0] % g->hello.block_size) {
+		char sz[32], bs[32];
+
+		units_format_size(r->job->sizes[0], sz, sizeof(sz));
+		units_format_size(g->hello.block_size, bs, sizeof(bs));
+		err_set(EXIT_USAGE,
+			"oom-edge: a %s DIMM is not a whole number of the "
+			"guest's %s memory blocks",
+			sz, bs);
+		return -EINVAL;
+	}
+	json_object_set_new(boot, "oom_target_mib",
+			    json_integer((json_int_t)(a->target >> 20)));
+	ret = oomedge_point(&c);
+	r->tm.phase_ns += c.phase_ns;
+	if (c.event) {
+		progress_note("boot %d: F=%lluM %s: %s after %lld DIMMs", bidx,
+			      (unsigned long long)(a->target >> 20),
+			      job_memmap_name(mode), oomedge_end_name(c.end),
+			      (long long)json_integer_value(
+				      json_object_get(c.event, "dimms_added")));
+		json_array_append_new(
+			json_object_get(r->st.manifest, "oom_edge"), c.event);
+	}
+	return ret;
+}
+
+static int run_boot(struct run *r, int bidx, enum job_memmap mode,
+		    boot_body body, void *arg)
 {
 	char f[4][PATH_MAX + 64], name[4][48];
 	static const char *kind[] = {"console", "qemu", "qmp", "agent"};
@@ -422,8 +506,8 @@ static int run_boot(struct run *r, int bidx, enum job_memmap mode)
 		.hello_timeout_ms = r->job->boot_timeout_ms,
 	};
 	struct guest g;
-	struct plan_cycle *plan;
-	int n = 0, ret;
+	json_t *bj;
+	int ret;
 
 	for (int i = 0; i < 4; i++) {
 		snprintf(name[i], sizeof(name[i]), "%s-%d.log", kind[i], bidx);
@@ -445,21 +529,39 @@ static int run_boot(struct run *r, int bidx, enum job_memmap mode)
 		g.hello.kernel_release,
 		(unsigned long long)(g.hello.block_size >> 20));
 	check_mode(&g, mode);
-	plan = plan_boot(r, &g.hello, &n);
-	if (!plan) {
-		guest_shutdown(&g, SHUTDOWN_MS);
-		return -ENOMEM;
-	}
-	json_array_append_new(r->boots, boot_json(&g, bidx, mode, plan, n));
+	bj = boot_json(&g, bidx, mode);
+	json_array_append_new(r->boots, bj);
 	json_object_set_new(json_object_get(r->st.manifest, "accel"), "used",
 			    json_string(qemu_accel_name(g.accel)));
-	if ((ret = store_save_manifest(&r->st)))
+	ret = body(r, &g, bidx, mode, bj, arg);
+	if (!ret && (ret = store_save_manifest(&r->st)))
 		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-ret));
-	if (!ret)
-		ret = run_cycles(r, &g, bidx, mode, plan, n);
-	free(plan);
 	/* A hung guest gets no polite power-off. */
 	guest_shutdown(&g, err_class() == EXIT_HANG ? 0 : SHUTDOWN_MS);
+	return ret;
+}
+
+/* One boot per (rep, target, mode); modes alternate within a target. */
+static int run_oom_edge(struct run *r)
+{
+	const struct job *job = r->job;
+	int ret = 0, bidx = 0, k = 0;
+
+	for (int rep = 0; !ret && rep < job->reps; rep++)
+		for (int t = 0; !ret && t < job->noom_targets; t++)
+			for (int m = 0; !ret && m < job->nmodes; m++) {
+				struct oom_arg a = {job->oom_targets[t], rep};
+				char what[96], f[32];
+
+				units_format_size(a.target, f, sizeof(f));
+				snprintf(what, sizeof(what),
+					 "oom-edge F=%s %s rep %d/%d", f,
+					 job_memmap_name(job->modes[m]),
+					 rep + 1, job->reps);
+				progress_cycle(++k, what);
+				ret = run_boot(r, bidx++, job->modes[m],
+					       oom_body, &a);
+			}
 	return ret;
 }
 
@@ -477,8 +579,11 @@ static void job_name(const struct job *job, char *buf, size_t len)
 			*p = '_';
 }
 
+/* Progress steps: cycles, or oom-edge points (one boot each). */
 static int count_cycles(const struct job *job)
 {
+	if (job->benchmark == BENCH_OOM_EDGE)
+		return job->reps * job->noom_targets * job->nmodes;
 	return job->nmodes * job->boots *
 	       (job->warmup + job->nsizes * job->reps);
 }
@@ -561,9 +666,13 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 		progress_note("run %s: %d cycles, results in %s", r.st.run_id,
 			      r.total, r.st.dir);
 	}
-	for (int b = 0; !ret && b < job->boots; b++)
+	if (!ret && job->benchmark == BENCH_OOM_EDGE)
+		ret = run_oom_edge(&r);
+	for (int b = 0;
+	     !ret && job->benchmark == BENCH_CYCLES && b < job->boots; b++)
 		for (int m = 0; !ret && m < job->nmodes; m++)
-			ret = run_boot(&r, bidx++, job->modes[m]);
+			ret = run_boot(&r, bidx++, job->modes[m], cycles_body,
+				       NULL);
 	finish(&r, ret, t0);
 	gsl_rng_free(r.rng);
 	store_close(&r.st);

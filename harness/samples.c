@@ -5,7 +5,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define NFIELDS 17
+#define NFIELDS 18
+/* Runs written before target_mib existed have 17 columns. */
+#define NFIELDS_V1 17
+#define HEADER_V1                                                              \
+	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
+	"metric,value,unit,boot,cycle,warmup,block"
 
 FILE *samples_open(const char *path)
 {
@@ -55,7 +60,8 @@ int samples_write(FILE *f, const struct sample *s)
 	put_field(f, s->metric);
 	fprintf(f, ",%.17g,", s->value);
 	put_field(f, s->unit);
-	fprintf(f, ",%d,%d,%d,%d\n", s->boot, s->cycle, s->warmup, s->block);
+	fprintf(f, ",%d,%d,%d,%d,%lld\n", s->boot, s->cycle, s->warmup,
+		s->block, (long long)s->target_mib);
 	if (ferror(f) || fflush(f))
 		return errno ? -errno : -EIO;
 	return 0;
@@ -111,13 +117,15 @@ static int parse_ll(const char *s, long long *v)
 static int parse_row(char *line, struct sample *s)
 {
 	char *f[NFIELDS + 1];
-	long long v[8];
-	const int num[] = {4, 5, 6, 7, 13, 14, 15, 16};
+	long long v[9];
+	const int num[] = {4, 5, 6, 7, 13, 14, 15, 16, 17};
 	char *end;
+	int n = samples_split(line, f, NFIELDS + 1);
 
-	if (samples_split(line, f, NFIELDS + 1) != NFIELDS)
+	if (n != NFIELDS && n != NFIELDS_V1)
 		return -EPROTO;
-	for (int i = 0; i < 8; i++)
+	v[8] = -1;
+	for (int i = 0; i < n - NFIELDS_V1 + 8; i++)
 		if (parse_ll(f[num[i]], &v[i]))
 			return -EPROTO;
 	memset(s, 0, sizeof(*s));
@@ -140,6 +148,7 @@ static int parse_row(char *line, struct sample *s)
 	s->cycle = (int)v[5];
 	s->warmup = (int)v[6];
 	s->block = (int)v[7];
+	s->target_mib = v[8];
 	return 0;
 }
 
@@ -176,8 +185,8 @@ int samples_load(const char *path, struct sample_table *t, int *line)
 		++*line;
 		buf[strcspn(buf, "\r\n")] = '\0';
 		if (*line == 1) {
-			if (strncmp(buf, SAMPLES_HEADER,
-				    strlen(SAMPLES_HEADER))) {
+			/* The current header extends the first one. */
+			if (strncmp(buf, HEADER_V1, strlen(HEADER_V1))) {
 				ret = -EPROTO;
 				break;
 			}

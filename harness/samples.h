@@ -1,7 +1,7 @@
 /* samples.csv: one sample per row, written and flushed as soon as it
  * exists, and read back for the summary (so `mhpbench report` computes the
  * same table from any run directory). Columns: DESIGN.md's stable set, then
- * boot, cycle, warmup and block. */
+ * boot, cycle, warmup, block and target_mib. */
 #ifndef MHP_SAMPLES_H
 #define MHP_SAMPLES_H
 
@@ -10,7 +10,7 @@
 
 #define SAMPLES_HEADER                                                         \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
-	"metric,value,unit,boot,cycle,warmup,block"
+	"metric,value,unit,boot,cycle,warmup,block,target_mib"
 
 struct sample {
 	char run_id[96];
@@ -27,9 +27,10 @@ struct sample {
 	double value;
 	char unit[16];
 	int boot;
-	int cycle;  /* cycle index within the boot */
-	int warmup; /* 1: warm-up cycle, excluded from statistics */
-	int block;  /* memory block number, -1 when per DIMM */
+	int cycle;	    /* cycle index within the boot */
+	int warmup;	    /* 1: warm-up cycle, excluded from statistics */
+	int block;	    /* memory block number, -1 when per DIMM */
+	int64_t target_mib; /* oom-edge: the free-memory target F, else -1 */
 };
 
 struct sample_table {

@@ -3,7 +3,7 @@
 T_N=0
 T_FAIL=0
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-MHP="$ROOT/mhpbench"
+MHP="${MHP:-$ROOT/mhpbench}"
 
 ok() { # ok COND-EXIT-CODE DESCRIPTION
 	T_N=$((T_N + 1))

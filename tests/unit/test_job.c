@@ -25,6 +25,8 @@
 #define GIB (1ULL << 30)
 #define TIB (1ULL << 40)
 
+static void test_oom_edge(void **state);
+
 static const char *const option_names[] = {
 	"description",	 "kernel",	  "initramfs",
 	"qemu",		 "cmdline_extra", "accel",
@@ -33,7 +35,8 @@ static const char *const option_names[] = {
 	"modes",	 "reps",	  "warmup",
 	"boots",	 "seed",	  "zone",
 	"node",		 "boot_timeout",  "kvm_probe_timeout",
-	"phase_timeout", "inject_online_delay",
+	"phase_timeout", "benchmark",	  "oom_targets",
+	"oom_cap",	 "oom_online",	  "inject_online_delay",
 };
 
 static int load_text(struct job *job, const char *text, struct job_error *err)
@@ -976,10 +979,75 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_fixture_errors),
 	cmocka_unit_test(test_round_trip),
 	cmocka_unit_test(test_dump_format),
+	cmocka_unit_test(test_oom_edge),
 	cmocka_unit_test(test_help),
 	cmocka_unit_test(test_bench_quick),
 	cmocka_unit_test(test_bench_full),
 };
+
+/* benchmark = oom-edge: its options and the checks between them. */
+static void test_oom_edge(void **state)
+{
+	struct job job;
+	struct job_error err;
+
+	(void)state;
+	assert_int_equal(
+		load_text(&job,
+			  "[job]\nbenchmark = oom-edge\n"
+			  "oom_targets = 64M,32M,16M,8M\n"
+			  "oom_cap = 16\nslots = 16\noom_online = yes\n",
+			  &err),
+		0);
+	assert_int_equal(job.benchmark, BENCH_OOM_EDGE);
+	assert_int_equal(job.noom_targets, 4);
+	assert_true(job.oom_targets[1] == 32ULL << 20);
+	assert_int_equal(job_oom_cap(&job), 16);
+	assert_int_equal(job.oom_online, JOB_YES);
+	/* cap 0 means the slot count */
+	assert_int_equal(load_text(&job,
+				   "[job]\nbenchmark = oom-edge\n"
+				   "slots = 24\n",
+				   &err),
+			 0);
+	assert_int_equal(job_oom_cap(&job), 24);
+	/* F = 0 */
+	assert_int_equal(load_text(&job,
+				   "[job]\nbenchmark = oom-edge\n"
+				   "oom_targets = 0\n",
+				   &err),
+			 -EINVAL);
+	assert_int_equal(err.line, 3);
+	/* F at or above boot memory */
+	assert_int_equal(load_text(&job,
+				   "[job]\nbenchmark = oom-edge\n"
+				   "oom_targets = 512M\n",
+				   &err),
+			 -EINVAL);
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "not below boot_mem"));
+	/* one DIMM size only */
+	assert_int_equal(load_text(&job,
+				   "[job]\nbenchmark = oom-edge\n"
+				   "sizes = 128M,256M\n",
+				   &err),
+			 -EINVAL);
+	assert_int_equal(err.line, 3);
+	/* more DIMMs than slots */
+	assert_int_equal(load_text(&job,
+				   "[job]\nbenchmark = oom-edge\n"
+				   "slots = 4\noom_cap = 8\n",
+				   &err),
+			 -EINVAL);
+	assert_int_equal(err.line, 4);
+	/* maxmem must hold the cap's worth of DIMMs */
+	assert_int_equal(load_text(&job,
+				   "[job]\nbenchmark = oom-edge\n"
+				   "slots = 8\nmaxmem = 1G\n",
+				   &err),
+			 -EINVAL);
+	assert_int_equal(err.line, 4);
+}
 
 int main(void)
 {

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "metrics.h"
+#include "oomedge.h"
 #include "report.h"
 
 #define MIB (1024ULL * 1024)
@@ -121,6 +122,24 @@ static void expected_placement(void **state)
 	assert_false(report_expect_self_hosted("garbage", 128, 128));
 }
 
+/* The oom-edge model: each ram-mode DIMM takes 1/64 of itself from free
+ * memory, which may fall to the min watermark. Seen on 6.1 with 128M
+ * DIMMs: 32656 KiB free, min_free_kbytes 2505 -> 14 predicted, 14 added. */
+static void oom_prediction(void **state)
+{
+	assert_int_equal(
+		oomedge_predict(MEMMAP_RAM, 32656, 2505, 128 * MIB, 32), 14);
+	assert_int_equal(oomedge_predict(MEMMAP_RAM, 32656, 2505, 128 * MIB, 8),
+			 8); /* the cap bounds it */
+	assert_int_equal(oomedge_predict(MEMMAP_RAM, 65536, -1, 1024 * MIB, 32),
+			 4); /* 16 MiB per 1G DIMM; unknown watermark = 0 */
+	assert_int_equal(oomedge_predict(MEMMAP_RAM, 1000, 2505, 128 * MIB, 32),
+			 0); /* already below the watermark */
+	assert_int_equal(
+		oomedge_predict(MEMMAP_SELF, 32656, 2505, 128 * MIB, 32),
+		32); /* self-hosted: RAM is not the limit */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +150,7 @@ int main(void)
 		cmocka_unit_test(residue),
 		cmocka_unit_test(memmap_size),
 		cmocka_unit_test(expected_placement),
+		cmocka_unit_test(oom_prediction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

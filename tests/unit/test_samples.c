@@ -55,6 +55,7 @@ static struct sample mk(const char *memmap, const char *phase, double v,
 	strcpy(s.unit, "ns");
 	s.warmup = warmup;
 	s.block = -1;
+	s.target_mib = -1;
 	return s;
 }
 
@@ -110,6 +111,25 @@ static void bad_row(void **state)
 	assert_int_equal(line, 2);
 }
 
+/* Runs recorded before the target_mib column still load. */
+static void old_format_loads(void **state)
+{
+	FILE *f = fopen(path, "w");
+	struct sample_table t;
+	int line;
+
+	fputs("run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,"
+	      "view,metric,value,unit,boot,cycle,warmup,block\n"
+	      "r1,k,tcg,ram,128,128,0,0,add,host,latency_ns,5,ns,0,1,0,-1\n",
+	      f);
+	fclose(f);
+	assert_int_equal(samples_load(path, &t, &line), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.s[0].target_mib, -1);
+	assert_int_equal(t.s[0].cycle, 1);
+	samples_free(&t);
+}
+
 static void split(void **state)
 {
 	char line[] = "a,\"b,c\",\"d\"\"e\",,f";
@@ -140,7 +160,8 @@ static void summary_excludes_warmup(void **state)
 {
 	FILE *f = samples_open(path);
 	struct sample_table t;
-	struct report_timing tm = {.wall_ns = 100, .boot_ns = 10, .phase_ns = 50};
+	struct report_timing tm = {
+		.wall_ns = 100, .boot_ns = 10, .phase_ns = 50};
 	json_t *sum, *c;
 	int line;
 	const double v[] = {10, 30, 20};
@@ -173,6 +194,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(torn_last_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(old_format_loads, setup,
+						teardown),
 		cmocka_unit_test(split),
 		cmocka_unit_test(stats_known),
 		cmocka_unit_test_setup_teardown(summary_excludes_warmup, setup,
