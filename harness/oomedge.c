@@ -22,7 +22,7 @@ static const char *const end_names[] = {
 
 struct point {
 	int64_t base_oom_kill;
-	int64_t start_free, min_free;
+	int64_t min_free;
 	int added;
 	json_t *victims, *kmsg;
 	char detail[1200];
@@ -340,7 +340,7 @@ static int start(struct oomedge_ctx *c, struct point *pt, int *cap)
 		return ret;
 	}
 	pt->base_oom_kill = st.oom_kill;
-	pt->start_free = pt->min_free = h.memfree_kib;
+	pt->min_free = h.memfree_kib;
 	*cap = job_oom_cap(c->job);
 	predicted = oomedge_predict(c->mode, h.memfree_kib, h.min_free_kbytes,
 				    c->job->sizes[0], *cap);
