@@ -1,4 +1,5 @@
-/* Per-cell descriptive statistics (GSL; nothing hand-rolled). */
+/* Per-cell descriptive statistics and the tests the analysis uses (GSL for
+ * quantiles, distributions and the RNG; nothing hand-rolled). */
 #ifndef MHP_STATS_H
 #define MHP_STATS_H
 
@@ -13,5 +14,47 @@ struct stats_summary {
 
 /* Sorts @v in place and fills @out. -EINVAL when n == 0. */
 int stats_summarize(double *v, size_t n, struct stats_summary *out);
+
+/* Quantile @p (0..1) of @v (not modified), Hyndman & Fan type 7 (R's
+ * default, python's statistics.quantiles(method='inclusive')). */
+int stats_quantile(const double *v, size_t n, double p, double *out);
+
+/* Mann-Whitney U test, two-sided. u is A's U (the number of pairs (a, b)
+ * with a > b, ties counting 1/2). As R's wilcox.test: the exact null
+ * distribution when both samples have fewer than 50 values and there are
+ * no ties, else the normal approximation with tie and continuity
+ * correction. */
+struct stats_mw {
+	double u;
+	double p;
+	int exact;
+};
+int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+		       struct stats_mw *out);
+
+/* Holm's step-down adjustment of @n p-values, in place (order kept). */
+int stats_holm(double *p, size_t n);
+
+/* The centre a ratio is taken of: the median, or the minimum (for timings
+ * whose noise only ever adds, the most robust estimator: Chen & Revels,
+ * "Robust benchmarking in noisy environments", 2016). */
+enum stats_center { STATS_MEDIAN, STATS_MIN };
+
+/* Percentile bootstrap CI of centre(B) / centre(A): @reps resamples of each
+ * side drawn with GSL's mt19937 seeded with @seed; @level e.g. 0.95.
+ * -EDOM when the ratio is undefined (a zero centre in A, or in more than
+ * half the resamples). */
+struct stats_ci {
+	double ratio, lo, hi;
+};
+int stats_bootstrap_ratio(const double *a, size_t na, const double *b,
+			  size_t nb, enum stats_center center,
+			  unsigned long seed, int reps, double level,
+			  struct stats_ci *out);
+
+/* Welch's t-test, two-sided p. -EINVAL when a side has fewer than 2 values
+ * or both have zero variance. */
+int stats_welch_p(const double *a, size_t na, const double *b, size_t nb,
+		  double *p);
 
 #endif
