@@ -10,7 +10,7 @@ GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo
 CFLAGS  ?= -O2 -g
 MHP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
            -Icommon -Iharness -MMD -MP
-LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
+LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lsqlite3 -lm
 JOB     ?= bench/quick.job
 BUILD   := build
 

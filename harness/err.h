@@ -17,6 +17,10 @@ enum mhp_exit {
 	EXIT_HANG = 6,	/* guest or QEMU stopped answering mid-run */
 	EXIT_INTR = 7,	/* interrupted by SIGINT/SIGTERM */
 	EXIT_IO = 8,	/* results could not be written */
+	/* The analysis commands (compare, gate, history, plot): */
+	EXIT_INCONCLUSIVE = 9, /* gate: more samples needed */
+	EXIT_BADINPUT = 10,    /* corrupt, foreign, missing or mismatched
+				* results or history */
 };
 
 void err_set(enum mhp_exit cls, const char *fmt, ...)

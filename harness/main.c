@@ -1,6 +1,10 @@
 /* mhpbench: command line. Only main() exits; subcommands return codes
  * from err.h. */
+#include "compare.h"
 #include "err.h"
+#include "gate.h"
+#include "history.h"
+#include "plot.h"
 #include "job.h"
 #include "report.h"
 #include "runner.h"
@@ -30,6 +34,14 @@ static const char usage_text[] =
 	"                       also taken from $KERNEL)\n"
 	"  report [RUN]         print the tables of a run directory or run id\n"
 	"      --results DIR    where to look for run ids (default: results)\n"
+	"  compare [opts] RUN_A [RUN_B]\n"
+	"                       A/B table (80 columns, csv, json, markdown);\n"
+	"                       one RUN: --a memmap=ram --b memmap=self\n"
+	"  gate --baseline RUN|history --candidate RUN [opts]\n"
+	"                       regression verdicts, gate.json, JUnit XML\n"
+	"  history [opts]       --append RUN, --list, or per-night medians\n"
+	"                       with change points (results/history.db)\n"
+	"  plot [opts] [RUN]    gnuplot PNG/SVG/ASCII plots into RUN/plots\n"
 	"  help [job]           this text, or every job option\n"
 	"\n"
 	"options: -h/--help, -V/--version\n"
@@ -37,7 +49,9 @@ static const char usage_text[] =
 	"exit codes: 0 ok, 1 measurement failed, 2 bad command line or job,\n"
 	"  3 missing QEMU/kernel/initramfs, 4 guest never said hello,\n"
 	"  5 QEMU refused a QMP command, 6 guest or QEMU hung mid-run,\n"
-	"  7 interrupted, 8 results could not be written.\n"
+	"  7 interrupted, 8 results could not be written;\n"
+	"  analysis commands: 9 gate inconclusive, 10 corrupt, foreign,\n"
+	"  missing or mismatched results or history.\n"
 	"See man/mhpbench.1 and README.md.\n";
 
 static int usage(FILE *f, int code)
@@ -200,6 +214,14 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compare"))
+		return compare_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "gate"))
+		return gate_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "history"))
+		return history_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plot"))
+		return plot_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help")) {
 		if (argc > 2 && !strcmp(argv[2], "job")) {
 			job_help(stdout);

@@ -10,6 +10,7 @@ PKGS=(
   build-essential pkg-config cpio gzip
   qemu-system-x86 qemu-utils
   libjansson-dev libinih-dev libgsl-dev libcmocka-dev
+  libsqlite3-dev gnuplot-nox
   gawk perl
 )
 

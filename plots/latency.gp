@@ -1,0 +1,28 @@
+# Latency per phase against DIMM size, both memmap modes, as candlesticks
+# (whiskers min..max, box q1..q3, bar at the median).
+# CSV (latency-VIEW.csv): phase,memmap,x,label,min,q1,median,q3,max,n
+# Set by mhpbench: name, datafile, view, phases, subtitle, nsizes and
+# xtics_list (the DIMM sizes at x = 0, 1, ...); regenerate with
+#   gnuplot -e "fmt='svg'" latency-guest.gp
+load "common.gp"
+nph = words(phases)
+set multiplot layout (nph > 2 ? 2 : 1), (nph > 2 ? 2 : nph) title "Hotplug latency per phase, ".view." view\n(".subtitle.")"
+set xlabel "DIMM size"
+eval "set xtics (".xtics_list.")"
+set xrange [-0.6:nsizes - 0.4]
+set ylabel "latency (ms)"
+set yrange [0:*]
+set offsets 0, 0, graph 0.3, 0
+set boxwidth 0.25
+set style fill solid 0.35 border
+do for [p in phases] {
+	set title p
+	if (p eq word(phases, 1)) { eval "set key ".((fmt eq "dumb") ? "below" : "top right box opaque") } else { unset key }
+	plot datafile using (strcol(1) eq p && strcol(2) eq "ram" ? $3 - 0.15 : NaN):6:5:9:8 \
+		with candlesticks whiskerbars lc rgb "#d62728" title "ram (memmap_on_memory=0)", \
+	     '' using (strcol(1) eq p && strcol(2) eq "ram" ? $3 - 0.15 : NaN):7:7:7:7 with candlesticks lc rgb "#d62728" lw 2 notitle, \
+	     '' using (strcol(1) eq p && strcol(2) eq "self" ? $3 + 0.15 : NaN):6:5:9:8 \
+		with candlesticks whiskerbars lc rgb "#1f77b4" title "self (memmap_on_memory=1)", \
+	     '' using (strcol(1) eq p && strcol(2) eq "self" ? $3 + 0.15 : NaN):7:7:7:7 with candlesticks lc rgb "#1f77b4" lw 2 notitle
+}
+unset multiplot
