@@ -3,6 +3,7 @@
 #include "cycle.h"
 #include "err.h"
 #include "guest.h"
+#include "history.h"
 #include "oomedge.h"
 #include "progress.h"
 #include "report.h"
@@ -588,6 +589,18 @@ static int count_cycles(const struct job *job)
 	       (job->warmup + job->nsizes * job->reps);
 }
 
+/* Every run, complete or not, goes into <results>/history.db, the nightly
+ * gate's baseline. A history that cannot be written costs a warning, not
+ * the run: its samples are already safe in the run directory. */
+static void append_history(const struct run *r)
+{
+	char db[2200], why[512];
+
+	snprintf(db, sizeof(db), "%s/history.db", r->st.root);
+	if (history_append_run(db, r->st.dir, why, sizeof(why)))
+		warn_add("not added to %s: %s", db, why);
+}
+
 static void finish(struct run *r, int ret, int64_t t0)
 {
 	struct sample_table t;
@@ -631,6 +644,7 @@ static void finish(struct run *r, int ret, int64_t t0)
 	if (wret)
 		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-wret));
 	store_link_latest(&r->st);
+	append_history(r);
 	printf("\nresults: %s\n", r->st.dir);
 	fflush(stdout);
 }
