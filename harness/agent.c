@@ -238,25 +238,35 @@ int agent_blocks(struct agent *a, struct agent_blocks *b, int64_t deadline_ns)
 	return ret;
 }
 
-int agent_uevents_clear(struct agent *a, int64_t deadline_ns)
+/* An op whose reply carries nothing the caller needs. */
+static int call_plain(struct agent *a, const char *op, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = call_op(a, json_pack("{s:s}", "op", "uevents_clear"), &r,
-			  deadline_ns);
+	int ret = call_op(a, json_pack("{s:s}", "op", op), &r, deadline_ns);
 
 	json_decref(r);
 	return ret;
+}
+
+int agent_uevents_clear(struct agent *a, int64_t deadline_ns)
+{
+	return call_plain(a, "uevents_clear", deadline_ns);
 }
 
 int agent_wait_blocks(struct agent *a, const char *action, int count,
 		      struct agent_uevents *ev, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = call_op(a,
-			  json_pack("{s:s,s:s,s:i}", "op", "wait_blocks",
-				    "action", action, "count", count),
-			  &r, deadline_ns);
+	int ret;
 
+	/* Without a reply (transport failure) there are no events: the caller
+	 * must not read the previous call's. */
+	ev->n = 0;
+	ev->acpi_ts_ns = -1;
+	ret = call_op(a,
+		      json_pack("{s:s,s:s,s:i}", "op", "wait_blocks", "action",
+				action, "count", count),
+		      &r, deadline_ns);
 	/* A timeout still carries the events seen so far. */
 	if (r && agent_parse_uevents(r, ev) && !ret)
 		ret = fail(a, -EPROTO, "agent wait_blocks: malformed reply");
@@ -289,12 +299,7 @@ int agent_set_state(struct agent *a, const char *op, int block,
 
 int agent_poweroff(struct agent *a, int64_t deadline_ns)
 {
-	json_t *r;
-	int ret = call_op(a, json_pack("{s:s}", "op", "poweroff"), &r,
-			  deadline_ns);
-
-	json_decref(r);
-	return ret;
+	return call_plain(a, "poweroff", deadline_ns);
 }
 
 int agent_hog(struct agent *a, int64_t free_kib, struct agent_hog *h,
