@@ -337,6 +337,25 @@ static void copy_str(char *dst, size_t len, const json_t *v)
 	snprintf(dst, len, "%s", json_is_string(v) ? json_string_value(v) : "");
 }
 
+static void parse_params(const json_t *params, struct agent_hello *h)
+{
+	const char *name;
+	const json_t *v;
+
+	if (!json_is_object(params))
+		return;
+	json_object_foreach((json_t *)params, name, v)
+	{
+		if (h->nparams == AGENT_MAX_PARAMS)
+			break;
+		snprintf(h->params[h->nparams].name, sizeof(h->params[0].name),
+			 "%s", name);
+		copy_str(h->params[h->nparams].value,
+			 sizeof(h->params[0].value), v);
+		h->nparams++;
+	}
+}
+
 int agent_parse_hello(const json_t *r, struct agent_hello *h)
 {
 	const json_t *nodes = json_object_get(r, "nodes");
@@ -355,6 +374,7 @@ int agent_parse_hello(const json_t *r, struct agent_hello *h)
 	copy_str(h->memmap_on_memory, sizeof(h->memmap_on_memory),
 		 json_object_get(r, "memmap_on_memory"));
 	h->block_size = (uint64_t)json_integer_value(bs);
+	parse_params(json_object_get(r, "hotplug_params"), h);
 	if (json_is_array(nodes))
 		for (i = 0; i < json_array_size(nodes) && h->nnodes < 64; i++)
 			h->nodes[h->nnodes++] = (int)json_integer_value(

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #define AGENT_MAX_BLOCKS 4096
+#define AGENT_MAX_PARAMS 16
 
 struct agent {
 	int fd;
@@ -27,6 +28,13 @@ struct agent_hello {
 	char cmdline[2048];
 	uint64_t block_size;	   /* bytes */
 	char memmap_on_memory[16]; /* "Y", "N", "force", or "" if absent */
+	/* memory_hotplug.* parameters: capabilities, and what a patch
+	 * changed (a marker parameter, a default). */
+	int nparams;
+	struct {
+		char name[48];
+		char value[48];
+	} params[AGENT_MAX_PARAMS];
 	int nnodes;
 	int nodes[64];
 };

@@ -70,6 +70,10 @@ void warn_add(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* Once is enough: the same cause recurs in every boot. */
+	for (int i = 0; i < nwarnings; i++)
+		if (warnings[i] && !strcmp(warnings[i], buf))
+			return;
 	/* On a terminal, first clear the live progress line. */
 	fprintf(stderr, "%smhpbench: warning: %s\n",
 		isatty(2) ? "\r\033[K" : "", buf);

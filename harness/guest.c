@@ -11,32 +11,32 @@
 #define QMP_CONNECT_MS 10000
 #define CONSOLE_LINES 20
 
-void guest_cmdline(const struct job *job, enum job_memmap mode, char *buf,
-		   size_t len)
+void guest_cmdline(const struct job *job, enum job_memmap mode,
+		   const char *kernel_extra, char *buf, size_t len)
 {
+	if (!kernel_extra)
+		kernel_extra = "";
 	/* memhp_default_state=offline: the harness does all onlining, so the
 	 * online phase is ours to time. panic=-1 + -no-reboot: a panic ends
 	 * QEMU at once instead of hanging until a deadline. */
 	snprintf(buf, len,
 		 "console=ttyS0 panic=-1 memory_hotplug.memmap_on_memory=%d "
-		 "memhp_default_state=offline%s%s",
+		 "memhp_default_state=offline%s%s%s%s",
 		 mode == MEMMAP_SELF, job->cmdline_extra[0] ? " " : "",
-		 job->cmdline_extra);
+		 job->cmdline_extra, kernel_extra[0] ? " " : "", kernel_extra);
 }
 
-uint64_t guest_maxmem(const struct job *job)
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem)
 {
-	uint64_t largest = 0;
+	uint64_t largest = job_largest_dimm(job);
 
 	if (job->maxmem)
 		return job->maxmem;
 	/* Cycles plug one DIMM at a time: room for the largest suffices.
 	 * oom-edge keeps up to the cap plugged at once. */
-	for (int i = 0; i < job->nsizes; i++)
-		largest = job->sizes[i] > largest ? job->sizes[i] : largest;
 	if (job->benchmark == BENCH_OOM_EDGE)
 		largest *= (uint64_t)job_oom_cap(job);
-	return job->boot_mem + largest;
+	return boot_mem + largest;
 }
 
 static int qemu_alive(void *arg)
@@ -65,7 +65,10 @@ void guest_sample_init(const struct guest *g, struct sample *s,
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->run_id, sizeof(s->run_id), "%s", run_id);
-	snprintf(s->kernel, sizeof(s->kernel), "%s", g->hello.kernel_release);
+	snprintf(s->kernel, sizeof(s->kernel), "%s",
+		 g->label[0] ? g->label : g->hello.kernel_release);
+	snprintf(s->kernel_release, sizeof(s->kernel_release), "%s",
+		 g->hello.kernel_release);
 	snprintf(s->accel, sizeof(s->accel), "%s", qemu_accel_name(g->accel));
 	snprintf(s->memmap, sizeof(s->memmap), "%s", job_memmap_name(mode));
 	s->block_mib = (int64_t)(g->hello.block_size >> 20);
@@ -204,8 +207,9 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.accel = p->accel,
 		.icount_shift = job->icount_shift,
 		.smp = job->smp,
-		.boot_mem = job->boot_mem,
-		.maxmem = guest_maxmem(job),
+		.boot_mem = p->boot_mem ? p->boot_mem : job->boot_mem,
+		.maxmem = guest_maxmem(job, p->boot_mem ? p->boot_mem
+							: job->boot_mem),
 		.slots = job->slots,
 		.console_log = p->console_log,
 		.stderr_log = p->stderr_log,
@@ -215,7 +219,10 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 	memset(g, 0, sizeof(*g));
 	g->agent.fd = -1;
 	g->accel = p->accel;
-	guest_cmdline(job, p->mode, g->cmdline, sizeof(g->cmdline));
+	g->boot_mem = o.boot_mem;
+	snprintf(g->label, sizeof(g->label), "%s", p->label ? p->label : "");
+	guest_cmdline(job, p->mode, p->cmdline_extra, g->cmdline,
+		      sizeof(g->cmdline));
 	g->qmp_log = fopen(p->qmp_log, "w");
 	g->agent_log = fopen(p->agent_log, "w");
 	ret = qemu_start(&g->vm, &o);

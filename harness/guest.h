@@ -19,6 +19,9 @@ struct guest_params {
 	enum job_memmap mode;
 	enum qemu_accel accel;
 	int64_t hello_timeout_ms;
+	uint64_t boot_mem;	   /* bytes; 0 = the job's boot_mem */
+	const char *label;	   /* kernels axis label; NULL = the release */
+	const char *cmdline_extra; /* the kernel's own extras, or NULL */
 	/* Files in the run directory (kept as evidence). */
 	const char *console_log, *stderr_log, *qmp_log, *agent_log;
 };
@@ -32,16 +35,19 @@ struct guest {
 	char cmdline[2048];
 	int64_t boot_ns; /* QEMU start to the agent's hello */
 	FILE *qmp_log, *agent_log;
-	int dimm_seq; /* DIMM/backend ids are unique per boot */
-	int up;	      /* hello received */
+	int dimm_seq;	/* DIMM/backend ids are unique per boot */
+	char label[32]; /* the `kernel` column: label, or the release */
+	uint64_t boot_mem;
+	int up; /* hello received */
 };
 
-/* maxmem: the job's, or boot memory plus the largest DIMM (auto). */
-uint64_t guest_maxmem(const struct job *job);
+/* maxmem: the job's, or @boot_mem plus the largest DIMM (auto). */
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem);
 
-/* The kernel command line for @mode plus the job's extras. */
-void guest_cmdline(const struct job *job, enum job_memmap mode, char *buf,
-		   size_t len);
+/* The kernel command line for @mode plus the job's extras, then the
+ * kernel's own (@kernel_extra, may be NULL). */
+void guest_cmdline(const struct job *job, enum job_memmap mode,
+		   const char *kernel_extra, char *buf, size_t len);
 
 /* Starts QEMU and waits for the agent. On failure the guest is already
  * destroyed and err_set() holds the reason (EXIT_BOOT, EXIT_ENV, ...),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "blocksize.h"
 #include "job.h"
 #include "units.h"
 
@@ -81,6 +82,8 @@ struct opt {
 	uint64_t align;
 	/* OPT_ENUM(_LIST): value i is spelled names[i]; NULL-terminated */
 	const char *const *names;
+	/* OPT_SIZE_LIST: the word "block" stands for one memory block */
+	bool block_word;
 	const char *help;
 };
 
@@ -242,9 +245,14 @@ static const struct opt opts[] = {
 		.min = MIB(128),
 		.max = GIB(64),
 		.align = MIB(128),
+		.block_word = true,
 		.help = "DIMM sizes to hot-add, comma-separated. Each cycle "
 			"adds one pc-dimm of one size; a 128M DIMM is one "
-			"memory block at the default boot_mem.",
+			"memory block at the default boot_mem. The word "
+			"`block` means one memory block of the boot at hand "
+			"(with block_sizes: DIMM = block). A size that is not "
+			"a "
+			"whole number of blocks is skipped, with the reason.",
 	},
 	{
 		.name = "modes",
@@ -318,6 +326,43 @@ static const struct opt opts[] = {
 		.help = "Guest NUMA node the DIMMs are plugged into. Boot "
 			"memory is on node 0, so a DIMM on another node shows "
 			"whether its memmap is local (self) or remote (ram).",
+	},
+	{
+		.name = "block_sizes",
+		.type = OPT_SIZE_LIST,
+		.off = OFF(block_sizes),
+		.size = JOB_MAX_SIZES,
+		.count_off = OFF(nblock_sizes),
+		.def = "",
+		.min = MIB(128),
+		.max = GIB(2),
+		.align = MIB(128),
+		.help = "Guest memory block sizes to sweep, each a power of "
+			"two in 128M..2G; empty: whatever the kernel picks at "
+			"boot_mem. For 256M and up the boot memory is set so "
+			"that it ends at 64G + the block size (63G for 2G "
+			"blocks), backed with reserve=off so only what the "
+			"guest "
+			"touches costs host memory; boot_mem then applies to "
+			"128M only. Every boot checks the guest's "
+			"block_size_bytes.",
+	},
+	{
+		.name = "kernels",
+		.type = OPT_STR,
+		.off = OFF(kernels_spec),
+		.size = FIELD_SIZE(kernels_spec),
+		.def = "",
+		.help = "Kernels to compare, as label:image pairs, "
+			"comma-separated (base:debian, patched:/path/bzImage). "
+			"An image is \"debian\", a bzImage, or a directory "
+			"made "
+			"by `make -C guest-images kernel`. Each kernel gets "
+			"the "
+			"same boots, interleaved, and every sample carries its "
+			"label. A [kernel LABEL] section may add cmdline_extra "
+			"and modules (a module tree) for one kernel. Excludes "
+			"`kernel`.",
 	},
 	{
 		.name = "boot_timeout",
@@ -413,6 +458,15 @@ static const struct opt opts[] = {
 
 #define NOPTS ARRAY_SIZE(opts)
 
+/* A [kernel LABEL] section, matched to `kernels` once all is read. */
+struct kernel_section {
+	char label[JOB_LABEL_MAX];
+	int line;
+	char cmdline_extra[JOB_STR_MAX];
+	char modules[JOB_PATH_MAX];
+	int cmdline_line, modules_line;
+};
+
 struct parser {
 	struct job job;
 	struct job_error err;
@@ -422,6 +476,9 @@ struct parser {
 	int lineno;	     /* of the line inih is working on */
 	int job_line;	     /* of [job]; 0 before it */
 	int set_line[NOPTS]; /* where each key was set; 0 = default */
+	struct kernel_section ks[JOB_MAX_KERNELS];
+	int nks;
+	int in_kernel; /* the current section is ks[nks - 1] */
 };
 
 static const struct opt *opt_find(const char *name)
@@ -486,6 +543,15 @@ static void format_size(uint64_t v, char *buf, size_t len)
 }
 
 /* The coarsest exact unit, so that the text parses back to the same value. */
+static void format_list_size(const struct opt *o, uint64_t v, char *buf,
+			     size_t len)
+{
+	if (o->block_word && v == JOB_SIZE_BLOCK)
+		snprintf(buf, len, "block");
+	else
+		format_size(v, buf, len);
+}
+
 static void format_duration(int64_t ms, char *buf, size_t len)
 {
 	if (ms && ms % HOURS(1) == 0)
@@ -649,6 +715,11 @@ static int parse_list(const struct opt *o, struct job *job, const char *value,
 		return -ENOMEM;
 	}
 	if (!*trim(copy)) {
+		/* A list that is empty by default may be emptied again. */
+		if (!o->def[0]) {
+			*(int *)((char *)job + o->count_off) = 0;
+			goto out;
+		}
 		snprintf(msg, len, "%s: the list is empty", o->name);
 		ret = -EINVAL;
 		goto out;
@@ -665,7 +736,9 @@ static int parse_list(const struct opt *o, struct job *job, const char *value,
 			ret = -EINVAL;
 			goto out;
 		}
-		if (o->type == OPT_SIZE_LIST) {
+		if (o->block_word && !strcasecmp(item, "block")) {
+			v = JOB_SIZE_BLOCK;
+		} else if (o->type == OPT_SIZE_LIST) {
 			ret = parse_size_value(o, item, &v, msg, len);
 		} else {
 			ret = parse_enum_value(o, item, &e, msg, len);
@@ -679,7 +752,7 @@ static int parse_list(const struct opt *o, struct job *job, const char *value,
 			if (vals[i] != v)
 				continue;
 			if (o->type == OPT_SIZE_LIST)
-				format_size(v, shown, sizeof(shown));
+				format_list_size(o, v, shown, sizeof(shown));
 			else
 				snprintf(shown, sizeof(shown), "%s",
 					 o->names[v]);
@@ -836,7 +909,8 @@ static void opt_format(const struct opt *o, const struct job *job, char *buf,
 			n = 0;
 		for (i = 0; i < n && used < len; i++) {
 			if (o->type == OPT_SIZE_LIST)
-				format_size(sizes[i], item, sizeof(item));
+				format_list_size(o, sizes[i], item,
+						 sizeof(item));
 			else
 				snprintf(item, sizeof(item), "%s",
 					 name_at(o->names, ints[i]));
@@ -940,6 +1014,60 @@ static int check_text(struct parser *p, const char *line, size_t n)
 	return 0;
 }
 
+/* Labels name kernels in samples.csv, file names and selectors. */
+static int job_label_check(const char *l, size_t len, char *why, size_t wlen)
+{
+	if (!len || len >= JOB_LABEL_MAX) {
+		snprintf(why, wlen, "a label has 1 to %d characters",
+			 JOB_LABEL_MAX - 1);
+		return -EINVAL;
+	}
+	if (!isalnum((unsigned char)l[0])) {
+		snprintf(why, wlen, "a label starts with a letter or digit");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)l[i]) && !strchr("._+-", l[i])) {
+			snprintf(why, wlen,
+				 "'%c' in a label: use letters, digits and . "
+				 "_ + -",
+				 l[i]);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* "[kernel LABEL]": per-kernel extras of the kernels axis. */
+static int kernel_section(struct parser *p, const char *label, size_t len)
+{
+	struct kernel_section *k;
+	char why[128];
+
+	while (len && *label == ' ')
+		label++, len--;
+	while (len && label[len - 1] == ' ')
+		len--;
+	if (job_label_check(label, len, why, sizeof(why)))
+		return fail(p, -EINVAL, p->lineno, "[kernel %.*s]: %s",
+			    (int)(len > 64 ? 64 : len), label, why);
+	for (int i = 0; i < p->nks; i++)
+		if (strlen(p->ks[i].label) == len &&
+		    !strncmp(p->ks[i].label, label, len))
+			return fail(p, -EINVAL, p->lineno,
+				    "second [kernel %s] section (the first is "
+				    "at line %d)",
+				    p->ks[i].label, p->ks[i].line);
+	if (p->nks == JOB_MAX_KERNELS)
+		return fail(p, -E2BIG, p->lineno,
+			    "more than %d [kernel] sections", JOB_MAX_KERNELS);
+	k = &p->ks[p->nks++];
+	memcpy(k->label, label, len);
+	k->label[len] = '\0';
+	k->line = p->lineno;
+	p->in_kernel = 1;
+	return 0;
+}
+
 /* inih does not report section headers (this libinih is built without
  * INI_CALL_HANDLER_ON_NEW_SECTION), so they are checked as the reader
  * hands each line over, with the same syntax inih uses. */
@@ -958,6 +1086,7 @@ static int check_line(struct parser *p, const char *line)
 	if (!end)
 		return 0; /* inih reports it as a syntax error */
 	len = (size_t)(end - s - 1);
+	p->in_kernel = 0;
 	if (len == 3 && !strncmp(s + 1, "job", 3)) {
 		if (p->job_line)
 			return fail(p, -EINVAL, p->lineno,
@@ -967,9 +1096,11 @@ static int check_line(struct parser *p, const char *line)
 		p->job_line = p->lineno;
 		return 0;
 	}
+	if (len > 7 && !strncmp(s + 1, "kernel ", 7))
+		return kernel_section(p, s + 8, len - 7);
 	return fail(p, -EINVAL, p->lineno,
-		    "unknown section [%.*s]: a job file has one section, "
-		    "[job]",
+		    "unknown section [%.*s]: a job file has a [job] section "
+		    "and optional [kernel LABEL] sections",
 		    (int)(len > 64 ? 64 : len), s + 1);
 }
 
@@ -1059,6 +1190,41 @@ static void unknown_key(struct parser *p, const char *name)
 		fail(p, -EINVAL, p->lineno, "unknown key '%.64s'", name);
 }
 
+static void kernel_key(struct parser *p, struct kernel_section *k,
+		       const char *name, const char *value)
+{
+	char *dst;
+	size_t size;
+	int *line;
+
+	if (!strcmp(name, "cmdline_extra")) {
+		dst = k->cmdline_extra;
+		size = sizeof(k->cmdline_extra);
+		line = &k->cmdline_line;
+	} else if (!strcmp(name, "modules")) {
+		dst = k->modules;
+		size = sizeof(k->modules);
+		line = &k->modules_line;
+	} else {
+		fail(p, -EINVAL, p->lineno,
+		     "unknown key '%.64s' in [kernel %s]: it takes "
+		     "cmdline_extra and modules",
+		     name, k->label);
+		return;
+	}
+	if (*line) {
+		fail(p, -EINVAL, p->lineno,
+		     "duplicate key '%s' (first set at line %d)", name, *line);
+		return;
+	}
+	*line = p->lineno;
+	if (strlen(value) >= size)
+		fail(p, -ENAMETOOLONG, p->lineno,
+		     "%s: longer than %zu characters", name, size - 1);
+	else
+		strcpy(dst, value);
+}
+
 static int on_key(void *user, const char *section, const char *name,
 		  const char *value)
 {
@@ -1070,6 +1236,10 @@ static int on_key(void *user, const char *section, const char *name,
 	(void)section; /* check_line() already vetted it */
 	if (p->rc)
 		return 1;
+	if (p->in_kernel) {
+		kernel_key(p, &p->ks[p->nks - 1], name, value);
+		return 1;
+	}
 	if (!p->job_line) {
 		fail(p, -EINVAL, p->lineno,
 		     "'%.64s' is outside a section: options go under [job]",
@@ -1098,7 +1268,7 @@ static int on_key(void *user, const char *section, const char *name,
 
 static void syntax_error(struct parser *p, int line)
 {
-	const char *s = p->buf, *end;
+	const char *s = p->buf, *end, *stop = p->buf + p->len;
 	int n;
 
 	for (n = 1; n < line && s; n++) {
@@ -1106,21 +1276,41 @@ static void syntax_error(struct parser *p, int line)
 		if (s)
 			s++;
 	}
+	/* The buffer need not end in a NUL (job_load reads a file into
+	 * it): every scan stops at its end. */
 	if (!s)
-		s = "";
-	while (*s == ' ' || *s == '\t')
+		s = stop;
+	while (s < stop && (*s == ' ' || *s == '\t'))
 		s++;
 	end = s;
-	while (*end && *end != '\n' && *end != '\r')
+	while (end < stop && *end && *end != '\n' && *end != '\r')
 		end++;
 	p->rc = 0; /* an earlier line wins over a later error */
-	if (*s == '[')
+	if (s < stop && *s == '[')
 		fail(p, -EINVAL, line, "section header without a closing ']'");
 	else
 		fail(p, -EINVAL, line,
 		     "expected 'key = value', '[job]' or a comment, got "
 		     "'%.*s'",
 		     (int)(end - s > 40 ? 40 : end - s), s);
+}
+
+uint64_t job_dimm_size(const struct job *job, int i, uint64_t block)
+{
+	return job->sizes[i] == JOB_SIZE_BLOCK ? block : job->sizes[i];
+}
+
+uint64_t job_largest_dimm(const struct job *job)
+{
+	uint64_t largest = 0, block = blocksize_for_boot_mem(job->boot_mem);
+
+	for (int i = 0; i < job->nblock_sizes; i++)
+		if (job->block_sizes[i] > block || !i)
+			block = job->block_sizes[i];
+	for (int i = 0; i < job->nsizes; i++)
+		if (job_dimm_size(job, i, block) > largest)
+			largest = job_dimm_size(job, i, block);
+	return largest;
 }
 
 int job_oom_cap(const struct job *job)
@@ -1157,20 +1347,155 @@ static void check_oom_edge(struct parser *p)
 		     job->oom_cap, job->slots);
 }
 
+static int set_line(const struct parser *p, const char *name)
+{
+	return p->set_line[opt_find(name) - opts];
+}
+
+/* One "label:image" entry of `kernels`. */
+static void parse_kernel_item(struct parser *p, char *item)
+{
+	struct job *job = &p->job;
+	int line = set_line(p, "kernels");
+	char *colon = strchr(item, ':'), *label, *image, why[128];
+	struct job_kernel *k;
+
+	if (!colon) {
+		fail(p, -EINVAL, line,
+		     "kernels: '%.64s' is not label:image (e.g. "
+		     "base:debian)",
+		     item);
+		return;
+	}
+	*colon = '\0';
+	label = trim(item);
+	image = trim(colon + 1);
+	if (job_label_check(label, strlen(label), why, sizeof(why))) {
+		fail(p, -EINVAL, line, "kernels: '%.64s': %s", label, why);
+		return;
+	}
+	if (!*image) {
+		fail(p, -EINVAL, line, "kernels: %s has no image", label);
+		return;
+	}
+	for (int i = 0; i < job->nkernels; i++)
+		if (!strcmp(job->kernels[i].label, label)) {
+			fail(p, -EINVAL, line, "kernels: %s is listed twice",
+			     label);
+			return;
+		}
+	if (job->nkernels == JOB_MAX_KERNELS) {
+		fail(p, -E2BIG, line, "kernels: more than %d entries",
+		     JOB_MAX_KERNELS);
+		return;
+	}
+	k = &job->kernels[job->nkernels++];
+	snprintf(k->label, sizeof(k->label), "%s", label);
+	snprintf(k->image, sizeof(k->image), "%s", image);
+}
+
+/* Fills job->kernels from `kernels` and the [kernel LABEL] sections. */
+static void check_kernels(struct parser *p)
+{
+	struct job *job = &p->job;
+	char *copy, *item, *next;
+	int i, j;
+
+	job->nkernels = 0;
+	if (!job->kernels_spec[0]) {
+		if (p->nks)
+			fail(p, -EINVAL, p->ks[0].line,
+			     "[kernel %s]: there is no kernels = list for it "
+			     "to belong to",
+			     p->ks[0].label);
+		return;
+	}
+	/* job_dump() writes the default kernel too; only a real second
+	 * choice is a conflict. */
+	if (set_line(p, "kernel") && strcmp(job->kernel, "debian"))
+		fail(p, -EINVAL, set_line(p, "kernel"),
+		     "kernel: set kernels or kernel, not both (kernels is "
+		     "at line %d)",
+		     set_line(p, "kernels"));
+	copy = strdup(job->kernels_spec);
+	if (!copy) {
+		fail(p, -ENOMEM, 0, "out of memory");
+		return;
+	}
+	for (next = copy; next && !p->rc;) {
+		item = next;
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		parse_kernel_item(p, item);
+	}
+	free(copy);
+	for (i = 0; i < p->nks && !p->rc; i++) {
+		for (j = 0; j < job->nkernels; j++)
+			if (!strcmp(job->kernels[j].label, p->ks[i].label))
+				break;
+		if (j == job->nkernels) {
+			fail(p, -EINVAL, p->ks[i].line,
+			     "[kernel %s]: %s is not in kernels (line %d)",
+			     p->ks[i].label, p->ks[i].label,
+			     set_line(p, "kernels"));
+			break;
+		}
+		strcpy(job->kernels[j].cmdline_extra, p->ks[i].cmdline_extra);
+		strcpy(job->kernels[j].modules, p->ks[i].modules);
+		job->kernels[j].line = p->ks[i].line;
+	}
+}
+
+/* Each block size must be one the guest can be made to pick. */
+static void check_block_sizes(struct parser *p)
+{
+	const struct job *job = &p->job;
+	int line = set_line(p, "block_sizes");
+	char a[VALUE_MAX], b[VALUE_MAX];
+	uint64_t mem;
+
+	if (!job->nblock_sizes)
+		return;
+	if (job->benchmark == BENCH_OOM_EDGE)
+		fail(p, -EINVAL, line,
+		     "block_sizes: benchmark = oom-edge runs at one boot_mem; "
+		     "sweep block sizes with benchmark = cycles");
+	if (set_line(p, "maxmem"))
+		fail(p, -EINVAL, set_line(p, "maxmem"),
+		     "maxmem: not with block_sizes, which sets the boot memory "
+		     "(and so maxmem) per block size");
+	for (int i = 0; i < job->nblock_sizes; i++) {
+		int ret = blocksize_boot_mem(job->block_sizes[i], job->boot_mem,
+					     &mem);
+
+		format_size(job->block_sizes[i], a, sizeof(a));
+		format_size(job->boot_mem, b, sizeof(b));
+		if (ret == -EINVAL)
+			fail(p, -EINVAL, line,
+			     "block_sizes: %s is not a power of two (Linux "
+			     "block sizes are 128M, 256M, 512M, 1G or 2G)",
+			     a);
+		else if (ret)
+			fail(p, -EINVAL, line,
+			     "block_sizes: 128M blocks need boot memory ending "
+			     "below 64G, but boot_mem is %s",
+			     b);
+	}
+}
+
 /* Checks between keys, once all are read. */
 static void check_job(struct parser *p)
 {
 	const struct job *job = &p->job;
 	const struct opt *o = opt_find("maxmem");
 	char a[VALUE_MAX], b[VALUE_MAX], c[VALUE_MAX], d[VALUE_MAX];
-	uint64_t largest = 0;
-	int i;
+	uint64_t largest = job_largest_dimm(job);
 
+	check_kernels(p);
+	check_block_sizes(p);
 	if (job->benchmark == BENCH_OOM_EDGE)
 		check_oom_edge(p);
-	for (i = 0; i < job->nsizes; i++)
-		if (job->sizes[i] > largest)
-			largest = job->sizes[i];
 	if (job->benchmark == BENCH_OOM_EDGE)
 		largest *= (uint64_t)job_oom_cap(job);
 	if (job->maxmem && job->maxmem < job->boot_mem + largest) {
@@ -1299,6 +1624,12 @@ int job_load_string(struct job *job, const char *name, const char *text,
 	return parse(job, name ? name : "<string>", text, strlen(text), err);
 }
 
+int job_load_buffer(struct job *job, const char *name, const char *buf,
+		    size_t len, struct job_error *err)
+{
+	return parse(job, name ? name : "<buffer>", len ? buf : "", len, err);
+}
+
 int job_load(struct job *job, const char *path, struct job_error *err)
 {
 	struct job_error scratch;
@@ -1354,6 +1685,15 @@ static int name_width(void)
 	return (int)w;
 }
 
+/* "key = value" as inih reads it back: a value that starts with a comment
+ * character follows the '=' directly, since after a blank it would start
+ * an inline comment. */
+static void dump_line(FILE *f, int width, const char *name, const char *value)
+{
+	fprintf(f, "%-*s =%s%s\n", width, name,
+		value[0] && !strchr(";#", value[0]) ? " " : "", value);
+}
+
 void job_dump(const struct job *job, FILE *f)
 {
 	char value[JOB_PATH_MAX];
@@ -1363,8 +1703,18 @@ void job_dump(const struct job *job, FILE *f)
 	fprintf(f, "[job]\n");
 	for (i = 0; i < NOPTS; i++) {
 		opt_format(&opts[i], job, value, sizeof(value));
-		fprintf(f, "%-*s =%s%s\n", width, opts[i].name,
-			value[0] ? " " : "", value);
+		dump_line(f, width, opts[i].name, value);
+	}
+	for (i = 0; i < (size_t)job->nkernels; i++) {
+		const struct job_kernel *k = &job->kernels[i];
+
+		if (!k->cmdline_extra[0] && !k->modules[0])
+			continue;
+		fprintf(f, "\n[kernel %s]\n", k->label);
+		if (k->cmdline_extra[0])
+			dump_line(f, 0, "cmdline_extra", k->cmdline_extra);
+		if (k->modules[0])
+			dump_line(f, 0, "modules", k->modules);
 	}
 }
 

@@ -12,12 +12,25 @@
 #define JOB_MAX_MODES 2
 #define JOB_PATH_MAX 4096
 #define JOB_STR_MAX 1024
+#define JOB_MAX_KERNELS 8
+#define JOB_LABEL_MAX 32
 
 enum job_accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG, ACCEL_TCG_ICOUNT };
 enum job_memmap { MEMMAP_RAM, MEMMAP_SELF };
 enum job_zone { ZONE_MOVABLE, ZONE_NORMAL, ZONE_AUTO };
 enum job_benchmark { BENCH_CYCLES, BENCH_OOM_EDGE };
 enum job_yesno { JOB_NO, JOB_YES };
+
+/* One kernel of the `kernels` axis. @image is "debian", a bzImage, or a
+ * directory from `make -C guest-images kernel` (vmlinuz, kernel.release,
+ * modules/). Per-kernel extras come from a [kernel LABEL] section. */
+struct job_kernel {
+	char label[JOB_LABEL_MAX];
+	char image[JOB_PATH_MAX];
+	char cmdline_extra[JOB_STR_MAX]; /* after the job's cmdline_extra */
+	char modules[JOB_PATH_MAX];	 /* module tree; "" = the image's */
+	int line;			 /* of its [kernel LABEL] section */
+};
 
 struct job {
 	char path[JOB_PATH_MAX]; /* the file it was read from */
@@ -37,7 +50,9 @@ struct job {
 	uint64_t maxmem;   /* bytes; 0 = boot_mem + largest size */
 	int slots;
 
-	uint64_t sizes[JOB_MAX_SIZES]; /* DIMM sizes, bytes, as listed */
+	/* DIMM sizes, bytes, as listed; JOB_SIZE_BLOCK is "one memory
+	 * block", resolved per boot (job_dimm_size). */
+	uint64_t sizes[JOB_MAX_SIZES];
 	int nsizes;
 	enum job_memmap modes[JOB_MAX_MODES];
 	int nmodes;
@@ -47,6 +62,17 @@ struct job {
 	uint64_t seed; /* shuffles the size order */
 	enum job_zone zone;
 	int node; /* guest NUMA node of the DIMMs */
+
+	/* Memory block sizes to sweep (bytes); 0 entries = the kernel's
+	 * choice at boot_mem. Each gets its own boots. */
+	uint64_t block_sizes[JOB_MAX_SIZES];
+	int nblock_sizes;
+
+	/* The kernels axis: "label:image, ..." as written, and parsed.
+	 * nkernels == 0: the one `kernel`. */
+	char kernels_spec[JOB_PATH_MAX];
+	struct job_kernel kernels[JOB_MAX_KERNELS];
+	int nkernels;
 
 	int64_t boot_timeout_ms;      /* guest must say hello by then */
 	int64_t kvm_probe_timeout_ms; /* accel=auto: KVM guest must say hello by
@@ -82,6 +108,11 @@ int job_load(struct job *job, const char *path, struct job_error *err);
 int job_load_string(struct job *job, const char *name, const char *text,
 		    struct job_error *err);
 
+/* The same for @len bytes that need not end in a NUL and may hold one
+ * (a job file's contents as read; the fuzzer). */
+int job_load_buffer(struct job *job, const char *name, const char *buf,
+		    size_t len, struct job_error *err);
+
 /* Writes the effective job (every option, as key = value) to @f. */
 void job_dump(const struct job *job, FILE *f);
 
@@ -92,6 +123,15 @@ const char *job_accel_name(enum job_accel a);
 const char *job_memmap_name(enum job_memmap m);
 const char *job_zone_name(enum job_zone z);
 const char *job_benchmark_name(enum job_benchmark b);
+
+/* sizes[] entry meaning "exactly one memory block" (written `block`). */
+#define JOB_SIZE_BLOCK 0
+
+/* DIMM size @i for a guest with @block-byte memory blocks. */
+uint64_t job_dimm_size(const struct job *job, int i, uint64_t block);
+
+/* The largest DIMM any boot of the job plugs (bytes). */
+uint64_t job_largest_dimm(const struct job *job);
 
 /* oom-edge: the DIMM cap (oom_cap, or the slot count when 0). */
 int job_oom_cap(const struct job *job);

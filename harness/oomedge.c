@@ -54,7 +54,8 @@ static int emit(struct oomedge_ctx *c, int step, const char *metric,
 {
 	struct sample s;
 
-	guest_sample_init(c->g, &s, c->st->run_id, c->mode, c->job->sizes[0],
+	guest_sample_init(c->g, &s, c->st->run_id, c->mode,
+			  job_dimm_size(c->job, 0, c->g->hello.block_size),
 			  c->job->node);
 	s.rep = c->rep;
 	s.boot = c->boot;
@@ -245,7 +246,7 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 {
 	struct agent_uevents ev;
 	struct agent_meminfo m;
-	uint64_t dimm = c->job->sizes[0];
+	uint64_t dimm = job_dimm_size(c->job, 0, c->g->hello.block_size);
 	int64_t t0 = clock_now_ns(), dl = deadline(c);
 	char dev[32], mem[32];
 	int ret, n = (int)(dimm / c->g->hello.block_size);
@@ -342,8 +343,9 @@ static int start(struct oomedge_ctx *c, struct point *pt, int *cap)
 	pt->base_oom_kill = st.oom_kill;
 	pt->min_free = h.memfree_kib;
 	*cap = job_oom_cap(c->job);
-	predicted = oomedge_predict(c->mode, h.memfree_kib, h.min_free_kbytes,
-				    c->job->sizes[0], *cap);
+	predicted = oomedge_predict(
+		c->mode, h.memfree_kib, h.min_free_kbytes,
+		job_dimm_size(c->job, 0, c->g->hello.block_size), *cap);
 	json_object_set_new(
 		c->event, "hog",
 		json_pack("{s:I,s:I,s:I}", "hog_kib", (json_int_t)h.hog_kib,
@@ -374,9 +376,13 @@ static int finish(struct oomedge_ctx *c, struct point *pt)
 	if (c->end == OOM_END_SKIPPED)
 		return emit(c, 0, metric, 1, "bool");
 	if ((ret = emit(c, 0, "dimms_added", pt->added, "dimms")) ||
-	    (ret = emit(c, 0, "mib_added",
-			(double)pt->added * (double)(c->job->sizes[0] >> 20),
-			"MiB")) ||
+	    (ret = emit(
+		     c, 0, "mib_added",
+		     (double)pt->added *
+			     (double)(job_dimm_size(c->job, 0,
+						    c->g->hello.block_size) >>
+				      20),
+		     "MiB")) ||
 	    (pt->min_free >= 0 && (ret = emit(c, 0, "min_memfree_kib",
 					      (double)pt->min_free, "KiB"))) ||
 	    (ret = emit(c, 0, "oom_kills", (double)json_array_size(pt->victims),

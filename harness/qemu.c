@@ -159,8 +159,13 @@ static void build_argv(struct argv_vec *a, const struct qemu *vm,
 		       const struct qemu_opts *o)
 {
 	add(a, "%s", o->binary);
+	/* reserve=off: a 64G guest (large memory blocks) costs the host
+	 * only what it touches; the overcommit check would refuse it. */
+	add(a, "-object");
+	add(a, "memory-backend-ram,id=mhp-ram,size=%lluM,reserve=off",
+	    (unsigned long long)(o->boot_mem >> 20));
 	add(a, "-machine");
-	add(a, "pc");
+	add(a, "pc,memory-backend=mhp-ram");
 	build_accel(a, o);
 	add(a, "-m");
 	add(a, "%lluM,slots=%d,maxmem=%lluM",
@@ -344,4 +349,30 @@ void qemu_file_tail(const char *path, int lines, char *buf, size_t len)
 			buf[o++] = *p;
 			buf[o] = '\0';
 		}
+}
+
+int qemu_rss_kib(const struct qemu *vm, int64_t *rss, int64_t *peak)
+{
+	char path[64], line[256];
+	long long v;
+	FILE *f;
+	int found = 0;
+
+	if (!vm->pid || vm->reaped)
+		return -ESRCH;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)vm->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "VmRSS: %lld kB", &v) == 1) {
+			*rss = v;
+			found |= 1;
+		} else if (sscanf(line, "VmHWM: %lld kB", &v) == 1) {
+			*peak = v;
+			found |= 2;
+		}
+	}
+	fclose(f);
+	return found == 3 ? 0 : -ENODATA;
 }

@@ -50,6 +50,10 @@ int qemu_kvm_usable(char *why, size_t len);
 
 int qemu_start(struct qemu *vm, const struct qemu_opts *o);
 
+/* QEMU's resident set now and at its peak (VmRSS, VmHWM), in KiB: what
+ * the guest really cost the host. 0 or -errno (QEMU gone). */
+int qemu_rss_kib(const struct qemu *vm, int64_t *rss, int64_t *peak);
+
 /* 1 once QEMU has exited (and is reaped), else 0. */
 int qemu_exited(struct qemu *vm);
 

@@ -1,4 +1,6 @@
 #include "report.h"
+#include "caps.h"
+#include "sidebyside.h"
 #include "stats.h"
 
 #include <stdio.h>
@@ -105,43 +107,51 @@ static json_t *cell_json(const struct cell *c)
 		      "unit", k->unit, "n", (json_int_t)st.n, "median",
 		      st.median, "q1", st.q1, "q3", st.q3, "iqr", st.iqr, "min",
 		      st.min, "max", st.max, "mean", st.mean, "sd", st.sd);
+	if (j)
+		json_object_set_new(j, "kernel_release",
+				    json_string(k->kernel_release));
 	if (j && k->target_mib >= 0)
 		json_object_set_new(j, "target_mib",
 				    json_integer((json_int_t)k->target_mib));
 	return j;
 }
 
-int report_kernel_version(const char *release, int *major, int *minor)
+/* Whether the parameter read Y/force in the boots of @k's kernel, mode
+ * and block size (the "boot" phase's capability samples). Runs from before
+ * those samples: assume it did what the mode asked. */
+static int param_enabled(const struct cell *cs, size_t n,
+			 const struct sample *k)
 {
-	return sscanf(release, "%d.%d", major, minor) == 2 ? 0 : -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct sample *s = cs[i].key;
+
+		if (!strcmp(s->metric, "memmap_on_memory_enabled") &&
+		    !strcmp(s->kernel, k->kernel) &&
+		    !strcmp(s->accel, k->accel) &&
+		    !strcmp(s->memmap, k->memmap) &&
+		    s->block_mib == k->block_mib)
+			return cs[i].n && cs[i].v[0] >= 0.5;
+	}
+	return !strcmp(k->memmap, "self");
 }
 
-int report_expect_self_hosted(const char *release, int64_t block_mib,
-			      int64_t dimm_mib)
-{
-	int maj, min;
-
-	if (report_kernel_version(release, &maj, &min) || maj * 100 + min < 513)
-		return 0; /* memmap_on_memory appeared in 5.13 */
-	if (maj * 100 + min >= 608)
-		return 1; /* 6.8 self-hosts larger ranges block by block */
-	return dimm_mib == block_mib;
-}
-
-static json_t *placement_json(const struct cell *c)
+static json_t *placement_json(const struct cell *c, int enabled)
 {
 	const struct sample *k = c->key;
 	size_t yes = 0;
 	int asked = !strcmp(k->memmap, "self");
-	int expect = asked && report_expect_self_hosted(k->kernel, k->block_mib,
-							k->dimm_mib);
+	int expect =
+		asked && caps_expect_self_hosted(k->kernel_release, enabled,
+						 k->block_mib, k->dimm_mib);
 	const char *verdict;
 
 	for (size_t i = 0; i < c->n; i++)
 		yes += c->v[i] >= 0.5;
 	verdict = yes == c->n ? "self-hosted" : yes ? "mixed" : "from RAM";
-	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:b,s:s,s:b,s:b}",
-			 "kernel", k->kernel, "accel", k->accel, "memmap",
+	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:b,s:s,s:b,"
+			 "s:b}",
+			 "kernel", k->kernel, "kernel_release",
+			 k->kernel_release, "accel", k->accel, "memmap",
 			 k->memmap, "block_mib", (json_int_t)k->block_mib,
 			 "dimm_mib", (json_int_t)k->dimm_mib, "n",
 			 (json_int_t)c->n, "self_hosted_n", (json_int_t)yes,
@@ -151,11 +161,33 @@ static json_t *placement_json(const struct cell *c)
 			 expect ? yes == c->n : yes == 0);
 }
 
+/* Kernels and block sizes whose boots found `self` mode impossible: the
+ * report says so instead of showing numbers. */
+static json_t *unsupported_json(const struct cell *cs, size_t n)
+{
+	json_t *u = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sample *k = cs[i].key;
+
+		if (strcmp(k->metric, "memmap_on_memory_supported") ||
+		    strcmp(k->memmap, "self") || !cs[i].n || cs[i].v[0] >= 0.5)
+			continue;
+		json_array_append_new(
+			u, json_pack("{s:s,s:s,s:s,s:I,s:s}", "kernel",
+				     k->kernel, "kernel_release",
+				     k->kernel_release, "memmap", k->memmap,
+				     "block_mib", (json_int_t)k->block_mib,
+				     "reason", "unsupported by kernel"));
+	}
+	return u;
+}
+
 json_t *report_summary(const struct sample_table *t,
 		       const struct report_timing *tm)
 {
 	json_t *sum = json_object(), *cells = json_array(),
-	       *place = json_array();
+	       *place = json_array(), *sbs;
 	size_t n;
 	struct cell *cs = group(t, &n);
 	double other = (double)(tm->wall_ns - tm->boot_ns - tm->phase_ns);
@@ -163,11 +195,19 @@ json_t *report_summary(const struct sample_table *t,
 	for (size_t i = 0; i < n; i++) {
 		json_array_append_new(cells, cell_json(&cs[i]));
 		if (!strcmp(cs[i].key->metric, "self_hosted"))
-			json_array_append_new(place, placement_json(&cs[i]));
-		free(cs[i].v);
+			json_array_append_new(
+				place,
+				placement_json(
+					&cs[i],
+					param_enabled(cs, n, cs[i].key)));
 	}
+	json_object_set_new(sum, "unsupported", unsupported_json(cs, n));
+	for (size_t i = 0; i < n; i++)
+		free(cs[i].v);
 	free(cs);
 	json_object_set_new(sum, "cells", cells);
+	if ((sbs = sidebyside_json(cells)))
+		json_object_set_new(sum, "kernels_side_by_side", sbs);
 	json_object_set_new(sum, "placement", place);
 	json_object_set_new(
 		sum, "overhead",
@@ -297,24 +337,28 @@ static void print_placement(FILE *f, const json_t *sum)
 		return;
 	fprintf(f, "\nMemmap placement (verdict from MemTotal after online; "
 		   "a memmap is 1/64 of the DIMM)\n");
-	fprintf(f, "%-5s %-4s %8s %12s %12s  %s\n", "DIMM", "mode", "self-hst",
-		"RAM KiB@add", "in-DIMM KiB", "verdict");
+	fprintf(f, "%-10s %-5s %-5s %-4s %8s %11s %11s  %s\n", "kernel",
+		"block", "DIMM", "mode", "self-hst", "RAM KiB@add",
+		"in-DIMM KiB", "verdict");
 	json_array_foreach(place, i, p)
 	{
 		const json_t *ram =
 			find(cells, p, "add", "guest", "memmap_from_ram_kib");
 		const json_t *in =
 			find(cells, p, "online", "guest", "self_hosted_kib");
-		char frac[32];
+		char frac[32], bs[24];
 
 		size_str(json_integer_value(json_object_get(p, "dimm_mib")), sz,
 			 sizeof(sz));
+		size_str(json_integer_value(json_object_get(p, "block_mib")), bs,
+			 sizeof(bs));
 		snprintf(
 			frac, sizeof(frac), "%lld/%lld",
 			(long long)json_integer_value(
 				json_object_get(p, "self_hosted_n")),
 			(long long)json_integer_value(json_object_get(p, "n")));
-		fprintf(f, "%-5s %-4s %8s %12.0f %12.0f  %s%s\n", sz,
+		fprintf(f, "%-10.10s %-5s %-5s %-4s %8s %11.0f %11.0f  %s%s\n",
+			json_string_value(json_object_get(p, "kernel")), bs, sz,
 			json_string_value(json_object_get(p, "memmap")), frac,
 			ram ? num(ram, "median") : 0.0,
 			in ? num(in, "median") : 0.0,
@@ -440,6 +484,23 @@ static void print_oom(FILE *f, const json_t *cells)
 			   "died = guest death, cap, skip\n");
 }
 
+static void print_unsupported(FILE *f, const json_t *u)
+{
+	size_t i;
+	const json_t *e;
+
+	json_array_foreach(u, i, e)
+		fprintf(f, "\n%s mode, kernel %s (%s), %lldM blocks: %s %s: no "
+			   "numbers\n",
+			json_string_value(json_object_get(e, "memmap")),
+			json_string_value(json_object_get(e, "kernel")),
+			json_string_value(json_object_get(e, "kernel_release")),
+			(long long)json_integer_value(
+				json_object_get(e, "block_mib")),
+			json_string_value(json_object_get(e, "reason")),
+			json_string_value(json_object_get(e, "kernel_release")));
+}
+
 void report_print(FILE *f, const json_t *sum)
 {
 	const json_t *o = json_object_get(sum, "overhead");
@@ -457,6 +518,8 @@ void report_print(FILE *f, const json_t *sum)
 	print_latency(f, json_object_get(sum, "cells"));
 	print_oom(f, json_object_get(sum, "cells"));
 	print_placement(f, sum);
+	print_unsupported(f, json_object_get(sum, "unsupported"));
+	sidebyside_print(f, json_object_get(sum, "kernels_side_by_side"));
 	if (num(o, "phase_ns") > 0)
 		fprintf(f,
 			"\nHarness overhead: %.1f%% of %.1f s wall "

@@ -24,12 +24,4 @@ json_t *report_summary(const struct sample_table *t,
 /* Prints the tables from a summary object (80 columns). */
 void report_print(FILE *f, const json_t *summary);
 
-/* Kernel release → (major, minor); 0 on success. */
-int report_kernel_version(const char *release, int *major, int *minor);
-
-/* Whether the kernel is expected to self-host the memmap of a DIMM of
- * @dimm_mib with @block_mib blocks in mode "self" (DESIGN.md's rules). */
-int report_expect_self_hosted(const char *release, int64_t block_mib,
-			      int64_t dimm_mib);
-
 #endif

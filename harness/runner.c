@@ -1,9 +1,13 @@
 #include "runner.h"
+#include "blocksize.h"
+#include "bootcheck.h"
+#include "caps.h"
 #include "clock.h"
 #include "cycle.h"
 #include "err.h"
 #include "guest.h"
 #include "history.h"
+#include "kernels.h"
 #include "oomedge.h"
 #include "progress.h"
 #include "report.h"
@@ -35,8 +39,11 @@ struct run {
 	const struct job *job;
 	const struct runner_opts *opts;
 	struct store st;
-	char kernel[PATH_MAX], initrd[PATH_MAX], qemu[PATH_MAX];
-	char kernel_source[16];
+	char initrd[PATH_MAX], qemu[PATH_MAX];
+	struct run_kernel kernels[JOB_MAX_KERNELS];
+	int nkernels;
+	uint64_t blocks[JOB_MAX_SIZES]; /* block sizes; 0 = kernel's pick */
+	int nblocks;
 	enum qemu_accel accel; /* decided at the first boot */
 	int accel_decided;
 	gsl_rng *rng;
@@ -82,26 +89,20 @@ static int resolve_inputs(struct run *r)
 	int ret;
 
 	runner_data_dir(data, sizeof(data));
-	if (r->opts->kernel && *r->opts->kernel) {
-		snprintf(r->kernel, sizeof(r->kernel), "%s", r->opts->kernel);
-		snprintf(r->kernel_source, sizeof(r->kernel_source), "user");
-	} else if (strcmp(job->kernel, "debian")) {
-		snprintf(r->kernel, sizeof(r->kernel), "%s", job->kernel);
-		snprintf(r->kernel_source, sizeof(r->kernel_source), "user");
-	} else {
-		snprintf(r->kernel, sizeof(r->kernel),
-			 "%s/guest-images/build/vmlinuz", data);
-		snprintf(r->kernel_source, sizeof(r->kernel_source), "debian");
-	}
+	ret = kernels_resolve(job, r->opts->kernel, data, r->kernels,
+			      &r->nkernels);
+	if (ret)
+		return ret;
+	r->nblocks = job->nblock_sizes ? job->nblock_sizes : 1;
+	for (int i = 0; i < job->nblock_sizes; i++)
+		r->blocks[i] = job->block_sizes[i];
 	if (job->initramfs[0])
 		snprintf(r->initrd, sizeof(r->initrd), "%s", job->initramfs);
 	else
 		snprintf(r->initrd, sizeof(r->initrd),
 			 "%s/guest-images/build/initramfs.cpio.gz", data);
-	if ((ret = check_file(
-		     "kernel image", r->kernel,
-		     "run `make guest`, or give KERNEL=/path/to/bzImage")) ||
-	    (ret = check_file("initramfs", r->initrd, "run `make guest`")))
+	ret = check_file("initramfs", r->initrd, "run `make guest`");
+	if (ret)
 		return ret;
 	ret = qemu_find_binary(job->qemu, r->qemu, sizeof(r->qemu));
 	if (ret)
@@ -142,32 +143,15 @@ static json_t *job_json(const struct job *job)
 	return j;
 }
 
-static void read_first_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
 static int manifest_init(struct run *r)
 {
 	json_t *m = r->st.manifest, *argv = json_array();
-	char when[32], qv[256] = "", rel[128] = "", data[2048], path[2200];
+	char when[32], qv[256] = "";
 
 	for (int i = 0; i < r->opts->argc; i++)
 		json_array_append_new(argv, json_string(r->opts->argv[i]));
 	utc_now(when, sizeof(when));
 	qemu_binary_version(r->qemu, qv, sizeof(qv));
-	runner_data_dir(data, sizeof(data));
-	snprintf(path, sizeof(path), "%s/guest-images/build/kernel.release",
-		 data);
-	if (!strcmp(r->kernel_source, "debian"))
-		read_first_line(path, rel, sizeof(rel));
 	json_object_set_new(m, "run_id", json_string(r->st.run_id));
 	json_object_set_new(m, "status", json_string("running"));
 	json_object_set_new(m, "started_utc", json_string(when));
@@ -180,10 +164,14 @@ static int manifest_init(struct run *r)
 	json_object_set_new(
 		m, "qemu",
 		json_pack("{s:s,s:s}", "binary", r->qemu, "version", qv));
+	/* "kernel" is the first (or only) kernel, as before the axis. */
 	json_object_set_new(m, "kernel",
-			    json_pack("{s:s,s:s,s:s}", "image", r->kernel,
-				      "source", r->kernel_source,
-				      "package_release", rel));
+			    json_pack("{s:s,s:s,s:s}", "image",
+				      r->kernels[0].image, "source",
+				      r->kernels[0].source, "package_release",
+				      r->kernels[0].release));
+	json_object_set_new(m, "kernels",
+			    kernels_json(r->kernels, r->nkernels));
 	json_object_set_new(m, "initramfs", json_string(r->initrd));
 	json_object_set_new(
 		m, "accel",
@@ -208,6 +196,33 @@ static int manifest_init(struct run *r)
 	return store_save_manifest(&r->st);
 }
 
+/* A DIMM that is not a whole number of blocks cannot be added (add_memory
+ * wants block-aligned ranges): say so once per (size, block size). */
+static void skip_size(struct run *r, uint64_t dimm, uint64_t block)
+{
+	json_t *skipped = json_object_get(r->st.manifest, "skipped"), *e;
+	char sz[32], bs[32], why[128];
+	size_t i;
+
+	units_format_size(dimm, sz, sizeof(sz));
+	units_format_size(block, bs, sizeof(bs));
+	snprintf(why, sizeof(why), "%s",
+		 dimm < block ? "smaller than one memory block"
+			      : "not a whole number of memory blocks");
+	json_array_foreach(skipped, i, e)
+	{
+		if (!strcmp(json_string_value(json_object_get(e, "size")),
+			    sz) &&
+		    json_integer_value(json_object_get(e, "block_mib")) ==
+			    (json_int_t)(block >> 20))
+			return;
+	}
+	warn_add("skipping %s DIMMs with %s memory blocks: %s", sz, bs, why);
+	json_array_append_new(
+		skipped, json_pack("{s:s,s:I,s:s}", "size", sz, "block_mib",
+				   (json_int_t)(block >> 20), "reason", why));
+}
+
 /* Each boot draws its own permutation of (size, rep) from one RNG seeded
  * with the job's seed, so the whole order is reproducible from the seed. */
 static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
@@ -219,23 +234,15 @@ static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
 	struct plan_cycle *p;
 
 	for (int i = 0; i < job->nsizes; i++) {
-		if (job->sizes[i] % h->block_size) {
-			char sz[32], bs[32];
+		uint64_t dimm = job_dimm_size(job, i, h->block_size);
 
-			units_format_size(job->sizes[i], sz, sizeof(sz));
-			units_format_size(h->block_size, bs, sizeof(bs));
-			warn_add("skipping %s: not a whole number of the "
-				 "guest's %s memory blocks",
-				 sz, bs);
-			json_array_append_new(
-				json_object_get(r->st.manifest, "skipped"),
-				json_pack("{s:s,s:s}", "size", sz, "reason",
-					  "not a multiple of the block size"));
+		if (dimm % h->block_size) {
+			skip_size(r, dimm, h->block_size);
 			continue;
 		}
-		sizes[nsizes++] = job->sizes[i];
-		if (!smallest || job->sizes[i] < smallest)
-			smallest = job->sizes[i];
+		sizes[nsizes++] = dimm;
+		if (!smallest || dimm < smallest)
+			smallest = dimm;
 	}
 	p = calloc((size_t)(job->warmup + nsizes * job->reps) + 1, sizeof(*p));
 	if (!p)
@@ -300,21 +307,6 @@ static int boot(struct run *r, struct guest *g, struct guest_params *p)
 	return guest_boot(g, p, 0, why, sizeof(why));
 }
 
-static void check_mode(const struct guest *g, enum job_memmap mode)
-{
-	const char *v = g->hello.memmap_on_memory;
-
-	if (!v[0])
-		warn_add("kernel %s has no memory_hotplug.memmap_on_memory "
-			 "parameter (needs 5.13+ with MHP_MEMMAP_ON_MEMORY): "
-			 "every memmap comes from RAM",
-			 g->hello.kernel_release);
-	else if (mode == MEMMAP_SELF && !strcmp(v, "N"))
-		warn_add("kernel %s refused memmap_on_memory=1 (parameter "
-			 "reads N)",
-			 g->hello.kernel_release);
-}
-
 static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode)
 {
 	json_t *nodes = json_array();
@@ -352,29 +344,33 @@ static json_t *order_json(const struct plan_cycle *p, int n)
 static void check_placement(const struct cycle_ctx *c, uint64_t *warned,
 			    int *nwarned)
 {
-	int asked = c->mode == MEMMAP_SELF;
+	int asked = c->mode == MEMMAP_SELF, expect;
 	char sz[32];
+	struct caps caps;
 
 	if (c->derived.self_hosted < 0 || c->derived.self_hosted == asked)
 		return;
+	caps_from_hello(&c->g->hello, &caps);
+	expect = caps_expect_self_hosted(
+		c->g->hello.kernel_release, asked && caps.mom_enabled,
+		(int64_t)(c->g->hello.block_size >> 20),
+		(int64_t)(c->dimm >> 20));
 	for (int i = 0; i < *nwarned; i++)
 		if (warned[i] == c->dimm)
 			return;
 	if (*nwarned < JOB_MAX_SIZES)
 		warned[(*nwarned)++] = c->dimm;
 	units_format_size(c->dimm, sz, sizeof(sz));
-	warn_add("%s DIMM in %s mode: the memmap %s (%lld KiB inside the "
-		 "DIMM)%s",
-		 sz, job_memmap_name(c->mode),
+	warn_add("%s DIMM, %lluM blocks, %s mode, kernel %s: the memmap %s "
+		 "(%lld KiB inside the DIMM)%s",
+		 sz, (unsigned long long)(c->g->hello.block_size >> 20),
+		 job_memmap_name(c->mode), c->g->hello.kernel_release,
 		 c->derived.self_hosted ? "was self-hosted" : "came from RAM",
 		 (long long)c->derived.self_hosted_kib,
-		 asked && !report_expect_self_hosted(
-				  c->g->hello.kernel_release,
-				  (int64_t)(c->g->hello.block_size >> 20),
-				  (int64_t)(c->dimm >> 20))
+		 expect == c->derived.self_hosted
 			 ? "; expected: before 6.8 only a DIMM of exactly one "
 			   "memory block self-hosts"
-			 : "");
+			 : "; NOT what this kernel is expected to do");
 }
 
 static int run_cycles(struct run *r, struct guest *g, int bidx,
@@ -466,10 +462,12 @@ static int oom_body(struct run *r, struct guest *g, int bidx,
 	};
 	int ret;
 
-	if (r->job->sizes[0] % g->hello.block_size) {
+	if (job_dimm_size(r->job, 0, g->hello.block_size) %
+	    g->hello.block_size) {
 		char sz[32], bs[32];
 
-		units_format_size(r->job->sizes[0], sz, sizeof(sz));
+		units_format_size(job_dimm_size(r->job, 0, g->hello.block_size),
+				  sz, sizeof(sz));
 		units_format_size(g->hello.block_size, bs, sizeof(bs));
 		err_set(EXIT_USAGE,
 			"oom-edge: a %s DIMM is not a whole number of the "
@@ -493,33 +491,75 @@ static int oom_body(struct run *r, struct guest *g, int bidx,
 	return ret;
 }
 
-static int run_boot(struct run *r, int bidx, enum job_memmap mode,
+/* One boot of the run: which kernel, block size and mode. */
+struct boot_spec {
+	const struct run_kernel *k;
+	uint64_t block; /* bytes; 0 = the kernel's pick at boot_mem */
+	enum job_memmap mode;
+};
+
+static void boot_logs(struct run *r, int bidx, struct guest_params *gp,
+		      char f[4][PATH_MAX + 64])
+{
+	static const char *kind[] = {"console", "qemu", "qmp", "agent"};
+	char name[48];
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "%s-%d.log", kind[i], bidx);
+		store_path(&r->st, name, f[i], sizeof(f[i]));
+	}
+	gp->console_log = f[0];
+	gp->stderr_log = f[1];
+	gp->qmp_log = f[2];
+	gp->agent_log = f[3];
+}
+
+static void boot_note(int bidx, const struct boot_spec *b)
+{
+	char bs[32] = "";
+
+	if (b->block)
+		units_format_size(b->block, bs, sizeof(bs));
+	progress_note("boot %d: %s%s%s mode, memmap_on_memory=%d%s%s", bidx,
+		      b->k->label, b->k->label[0] ? ", " : "",
+		      job_memmap_name(b->mode), b->mode == MEMMAP_SELF,
+		      b->block ? ", blocks " : "", bs);
+}
+
+/* What the guest cost the host: with reserve=off, only what it touched. */
+static void record_rss(const struct guest *g, json_t *bj)
+{
+	int64_t rss, peak;
+
+	if (qemu_rss_kib(&g->vm, &rss, &peak))
+		return;
+	json_object_set_new(bj, "qemu_rss_kib", json_integer(rss));
+	json_object_set_new(bj, "qemu_peak_rss_kib", json_integer(peak));
+}
+
+static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 		    boot_body body, void *arg)
 {
-	char f[4][PATH_MAX + 64], name[4][48];
-	static const char *kind[] = {"console", "qemu", "qmp", "agent"};
+	char f[4][PATH_MAX + 64];
 	struct guest_params gp = {
 		.job = r->job,
 		.qemu_bin = r->qemu,
-		.kernel = r->kernel,
+		.kernel = b->k->image,
 		.initrd = r->initrd,
-		.mode = mode,
+		.mode = b->mode,
 		.hello_timeout_ms = r->job->boot_timeout_ms,
+		.label = b->k->label,
+		.cmdline_extra = b->k->cmdline_extra,
 	};
 	struct guest g;
 	json_t *bj;
 	int ret;
 
-	for (int i = 0; i < 4; i++) {
-		snprintf(name[i], sizeof(name[i]), "%s-%d.log", kind[i], bidx);
-		store_path(&r->st, name[i], f[i], sizeof(f[i]));
-	}
-	gp.console_log = f[0];
-	gp.stderr_log = f[1];
-	gp.qmp_log = f[2];
-	gp.agent_log = f[3];
-	progress_note("boot %d: %s mode, memmap_on_memory=%d", bidx,
-		      job_memmap_name(mode), mode == MEMMAP_SELF);
+	/* The job parser already refused block sizes it cannot make. */
+	if (b->block)
+		blocksize_boot_mem(b->block, r->job->boot_mem, &gp.boot_mem);
+	boot_logs(r, bidx, &gp, f);
+	boot_note(bidx, b);
 	ret = boot(r, &g, &gp);
 	if (ret)
 		return ret;
@@ -529,12 +569,16 @@ static int run_boot(struct run *r, int bidx, enum job_memmap mode,
 		bidx, g.boot_ns / 1e9, qemu_accel_name(g.accel),
 		g.hello.kernel_release,
 		(unsigned long long)(g.hello.block_size >> 20));
-	check_mode(&g, mode);
-	bj = boot_json(&g, bidx, mode);
+	bj = boot_json(&g, bidx, b->mode);
 	json_array_append_new(r->boots, bj);
 	json_object_set_new(json_object_get(r->st.manifest, "accel"), "used",
 			    json_string(qemu_accel_name(g.accel)));
-	ret = body(r, &g, bidx, mode, bj, arg);
+	ret = bootcheck_run(&r->st, &g, bidx, b->mode, b->block, bj);
+	if (!ret)
+		ret = body(r, &g, bidx, b->mode, bj, arg);
+	if (ret > 0)
+		ret = 0;
+	record_rss(&g, bj);
 	if (!ret && (ret = store_save_manifest(&r->st)))
 		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-ret));
 	/* A hung guest gets no polite power-off. */
@@ -542,27 +586,59 @@ static int run_boot(struct run *r, int bidx, enum job_memmap mode,
 	return ret;
 }
 
-/* One boot per (rep, target, mode); modes alternate within a target. */
+/* One oom-edge point: a boot of its own. */
+static int oom_point(struct run *r, int bidx, const struct boot_spec *b,
+		     struct oom_arg *a)
+{
+	char what[160], f[32];
+
+	units_format_size(a->target, f, sizeof(f));
+	snprintf(what, sizeof(what), "oom-edge F=%s %s%s%s rep %d/%d", f,
+		 b->k->label, b->k->label[0] ? " " : "",
+		 job_memmap_name(b->mode), a->rep + 1, r->job->reps);
+	progress_cycle(++r->done, what);
+	return run_boot(r, bidx, b, oom_body, a);
+}
+
+/* One boot per (rep, target, mode, kernel); modes and kernels alternate
+ * within a target. */
 static int run_oom_edge(struct run *r)
 {
 	const struct job *job = r->job;
-	int ret = 0, bidx = 0, k = 0;
+	int ret = 0, bidx = 0;
 
 	for (int rep = 0; !ret && rep < job->reps; rep++)
 		for (int t = 0; !ret && t < job->noom_targets; t++)
-			for (int m = 0; !ret && m < job->nmodes; m++) {
-				struct oom_arg a = {job->oom_targets[t], rep};
-				char what[96], f[32];
+			for (int m = 0; !ret && m < job->nmodes; m++)
+				for (int k = 0; !ret && k < r->nkernels; k++) {
+					struct oom_arg a = {job->oom_targets[t],
+							    rep};
+					struct boot_spec b = {&r->kernels[k], 0,
+							      job->modes[m]};
 
-				units_format_size(a.target, f, sizeof(f));
-				snprintf(what, sizeof(what),
-					 "oom-edge F=%s %s rep %d/%d", f,
-					 job_memmap_name(job->modes[m]),
-					 rep + 1, job->reps);
-				progress_cycle(++k, what);
-				ret = run_boot(r, bidx++, job->modes[m],
-					       oom_body, &a);
-			}
+					ret = oom_point(r, bidx++, &b, &a);
+				}
+	return ret;
+}
+
+/* Cycles: for each boot round, every block size, mode and kernel in
+ * turn, so drift over the run hits every kernel and mode alike. */
+static int run_cycle_boots(struct run *r)
+{
+	const struct job *job = r->job;
+	int ret = 0, bidx = 0;
+
+	for (int b = 0; !ret && b < job->boots; b++)
+		for (int s = 0; !ret && s < r->nblocks; s++)
+			for (int m = 0; !ret && m < job->nmodes; m++)
+				for (int k = 0; !ret && k < r->nkernels; k++) {
+					struct boot_spec spec = {&r->kernels[k],
+								 r->blocks[s],
+								 job->modes[m]};
+
+					ret = run_boot(r, bidx++, &spec,
+						       cycles_body, NULL);
+				}
 	return ret;
 }
 
@@ -581,12 +657,26 @@ static void job_name(const struct job *job, char *buf, size_t len)
 }
 
 /* Progress steps: cycles, or oom-edge points (one boot each). */
-static int count_cycles(const struct job *job)
+static int count_cycles(const struct run *r)
 {
+	const struct job *job = r->job;
+	int n = 0;
+
 	if (job->benchmark == BENCH_OOM_EDGE)
-		return job->reps * job->noom_targets * job->nmodes;
-	return job->nmodes * job->boots *
-	       (job->warmup + job->nsizes * job->reps);
+		return job->reps * job->noom_targets * job->nmodes *
+		       r->nkernels;
+	/* Sizes that are no whole number of blocks will be skipped. */
+	for (int s = 0; s < r->nblocks; s++) {
+		uint64_t block =
+			r->blocks[s] ? r->blocks[s]
+				     : blocksize_for_boot_mem(job->boot_mem);
+		int sizes = 0;
+
+		for (int i = 0; i < job->nsizes; i++)
+			sizes += job_dimm_size(job, i, block) % block == 0;
+		n += sizes ? job->warmup + sizes * job->reps : 0;
+	}
+	return n * job->nmodes * job->boots * r->nkernels;
 }
 
 /* Every run, complete or not, goes into <results>/history.db, the nightly
@@ -656,7 +746,7 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 	char name[64];
 
 	r.tm.inject_online_delay_ms = job->inject_online_delay_ms;
-	int ret, bidx = 0;
+	int ret;
 
 	ret = resolve_inputs(&r);
 	if (ret)
@@ -675,18 +765,15 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 	if (ret) {
 		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-ret));
 	} else {
-		r.total = count_cycles(job);
+		r.total = count_cycles(&r);
 		progress_init(r.total);
 		progress_note("run %s: %d cycles, results in %s", r.st.run_id,
 			      r.total, r.st.dir);
 	}
 	if (!ret && job->benchmark == BENCH_OOM_EDGE)
 		ret = run_oom_edge(&r);
-	for (int b = 0;
-	     !ret && job->benchmark == BENCH_CYCLES && b < job->boots; b++)
-		for (int m = 0; !ret && m < job->nmodes; m++)
-			ret = run_boot(&r, bidx++, job->modes[m], cycles_body,
-				       NULL);
+	else if (!ret)
+		ret = run_cycle_boots(&r);
 	finish(&r, ret, t0);
 	gsl_rng_free(r.rng);
 	store_close(&r.st);

@@ -5,9 +5,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define NFIELDS 18
-/* Runs written before target_mib existed have 17 columns. */
+#define NFIELDS 19
+/* Runs written before target_mib existed have 17 columns, before
+ * kernel_release 18. */
 #define NFIELDS_V1 17
+#define NFIELDS_V2 18
 #define HEADER_V1                                                              \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block"
@@ -60,8 +62,10 @@ int samples_write(FILE *f, const struct sample *s)
 	put_field(f, s->metric);
 	fprintf(f, ",%.17g,", s->value);
 	put_field(f, s->unit);
-	fprintf(f, ",%d,%d,%d,%d,%lld\n", s->boot, s->cycle, s->warmup,
-		s->block, (long long)s->target_mib);
+	fprintf(f, ",%d,%d,%d,%d,%lld,", s->boot, s->cycle, s->warmup, s->block,
+		(long long)s->target_mib);
+	put_field(f, s->kernel_release);
+	fputc('\n', f);
 	if (ferror(f) || fflush(f))
 		return errno ? -errno : -EIO;
 	return 0;
@@ -122,10 +126,11 @@ static int parse_row(char *line, struct sample *s)
 	char *end;
 	int n = samples_split(line, f, NFIELDS + 1);
 
-	if (n != NFIELDS && n != NFIELDS_V1)
+	if (n != NFIELDS && n != NFIELDS_V2 && n != NFIELDS_V1)
 		return -EPROTO;
 	v[8] = -1;
-	for (int i = 0; i < n - NFIELDS_V1 + 8; i++)
+	for (int i = 0; i < (n > NFIELDS_V2 ? NFIELDS_V2 : n) - NFIELDS_V1 + 8;
+	     i++)
 		if (parse_ll(f[num[i]], &v[i]))
 			return -EPROTO;
 	memset(s, 0, sizeof(*s));
@@ -149,6 +154,9 @@ static int parse_row(char *line, struct sample *s)
 	s->warmup = (int)v[6];
 	s->block = (int)v[7];
 	s->target_mib = v[8];
+	/* Before the kernels axis the kernel column was the release. */
+	snprintf(s->kernel_release, sizeof(s->kernel_release), "%s",
+		 n == NFIELDS ? f[18] : f[1]);
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /* samples.csv: one sample per row, written and flushed as soon as it
  * exists, and read back for the summary (so `mhpbench report` computes the
  * same table from any run directory). Columns: DESIGN.md's stable set, then
- * boot, cycle, warmup, block and target_mib. */
+ * boot, cycle, warmup, block, target_mib and kernel_release. `kernel` is
+ * the kernel's label from the job's kernels axis, or its release when the
+ * job has one kernel. */
 #ifndef MHP_SAMPLES_H
 #define MHP_SAMPLES_H
 
@@ -10,7 +12,7 @@
 
 #define SAMPLES_HEADER                                                         \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
-	"metric,value,unit,boot,cycle,warmup,block,target_mib"
+	"metric,value,unit,boot,cycle,warmup,block,target_mib,kernel_release"
 
 struct sample {
 	char run_id[96];
@@ -31,6 +33,7 @@ struct sample {
 	int warmup;	    /* 1: warm-up cycle, excluded from statistics */
 	int block;	    /* memory block number, -1 when per DIMM */
 	int64_t target_mib; /* oom-edge: the free-memory target F, else -1 */
+	char kernel_release[128]; /* uname -r of the guest */
 };
 
 struct sample_table {

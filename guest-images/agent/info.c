@@ -105,6 +105,32 @@ static int list_numbered(const char *dir, const char *prefix, int **out)
 	return (int)n;
 }
 
+#define HOTPLUG_PARAMS "/sys/module/memory_hotplug/parameters"
+
+/* Every memory_hotplug.* parameter, name to value: what the kernel can do
+ * (memmap_on_memory exists, is on, is "force") and what a patch changed. */
+static json_t *hotplug_params(void)
+{
+	DIR *d = opendir(HOTPLUG_PARAMS);
+	json_t *params = json_object();
+	struct dirent *de;
+	char path[512], buf[256];
+
+	if (!d)
+		return params;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", HOTPLUG_PARAMS,
+			 de->d_name);
+		if (sysfs_read(path, buf, sizeof(buf)) >= 0)
+			json_object_set_new(params, de->d_name,
+					    proto_string(buf));
+	}
+	closedir(d);
+	return params;
+}
+
 int info_op_hello(const json_t *req, json_t *res, int64_t deadline_ns)
 {
 	struct utsname u;
@@ -124,6 +150,7 @@ int info_op_hello(const json_t *req, json_t *res, int64_t deadline_ns)
 	put_hex(res, "block_size_bytes", SYSFS_MEMORY_DIR "/block_size_bytes");
 	put_file(res, "memmap_on_memory",
 		 "/sys/module/memory_hotplug/parameters/memmap_on_memory");
+	json_object_set_new(res, "hotplug_params", hotplug_params());
 	put_file(res, "auto_online_blocks",
 		 SYSFS_MEMORY_DIR "/auto_online_blocks");
 	/* No node directory: a kernel without NUMA, all memory is node 0. */

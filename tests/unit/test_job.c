@@ -26,6 +26,8 @@
 #define TIB (1ULL << 40)
 
 static void test_oom_edge(void **state);
+static void test_block_sizes(void **state);
+static void test_kernels(void **state);
 
 static const char *const option_names[] = {
 	"description",	 "kernel",	  "initramfs",
@@ -34,7 +36,8 @@ static const char *const option_names[] = {
 	"maxmem",	 "slots",	  "sizes",
 	"modes",	 "reps",	  "warmup",
 	"boots",	 "seed",	  "zone",
-	"node",		 "boot_timeout",  "kvm_probe_timeout",
+	"node",		 "block_sizes",	  "kernels",
+	"boot_timeout",  "kvm_probe_timeout",
 	"phase_timeout", "benchmark",	  "oom_targets",
 	"oom_cap",	 "oom_online",	  "inject_online_delay",
 };
@@ -980,6 +983,8 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_round_trip),
 	cmocka_unit_test(test_dump_format),
 	cmocka_unit_test(test_oom_edge),
+	cmocka_unit_test(test_block_sizes),
+	cmocka_unit_test(test_kernels),
 	cmocka_unit_test(test_help),
 	cmocka_unit_test(test_bench_quick),
 	cmocka_unit_test(test_bench_full),
@@ -1066,4 +1071,94 @@ int main(void)
 			.initial_state = (void *)&error_cases[i],
 		};
 	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* block_sizes, and `block` as a DIMM size. */
+static void test_block_sizes(void **state)
+{
+	struct job job;
+
+	(void)state;
+	load_ok(&job, "[job]\nblock_sizes = 128M,256M,512M,1G,2G\n"
+		      "sizes = block\n");
+	assert_int_equal(job.nblock_sizes, 5);
+	assert_int_equal(job.block_sizes[4], 2 * GIB);
+	assert_int_equal(job.nsizes, 1);
+	assert_int_equal(job.sizes[0], JOB_SIZE_BLOCK);
+	assert_int_equal(job_dimm_size(&job, 0, GIB), GIB);
+	assert_int_equal(job_largest_dimm(&job), 2 * GIB);
+	load_ok(&job, "[job]\nsizes = 2G, block\n");
+	assert_int_equal(job_dimm_size(&job, 0, 128 * MIB), 2 * GIB);
+	assert_int_equal(job_dimm_size(&job, 1, 128 * MIB), 128 * MIB);
+	/* The default is empty and an empty value keeps it so. */
+	load_ok(&job, "[job]\nblock_sizes =\n");
+	assert_int_equal(job.nblock_sizes, 0);
+	load_bad("[job]\nblock_sizes = 384M\n", 2, "not a power of two");
+	load_bad("[job]\nblock_sizes = 4G\n", 2, "out of range");
+	load_bad("[job]\nblock_sizes = 64M\n", 2, "out of range");
+	load_bad("[job]\nblock_sizes = 1G,1G\n", 2, "listed twice");
+	load_bad("[job]\nsizes = block, block\n", 2, "block is listed twice");
+	load_bad("[job]\nblock_sizes = 128M\nboot_mem = 64G\n", 2,
+		 "128M blocks need boot memory ending below 64G");
+	load_bad("[job]\nblock_sizes = 1G\nmaxmem = 80G\n", 3,
+		 "maxmem: not with block_sizes");
+	load_bad("[job]\nbenchmark = oom-edge\noom_targets = 32M\n"
+		 "block_sizes = 1G\n",
+		 4, "sweep block sizes with benchmark = cycles");
+}
+
+/* The kernels axis and [kernel LABEL] sections. */
+static void test_kernels(void **state)
+{
+	struct job job;
+	char *text;
+
+	(void)state;
+	load_ok(&job, "[job]\nkernels = base:debian, patched:/k/bzImage\n"
+		      "\n[kernel patched]\ncmdline_extra = foo=1\n"
+		      "modules = /k/modules\n");
+	assert_int_equal(job.nkernels, 2);
+	assert_string_equal(job.kernels[0].label, "base");
+	assert_string_equal(job.kernels[0].image, "debian");
+	assert_string_equal(job.kernels[0].cmdline_extra, "");
+	assert_string_equal(job.kernels[1].label, "patched");
+	assert_string_equal(job.kernels[1].image, "/k/bzImage");
+	assert_string_equal(job.kernels[1].cmdline_extra, "foo=1");
+	assert_string_equal(job.kernels[1].modules, "/k/modules");
+	assert_int_equal(job.kernels[1].line, 4);
+	/* The dump reads back to the same kernels. */
+	text = dump_text(&job);
+	load_ok(&job, text);
+	free(text);
+	assert_int_equal(job.nkernels, 2);
+	assert_string_equal(job.kernels[1].cmdline_extra, "foo=1");
+	/* A section may come first. */
+	load_ok(&job, "[kernel a]\ncmdline_extra = x\n[job]\nkernels = "
+		      "a:debian\n");
+	assert_string_equal(job.kernels[0].cmdline_extra, "x");
+
+	load_bad("[job]\nkernels = base\n", 2, "is not label:image");
+	load_bad("[job]\nkernels = a:debian, a:/x\n", 2,
+		 "a is listed twice");
+	load_bad("[job]\nkernels = a b:debian\n", 2, "' ' in a label");
+	load_bad("[job]\nkernels = a:\n", 2, "a has no image");
+	load_bad("[job]\nkernels = -a:debian\n", 2,
+		 "starts with a letter or digit");
+	load_bad("[job]\nkernel = /x\nkernels = a:debian\n", 2,
+		 "set kernels or kernel, not both");
+	load_bad("[job]\nkernels = a:debian\n[kernel b]\n", 3,
+		 "b is not in kernels (line 2)");
+	load_bad("[job]\n[kernel b]\ncmdline_extra = x\n", 2,
+		 "no kernels = list");
+	load_bad("[job]\nkernels = a:debian\n[kernel a]\nimage = /x\n", 4,
+		 "unknown key 'image' in [kernel a]");
+	load_bad("[job]\nkernels = a:debian\n[kernel a]\n[kernel a]\n", 4,
+		 "second [kernel a] section");
+	load_bad("[job]\nkernels = a:debian\n[kernel a]\nmodules = x\n"
+		 "modules = y\n",
+		 5, "duplicate key 'modules'");
+	load_bad("[job]\n[kernel]\n", 2, "unknown section [kernel]");
+	load_bad("[job]\nkernels = a:debian,b:debian,c:debian,d:debian,"
+		 "e:debian,f:debian,g:debian,h:debian,i:debian\n",
+		 2, "more than 8 entries");
 }

@@ -1,0 +1,16 @@
+/* The kernels of a run side by side: for each (block size, DIMM, mode,
+ * phase) the host-view median latency of every kernel label and its ratio
+ * to the first kernel's, plus the memmap taken from RAM. Built from the
+ * summary's cells, so it needs no samples of its own. */
+#ifndef MHP_SIDEBYSIDE_H
+#define MHP_SIDEBYSIDE_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* NULL when the cells hold fewer than two kernel labels. */
+json_t *sidebyside_json(const json_t *cells);
+
+void sidebyside_print(FILE *f, const json_t *sbs);
+
+#endif
