@@ -4,6 +4,7 @@
 #include "sig.h"
 #include "units.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,10 @@ static int emit(struct cycle_ctx *c, const char *phase, const char *view,
 {
 	struct sample s;
 
+	if (c->deep && !strcmp(view, "host"))
+		return 0;
+	if (c->deep)
+		view = "deep";
 	guest_sample_init(c->g, &s, c->st->run_id, c->mode, c->dimm,
 			  c->job->node);
 	s.rep = c->rep;
@@ -177,9 +182,13 @@ static int emit_uevent_phase(struct cycle_ctx *c, const char *phase,
 	return ret;
 }
 
+/* Not a subtraction: block numbers come from the guest, and INT_MIN - 1
+ * would overflow. */
 static int cmp_int(const void *a, const void *b)
 {
-	return *(const int *)a - *(const int *)b;
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
 }
 
 static int phase_add(struct cycle_ctx *c, struct dimm *d)
@@ -244,10 +253,138 @@ static int phase_add(struct cycle_ctx *c, struct dimm *d)
 	return emit_uevent_phase(c, "add", t_end - t0, &ev);
 }
 
+/* The breakdown of one traced write: fn_<child>_ns and _calls, the traced
+ * total of the entry function, and what no child accounts for. */
+static int emit_trace(struct cycle_ctx *c, const char *op, int block,
+		      const struct deep_trace *t)
+{
+	char m[96];
+	int ret;
+
+	if ((ret = emit(c, op, "guest", "fn_total_ns", (double)t->total_ns,
+			"ns", block)) ||
+	    (ret = emit(c, op, "guest", "fn_other_ns",
+			(double)(t->total_ns - t->children_ns), "ns", block)))
+		return ret;
+	for (int i = 0; i < t->n && !ret; i++) {
+		snprintf(m, sizeof(m), "fn_%s_ns", t->fn[i].name);
+		ret = emit(c, op, "guest", m, (double)t->fn[i].total_ns, "ns",
+			   block);
+		snprintf(m, sizeof(m), "fn_%s_calls", t->fn[i].name);
+		if (!ret)
+			ret = emit(c, op, "guest", m, (double)t->fn[i].calls,
+				   "count", block);
+	}
+	return ret;
+}
+
+/* A state write: under the tracer in deep cycles while tracing works. */
+static int state_write(struct cycle_ctx *c, const char *op, int block,
+		       struct agent_state_result *r, int64_t dl)
+{
+	struct deep_trace t;
+	int ret;
+
+	if (!c->deep || !c->db || !c->db->trace_ok)
+		return agent_set_state(&c->g->agent, op, block,
+				       job_zone_name(c->job->zone),
+				       c->job->inject_online_delay_ms * 1000,
+				       r, dl);
+	memset(r, 0, sizeof(*r));
+	ret = deep_traced_state(c->g, c->job, op, block, &r->ns, &t, dl);
+	if (ret == -ENOTSUP) { /* the write itself went through */
+		warn_add("ftrace: %s; no online/offline breakdown",
+			 c->g->agent.err);
+		c->db->trace_ok = 0;
+		return 0;
+	}
+	if (ret) {
+		r->err = c->g->agent.err_errno;
+		return ret;
+	}
+	return emit_trace(c, op, block, &t);
+}
+
+/* Deep cycles, after online: where each block's memmap lives and what a
+ * walk of its struct pages costs. A probe that fails is said once. */
+static int probe_blocks(struct cycle_ctx *c, struct dimm *d)
+{
+	struct deep_probe p;
+	int ret = 0;
+
+	for (int i = 0; i < d->nblocks && !ret && c->db->probe_ok; i++) {
+		int b = d->blocks[i];
+
+		if (deep_probe_block(c->g, b, &p, deadline(c))) {
+			warn_add("probe of memory%d: %s; no more probes this "
+				 "boot",
+				 b, c->g->agent.err);
+			c->db->probe_ok = 0;
+			break;
+		}
+		if ((ret = emit(c, "online", "guest", "memmap_local_fraction",
+				p.local_fraction, "ratio", b)) ||
+		    (ret = emit(c, "online", "guest", "memmap_node",
+				p.memmap_node, "node", b)) ||
+		    (ret = emit(c, "online", "guest", "memmap_walker_local",
+				p.memmap_node == c->db->walker_node, "bool",
+				b)) ||
+		    (ret = emit(c, "online", "guest", "walk_cold_ns_per_page",
+				p.cold_ns_per_page, "ns", b)))
+			break;
+		ret = emit(c, "online", "guest", "walk_warm_ns_per_page",
+			   p.warm_ns_per_page, "ns", b);
+	}
+	return ret;
+}
+
+static int pmu_on(const struct cycle_ctx *c)
+{
+	return !c->deep && c->db && c->db->npmu;
+}
+
+/* PMU counts of a measured phase: pmu_<event> = after - before, summed
+ * over the vCPUs (work runs in kworkers too). Read outside the timed
+ * window of the phase. */
+static int pmu_emit(struct cycle_ctx *c, const char *phase,
+		    const struct deep_counts *before)
+{
+	struct deep_counts after;
+	char m[96];
+	int ret = 0;
+
+	if (!pmu_on(c))
+		return 0;
+	if (deep_pmu_read(c->g, &after, deadline(c)))
+		return guest_fail(c, -EIO, "pmu_read", c->g->agent.err);
+	for (int i = 0; i < after.n && !ret; i++)
+		for (int j = 0; j < before->n; j++) {
+			if (strcmp(after.ev[i].name, before->ev[j].name))
+				continue;
+			snprintf(m, sizeof(m), "pmu_%s", after.ev[i].name);
+			for (char *p = m; *p; p++)
+				if (!isalnum((unsigned char)*p))
+					*p = '_';
+			ret = emit(c, phase, "guest", m,
+				   after.ev[i].value - before->ev[j].value,
+				   after.ev[i].multiplexed ? "count_scaled"
+							   : "count",
+				   -1);
+		}
+	return ret;
+}
+
+static int pmu_start(struct cycle_ctx *c, struct deep_counts *before)
+{
+	before->n = 0;
+	if (pmu_on(c) && deep_pmu_read(c->g, before, deadline(c)))
+		return guest_fail(c, -EIO, "pmu_read", c->g->agent.err);
+	return 0;
+}
+
 /* Onlines or offlines every block; each write is timed in the guest. */
 static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 {
-	const char *zone = job_zone_name(c->job->zone);
 	int64_t t0 = clock_now_ns(), sum = 0, dl = deadline(c);
 	int online = !strcmp(op, "online");
 	char what[96];
@@ -256,9 +393,7 @@ static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
 
-		ret = agent_set_state(&c->g->agent, op, d->blocks[i], zone,
-				      c->job->inject_online_delay_ms * 1000, &r,
-				      dl);
+		ret = state_write(c, op, d->blocks[i], &r, dl);
 		if (ret) {
 			snprintf(what, sizeof(what), "%s memory%d", op,
 				 d->blocks[i]);
@@ -420,6 +555,7 @@ static void report_residue(struct cycle_ctx *c, const struct cycle_derived *v)
 int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 {
 	struct dimm *d = calloc(1, sizeof(*d));
+	struct deep_counts pmu;
 	struct cycle_mem *m;
 	int ret;
 
@@ -442,20 +578,29 @@ int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 		goto out;
 
 	phase_cb("add");
-	if ((ret = phase_add(c, d)) ||
+	if ((ret = pmu_start(c, &pmu)) || (ret = phase_add(c, d)) ||
+	    (ret = pmu_emit(c, "add", &pmu)) ||
 	    (ret = snap_meminfo(c, &m->after_add, "meminfo after add")))
 		goto out;
 	phase_cb("online");
-	if ((ret = phase_state(c, d, "online")) ||
+	if ((ret = pmu_start(c, &pmu)) ||
+	    (ret = phase_state(c, d, "online")) ||
+	    (ret = pmu_emit(c, "online", &pmu)) ||
 	    (ret = snap_meminfo(c, &m->after_online, "meminfo after online")))
 		goto out;
 	m->all_online = 1;
+	if (c->deep && c->db && c->db->probe_ok &&
+	    (ret = probe_blocks(c, d)))
+		goto out;
 	phase_cb("offline");
-	if ((ret = phase_state(c, d, "offline")) ||
+	if ((ret = pmu_start(c, &pmu)) ||
+	    (ret = phase_state(c, d, "offline")) ||
+	    (ret = pmu_emit(c, "offline", &pmu)) ||
 	    (ret = snap_meminfo(c, &m->after_offline, "meminfo after offline")))
 		goto out;
 	phase_cb("remove");
-	if ((ret = phase_remove(c, d)) ||
+	if ((ret = pmu_start(c, &pmu)) || (ret = phase_remove(c, d)) ||
+	    (ret = pmu_emit(c, "remove", &pmu)) ||
 	    (ret = snap_meminfo(c, &m->after_remove, "meminfo after remove")) ||
 	    (ret = count_blocks(c, &m->blocks_after_remove)))
 		goto out;

@@ -3,6 +3,7 @@
 #ifndef MHP_CYCLE_H
 #define MHP_CYCLE_H
 
+#include "deep.h"
 #include "guest.h"
 #include "job.h"
 #include "metrics.h"
@@ -22,6 +23,10 @@ struct cycle_ctx {
 	struct cycle_derived derived;
 	/* Set when the guest may hold the DIMM in an unknown state. */
 	int guest_dirty;
+	/* A deep cycle (probe, ftrace): its samples have view "deep" and no
+	 * host view, so they never mix with the measured ones. */
+	int deep;
+	struct deep_boot *db; /* what works on this boot; may be NULL */
 };
 
 /* What an ACPI_DEVICE_OST (source, status) pair says about a hot-add

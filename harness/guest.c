@@ -211,6 +211,8 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.maxmem = guest_maxmem(job, p->boot_mem ? p->boot_mem
 							: job->boot_mem),
 		.slots = job->slots,
+		.nodes = job->nodes,
+		.nnodes = job->nnodes,
 		.console_log = p->console_log,
 		.stderr_log = p->stderr_log,
 	};

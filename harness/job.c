@@ -16,6 +16,7 @@
 
 #include "blocksize.h"
 #include "job.h"
+#include "numa.h"
 #include "units.h"
 
 #define KIB(x) ((int64_t)(x) << 10)
@@ -363,6 +364,83 @@ static const struct opt opts[] = {
 			"label. A [kernel LABEL] section may add cmdline_extra "
 			"and modules (a module tree) for one kernel. Excludes "
 			"`kernel`.",
+	},
+	{
+		.name = "numa_nodes",
+		.type = OPT_STR,
+		.off = OFF(numa_spec),
+		.size = FIELD_SIZE(numa_spec),
+		.def = "",
+		.help = "Guest NUMA nodes, comma-separated, each MEM[:CPUS]: "
+			"boot memory (0 = memoryless) and vCPUs (0-1, 0+2). "
+			"`512M:0-1, 0` is node 0 with 512M and both vCPUs, and "
+			"a memoryless node 1 for `node = 1` DIMMs. boot_mem is "
+			"then the sum. Empty: no NUMA.",
+	},
+	{
+		.name = "numa_host_nodes",
+		.type = OPT_STR,
+		.off = OFF(numa_host_spec),
+		.size = FIELD_SIZE(numa_host_spec),
+		.def = "",
+		.help = "Host node per guest node (0,1): binds each guest "
+			"node's memory there (host-nodes=, policy=bind) and "
+			"pins its vCPU threads to that node's CPUs, so remote "
+			"is physically remote. The manifest says whether it "
+			"was applied.",
+	},
+	{
+		.name = "deep_reps",
+		.type = OPT_INT,
+		.off = OFF(deep_reps),
+		.def = "1",
+		.min = 0,
+		.max = 1000,
+		.help = "Deep cycles per size per boot, after the measured "
+			"ones and kept apart from their latencies: the probe "
+			"module's memmap placement and struct page walk, and "
+			"ftrace's breakdown of online and offline.",
+	},
+	{
+		.name = "probe",
+		.type = OPT_ENUM,
+		.off = OFF(probe),
+		.def = "yes",
+		.names = yesno_names,
+		.help = "In deep cycles, load the probe module and report "
+			"where each block's memmap lives (NUMA node, fraction "
+			"local to the block) and the ns per struct page of a "
+			"cold and a warm walk.",
+	},
+	{
+		.name = "trace",
+		.type = OPT_ENUM,
+		.off = OFF(trace),
+		.def = "yes",
+		.names = yesno_names,
+		.help = "In deep cycles, online and offline under ftrace's "
+			"function_graph tracer: time per child function.",
+	},
+	{
+		.name = "trace_depth",
+		.type = OPT_INT,
+		.off = OFF(trace_depth),
+		.def = "2",
+		.min = 1,
+		.max = 8,
+		.help = "function_graph max_graph_depth; 2 = the entry and "
+			"its direct children.",
+	},
+	{
+		.name = "pmu_events",
+		.type = OPT_STR,
+		.off = OFF(pmu_events),
+		.size = FIELD_SIZE(pmu_events),
+		.def = "cycles,instructions",
+		.help = "libpfm4 event strings counted in the guest, "
+			"system-wide on every vCPU, around each measured phase. "
+			"Without a PMU each says unavailable, with the reason. "
+			"Empty: none.",
 	},
 	{
 		.name = "boot_timeout",
@@ -1447,6 +1525,49 @@ static void check_kernels(struct parser *p)
 	}
 }
 
+/* numa_nodes / numa_host_nodes, against smp, node and boot_mem. */
+static void check_numa(struct parser *p)
+{
+	struct job *job = &p->job;
+	int line = set_line(p, "numa_nodes");
+	char msg[256];
+	uint64_t sum = 0;
+	int smp = job->accel == ACCEL_TCG_ICOUNT ? 1 : job->smp;
+
+	job->nnodes = 0;
+	if (numa_parse(job->numa_spec, job->nodes, &job->nnodes, msg,
+		       sizeof(msg)) ||
+	    numa_check(job->nodes, job->nnodes, smp, msg, sizeof(msg))) {
+		fail(p, -EINVAL, line, "numa_nodes: %s", msg);
+		return;
+	}
+	if (numa_parse_host(job->numa_host_spec, job->nodes, job->nnodes, msg,
+			    sizeof(msg))) {
+		fail(p, -EINVAL, set_line(p, "numa_host_nodes"),
+		     "numa_host_nodes: %s", msg);
+		return;
+	}
+	/* Without numa_nodes, QEMU itself judges `node` (device_add). */
+	if (!job->nnodes)
+		return;
+	if (job->node >= job->nnodes)
+		fail(p, -EINVAL, set_line(p, "node"),
+		     "node: %d, but numa_nodes has %d nodes", job->node,
+		     job->nnodes);
+	if (job->nblock_sizes)
+		fail(p, -EINVAL, line,
+		     "numa_nodes: not with block_sizes (one sets the boot "
+		     "memory per block size)");
+	for (int i = 0; i < job->nnodes; i++)
+		sum += job->nodes[i].mem;
+	if (set_line(p, "boot_mem") && sum != job->boot_mem)
+		fail(p, -EINVAL, set_line(p, "boot_mem"),
+		     "boot_mem: numa_nodes adds up to %lluM; leave boot_mem "
+		     "out or make it match",
+		     (unsigned long long)(sum >> 20));
+	job->boot_mem = sum;
+}
+
 /* Each block size must be one the guest can be made to pick. */
 static void check_block_sizes(struct parser *p)
 {
@@ -1494,6 +1615,7 @@ static void check_job(struct parser *p)
 
 	check_kernels(p);
 	check_block_sizes(p);
+	check_numa(p);
 	if (job->benchmark == BENCH_OOM_EDGE)
 		check_oom_edge(p);
 	if (job->benchmark == BENCH_OOM_EDGE)

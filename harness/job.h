@@ -13,6 +13,7 @@
 #define JOB_PATH_MAX 4096
 #define JOB_STR_MAX 1024
 #define JOB_MAX_KERNELS 8
+#define JOB_MAX_NODES 8
 #define JOB_LABEL_MAX 32
 
 enum job_accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG, ACCEL_TCG_ICOUNT };
@@ -20,6 +21,13 @@ enum job_memmap { MEMMAP_RAM, MEMMAP_SELF };
 enum job_zone { ZONE_MOVABLE, ZONE_NORMAL, ZONE_AUTO };
 enum job_benchmark { BENCH_CYCLES, BENCH_OOM_EDGE };
 enum job_yesno { JOB_NO, JOB_YES };
+
+/* One guest NUMA node: its boot memory (0: memoryless) and CPUs. */
+struct job_node {
+	uint64_t mem;	   /* bytes */
+	uint64_t cpus;	   /* bit i: vCPU i */
+	int host_node;	   /* host node to bind its memory and vCPUs to; -1 */
+};
 
 /* One kernel of the `kernels` axis. @image is "debian", a bzImage, or a
  * directory from `make -C guest-images kernel` (vmlinuz, kernel.release,
@@ -67,6 +75,23 @@ struct job {
 	 * choice at boot_mem. Each gets its own boots. */
 	uint64_t block_sizes[JOB_MAX_SIZES];
 	int nblock_sizes;
+
+	/* Guest NUMA topology: "MEM[:CPUS], ..." as written, and parsed;
+	 * nnodes == 0: no -numa options. With nodes, boot_mem is their sum. */
+	char numa_spec[JOB_STR_MAX];
+	char numa_host_spec[JOB_STR_MAX];
+	struct job_node nodes[JOB_MAX_NODES];
+	int nnodes;
+
+	/* Deep cycles, apart from the measured ones: the probe module's
+	 * memmap placement and struct page walk, and ftrace's breakdown of
+	 * online/offline. deep_reps per size per boot; 0 = none. */
+	int deep_reps;
+	enum job_yesno probe;
+	enum job_yesno trace;
+	int trace_depth;
+	/* libpfm4 event strings counted around each measured phase. */
+	char pmu_events[JOB_STR_MAX];
 
 	/* The kernels axis: "label:image, ..." as written, and parsed.
 	 * nkernels == 0: the one `kernel`. */

@@ -1,5 +1,6 @@
 /* mhpbench: command line. Only main() exits; subcommands return codes
  * from err.h. */
+#include "deepreport.h"
 #include "compare.h"
 #include "err.h"
 #include "gate.h"
@@ -147,6 +148,7 @@ static int read_timing(const char *dir, struct report_timing *tm)
 	tm->phase_ns = json_integer_value(json_object_get(t, "phase_ns"));
 	tm->inject_online_delay_ms = json_integer_value(json_object_get(
 		json_object_get(m, "injected"), "online_delay_ms"));
+	tm->pmu_note = deepreport_pmu_note(m);
 	printf("run %s (%s)\n",
 	       json_string_value(json_object_get(m, "run_id")) ?: dir,
 	       json_string_value(json_object_get(m, "status")) ?: "?");
@@ -194,6 +196,7 @@ static int cmd_report(int argc, char **argv)
 	sum = report_summary(&t, &tm);
 	report_print(stdout, sum);
 	json_decref(sum);
+	json_decref(tm.pmu_note);
 	samples_free(&t);
 	return EXIT_OK;
 }

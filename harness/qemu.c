@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_ARGS 64
+#define MAX_ARGS 128
 
 struct argv_vec {
 	char *v[MAX_ARGS + 1];
@@ -155,17 +155,76 @@ static void build_accel(struct argv_vec *a, const struct qemu_opts *o)
 	}
 }
 
+/* One -numa node: its vCPUs (one cpus= per range) and memory. */
+static void build_node(struct argv_vec *a, const struct job_node *n, int id)
+{
+	char spec[512];
+	size_t o;
+
+	o = (size_t)snprintf(spec, sizeof(spec), "node,nodeid=%d", id);
+	for (int i = 0; i < 64 && o < sizeof(spec); i++) {
+		int j = i;
+
+		if (!(n->cpus >> i & 1))
+			continue;
+		while (j + 1 < 64 && n->cpus >> (j + 1) & 1)
+			j++;
+		if (j > i)
+			o += (size_t)snprintf(spec + o, sizeof(spec) - o,
+					      ",cpus=%d-%d", i, j);
+		else
+			o += (size_t)snprintf(spec + o, sizeof(spec) - o,
+					      ",cpus=%d", i);
+		i = j;
+	}
+	if (n->mem && o < sizeof(spec))
+		snprintf(spec + o, sizeof(spec) - o, ",memdev=mhp-ram%d", id);
+	add(a, "-numa");
+	add(a, "%s", spec);
+}
+
+/* Boot memory as memory-backend-ram objects. reserve=off: a 64G guest
+ * (large memory blocks) costs the host only what it touches; the
+ * overcommit check would refuse it. With NUMA, one backend per node with
+ * memory, bound to its host node when the job asks. */
+static void build_memory(struct argv_vec *a, const struct qemu_opts *o)
+{
+	if (!o->nnodes) {
+		add(a, "-object");
+		add(a, "memory-backend-ram,id=mhp-ram,size=%lluM,reserve=off",
+		    (unsigned long long)(o->boot_mem >> 20));
+		add(a, "-machine");
+		add(a, "pc,memory-backend=mhp-ram");
+		return;
+	}
+	add(a, "-machine");
+	add(a, "pc");
+	for (int i = 0; i < o->nnodes; i++) {
+		const struct job_node *n = &o->nodes[i];
+
+		if (n->mem && n->host_node >= 0) {
+			add(a, "-object");
+			add(a,
+			    "memory-backend-ram,id=mhp-ram%d,size=%lluM,"
+			    "reserve=off,host-nodes=%d,policy=bind",
+			    i, (unsigned long long)(n->mem >> 20),
+			    n->host_node);
+		} else if (n->mem) {
+			add(a, "-object");
+			add(a,
+			    "memory-backend-ram,id=mhp-ram%d,size=%lluM,"
+			    "reserve=off",
+			    i, (unsigned long long)(n->mem >> 20));
+		}
+		build_node(a, n, i);
+	}
+}
+
 static void build_argv(struct argv_vec *a, const struct qemu *vm,
 		       const struct qemu_opts *o)
 {
 	add(a, "%s", o->binary);
-	/* reserve=off: a 64G guest (large memory blocks) costs the host
-	 * only what it touches; the overcommit check would refuse it. */
-	add(a, "-object");
-	add(a, "memory-backend-ram,id=mhp-ram,size=%lluM,reserve=off",
-	    (unsigned long long)(o->boot_mem >> 20));
-	add(a, "-machine");
-	add(a, "pc,memory-backend=mhp-ram");
+	build_memory(a, o);
 	build_accel(a, o);
 	add(a, "-m");
 	add(a, "%lluM,slots=%d,maxmem=%lluM",

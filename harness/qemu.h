@@ -4,6 +4,8 @@
 #ifndef MHP_QEMU_H
 #define MHP_QEMU_H
 
+#include "job.h"
+
 #include <jansson.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,6 +21,8 @@ struct qemu_opts {
 	int icount_shift;
 	int smp;		   /* forced to 1 under tcg-icount */
 	uint64_t boot_mem, maxmem; /* bytes */
+	const struct job_node *nodes; /* guest NUMA nodes, or NULL */
+	int nnodes;
 	int slots;
 	const char *console_log; /* guest ttyS0 goes here */
 	const char *stderr_log;	 /* QEMU's own stdout/stderr */

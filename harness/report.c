@@ -1,5 +1,6 @@
 #include "report.h"
 #include "caps.h"
+#include "deepreport.h"
 #include "sidebyside.h"
 #include "stats.h"
 
@@ -194,7 +195,8 @@ json_t *report_summary(const struct sample_table *t,
 
 	for (size_t i = 0; i < n; i++) {
 		json_array_append_new(cells, cell_json(&cs[i]));
-		if (!strcmp(cs[i].key->metric, "self_hosted"))
+		if (!strcmp(cs[i].key->metric, "self_hosted") &&
+		    !strcmp(cs[i].key->view, "guest"))
 			json_array_append_new(
 				place,
 				placement_json(
@@ -208,6 +210,10 @@ json_t *report_summary(const struct sample_table *t,
 	json_object_set_new(sum, "cells", cells);
 	if ((sbs = sidebyside_json(cells)))
 		json_object_set_new(sum, "kernels_side_by_side", sbs);
+	if ((sbs = deepreport_json(cells)))
+		json_object_set_new(sum, "deep", sbs);
+	if (tm->pmu_note)
+		json_object_set(sum, "pmu", tm->pmu_note);
 	json_object_set_new(sum, "placement", place);
 	json_object_set_new(
 		sum, "overhead",
@@ -337,7 +343,7 @@ static void print_placement(FILE *f, const json_t *sum)
 		return;
 	fprintf(f, "\nMemmap placement (verdict from MemTotal after online; "
 		   "a memmap is 1/64 of the DIMM)\n");
-	fprintf(f, "%-10s %-5s %-5s %-4s %8s %11s %11s  %s\n", "kernel",
+	fprintf(f, "%-14s %-5s %-5s %-4s %8s %11s %11s  %s\n", "kernel",
 		"block", "DIMM", "mode", "self-hst", "RAM KiB@add",
 		"in-DIMM KiB", "verdict");
 	json_array_foreach(place, i, p)
@@ -357,7 +363,7 @@ static void print_placement(FILE *f, const json_t *sum)
 			(long long)json_integer_value(
 				json_object_get(p, "self_hosted_n")),
 			(long long)json_integer_value(json_object_get(p, "n")));
-		fprintf(f, "%-10.10s %-5s %-5s %-4s %8s %11.0f %11.0f  %s%s\n",
+		fprintf(f, "%-14.14s %-5s %-5s %-4s %8s %11.0f %11.0f  %s%s\n",
 			json_string_value(json_object_get(p, "kernel")), bs, sz,
 			json_string_value(json_object_get(p, "memmap")), frac,
 			ram ? num(ram, "median") : 0.0,
@@ -520,6 +526,8 @@ void report_print(FILE *f, const json_t *sum)
 	print_placement(f, sum);
 	print_unsupported(f, json_object_get(sum, "unsupported"));
 	sidebyside_print(f, json_object_get(sum, "kernels_side_by_side"));
+	deepreport_print(f, json_object_get(sum, "deep"),
+			 json_object_get(sum, "pmu"));
 	if (num(o, "phase_ns") > 0)
 		fprintf(f,
 			"\nHarness overhead: %.1f%% of %.1f s wall "

@@ -15,6 +15,7 @@ struct report_timing {
 	int64_t boot_ns;  /* QEMU start to hello, all boots */
 	int64_t phase_ns; /* host-view time of all measured phases */
 	int64_t inject_online_delay_ms; /* nonzero: online times are padded */
+	json_t *pmu_note; /* why PMU events did not count, or NULL; borrowed */
 };
 
 /* Builds summary.json's object. Warm-up rows are left out. */

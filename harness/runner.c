@@ -7,7 +7,9 @@
 #include "err.h"
 #include "guest.h"
 #include "history.h"
+#include "deepreport.h"
 #include "kernels.h"
+#include "numa.h"
 #include "oomedge.h"
 #include "progress.h"
 #include "report.h"
@@ -32,7 +34,8 @@
 
 struct plan_cycle {
 	uint64_t dimm;
-	int rep; /* -1 warm-up */
+	int rep;  /* -1 warm-up */
+	int deep; /* a deep cycle (probe, ftrace), after the measured ones */
 };
 
 struct run {
@@ -44,6 +47,7 @@ struct run {
 	int nkernels;
 	uint64_t blocks[JOB_MAX_SIZES]; /* block sizes; 0 = kernel's pick */
 	int nblocks;
+	struct deep_boot db; /* this boot's probe, tracer and PMU */
 	enum qemu_accel accel; /* decided at the first boot */
 	int accel_decided;
 	gsl_rng *rng;
@@ -244,16 +248,23 @@ static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
 		if (!smallest || dimm < smallest)
 			smallest = dimm;
 	}
-	p = calloc((size_t)(job->warmup + nsizes * job->reps) + 1, sizeof(*p));
+	p = calloc((size_t)(job->warmup + nsizes * (job->reps + job->deep_reps)) +
+			   1,
+		   sizeof(*p));
 	if (!p)
 		return NULL;
 	for (int i = 0; i < job->warmup && nsizes; i++)
-		p[k++] = (struct plan_cycle){smallest, -1};
+		p[k++] = (struct plan_cycle){smallest, -1, 0};
 	for (int s = 0; s < nsizes; s++)
 		for (int rep = 0; rep < job->reps; rep++)
-			p[k++] = (struct plan_cycle){sizes[s], rep};
+			p[k++] = (struct plan_cycle){sizes[s], rep, 0};
 	gsl_ran_shuffle(r->rng, p + job->warmup * (nsizes > 0),
 			(size_t)(nsizes * job->reps), sizeof(*p));
+	/* Deep cycles come last: the tracer and the probe's walk must not
+	 * warm anything the measured cycles time. */
+	for (int s = 0; s < nsizes; s++)
+		for (int rep = 0; rep < job->deep_reps; rep++)
+			p[k++] = (struct plan_cycle){sizes[s], rep, 1};
 	*n = k;
 	return p;
 }
@@ -389,6 +400,8 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 			.cycle = i,
 			.rep = p[i].rep,
 			.dimm = p[i].dimm,
+			.deep = p[i].deep,
+			.db = &r->db,
 		};
 		char sz[32], what[128];
 		int ret;
@@ -402,6 +415,10 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 		if (p[i].rep < 0)
 			snprintf(what, sizeof(what), "%s %s warm-up", sz,
 				 job_memmap_name(mode));
+		else if (p[i].deep)
+			snprintf(what, sizeof(what), "%s %s deep %d/%d", sz,
+				 job_memmap_name(mode), p[i].rep + 1,
+				 r->job->deep_reps);
 		else
 			snprintf(what, sizeof(what), "%s %s rep %d/%d", sz,
 				 job_memmap_name(mode), p[i].rep + 1,
@@ -575,6 +592,10 @@ static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 			    json_string(qemu_accel_name(g.accel)));
 	ret = bootcheck_run(&r->st, &g, bidx, b->mode, b->block, bj);
 	if (!ret)
+		ret = numa_apply(&g, r->job, bj);
+	if (!ret)
+		ret = deep_boot_init(&g, r->job, bj, &r->db);
+	if (!ret)
 		ret = body(r, &g, bidx, b->mode, bj, arg);
 	if (ret > 0)
 		ret = 0;
@@ -674,7 +695,8 @@ static int count_cycles(const struct run *r)
 
 		for (int i = 0; i < job->nsizes; i++)
 			sizes += job_dimm_size(job, i, block) % block == 0;
-		n += sizes ? job->warmup + sizes * job->reps : 0;
+		n += sizes ? job->warmup + sizes * (job->reps + job->deep_reps)
+			   : 0;
 	}
 	return n * job->nmodes * job->boots * r->nkernels;
 }
@@ -718,7 +740,10 @@ static void finish(struct run *r, int ret, int64_t t0)
 	store_path(&r->st, "samples.csv", path, sizeof(path));
 	fflush(r->st.samples);
 	if (!samples_load(path, &t, &line)) {
+		r->tm.pmu_note = deepreport_pmu_note(m);
 		sum = report_summary(&t, &r->tm);
+		json_decref(r->tm.pmu_note);
+		r->tm.pmu_note = NULL;
 		json_object_set_new(sum, "run_id", json_string(r->st.run_id));
 		json_object_set(sum, "status", json_object_get(m, "status"));
 		if (store_write_json(&r->st, "summary.json", sum))

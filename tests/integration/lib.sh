@@ -29,12 +29,12 @@ done_testing() {
 	[ "$T_FAIL" -eq 0 ]
 }
 
-# Values of METRIC in PHASE for MEMMAP (measured cycles only), one a line;
-# VIEW (host/guest) is optional.
+# Values of METRIC in PHASE for MEMMAP (measured cycles only: no warm-up,
+# no deep cycle), one a line; VIEW (host/guest/deep) is optional.
 metric() { # metric CSV MEMMAP PHASE METRIC [VIEW]
 	awk -F, -v m="$2" -v p="$3" -v k="$4" -v v="${5:-}" \
 		'NR > 1 && $4 == m && $9 == p && $11 == k && $16 == 0 &&
-		 (v == "" || $10 == v) { print $12 }' "$1"
+		 ((v == "" && $10 != "deep") || $10 == v) { print $12 }' "$1"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan";

@@ -28,6 +28,7 @@
 static void test_oom_edge(void **state);
 static void test_block_sizes(void **state);
 static void test_kernels(void **state);
+static void test_numa(void **state);
 
 static const char *const option_names[] = {
 	"description",	 "kernel",	  "initramfs",
@@ -37,7 +38,9 @@ static const char *const option_names[] = {
 	"modes",	 "reps",	  "warmup",
 	"boots",	 "seed",	  "zone",
 	"node",		 "block_sizes",	  "kernels",
-	"boot_timeout",  "kvm_probe_timeout",
+	"numa_nodes",	 "numa_host_nodes", "deep_reps",
+	"probe",	 "trace",	  "trace_depth",
+	"pmu_events",	 "boot_timeout",  "kvm_probe_timeout",
 	"phase_timeout", "benchmark",	  "oom_targets",
 	"oom_cap",	 "oom_online",	  "inject_online_delay",
 };
@@ -985,6 +988,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_oom_edge),
 	cmocka_unit_test(test_block_sizes),
 	cmocka_unit_test(test_kernels),
+	cmocka_unit_test(test_numa),
 	cmocka_unit_test(test_help),
 	cmocka_unit_test(test_bench_quick),
 	cmocka_unit_test(test_bench_full),
@@ -1161,4 +1165,31 @@ static void test_kernels(void **state)
 	load_bad("[job]\nkernels = a:debian,b:debian,c:debian,d:debian,"
 		 "e:debian,f:debian,g:debian,h:debian,i:debian\n",
 		 2, "more than 8 entries");
+}
+
+/* numa_nodes against smp, node and boot_mem. */
+static void test_numa(void **state)
+{
+	struct job job;
+
+	(void)state;
+	load_ok(&job, "[job]\nnuma_nodes = 512M:0-1, 0\nnode = 1\n");
+	assert_int_equal(job.nnodes, 2);
+	assert_int_equal(job.boot_mem, 512 * MIB);
+	load_ok(&job, "[job]\nnuma_nodes = 256M:0, 256M:1\nboot_mem = 512M\n"
+		      "numa_host_nodes = 0,0\n");
+	assert_int_equal(job.nodes[1].host_node, 0);
+	load_bad("[job]\nnuma_nodes = 512M:0, 0\n", 2,
+		 "numa_nodes: every vCPU 0..1 must be on a node");
+	load_bad("[job]\nnuma_nodes = 512M:0-1, 0\nnode = 2\n", 3,
+		 "node: 2, but numa_nodes has 2 nodes");
+	load_bad("[job]\nnuma_nodes = 512M:0-1\nboot_mem = 1G\n", 3,
+		 "numa_nodes adds up to 512M");
+	load_bad("[job]\nnuma_nodes = 512M:0-1\nnuma_host_nodes = 0,1\n", 3,
+		 "more host nodes than the 1 guest nodes");
+	load_bad("[job]\nnuma_nodes = 512M:0-1\nblock_sizes = 1G\n", 2,
+		 "not with block_sizes");
+	load_bad("[job]\nnuma_nodes = 512M:0-1:2\n", 2, "not a CPU list");
+	load_bad("[job]\ntrace_depth = 0\n", 2, "out of range");
+	load_bad("[job]\nprobe = maybe\n", 2, "not one of no, yes");
 }

@@ -1,0 +1,46 @@
+/* Guest NUMA topology from a job: `numa_nodes = 512M:0-1, 0` gives node 0
+ * 512M and vCPUs 0-1, and node 1 no memory and no CPUs (memoryless, where
+ * DIMMs go with `node = 1`). `numa_host_nodes = 0,1` binds each guest
+ * node's memory (and vCPUs) to a host node, which is what makes remote
+ * remote on a bare-metal host. */
+#ifndef MHP_NUMA_H
+#define MHP_NUMA_H
+
+#include "guest.h"
+#include "job.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Parses @spec into @nodes (JOB_MAX_NODES), *@n. -EINVAL/-E2BIG with @msg
+ * naming the entry. An empty spec gives *@n = 0. */
+int numa_parse(const char *spec, struct job_node *nodes, int *n, char *msg,
+	       size_t len);
+
+/* Parses "H0,H1,..." (one host node per guest node) into nodes[].host_node. */
+int numa_parse_host(const char *spec, struct job_node *nodes, int n,
+		    char *msg, size_t len);
+
+/* Checks the topology against @smp vCPUs: each vCPU on exactly one node,
+ * node 0 has memory. */
+int numa_check(const struct job_node *nodes, int n, int smp, char *msg,
+	       size_t len);
+
+/* "0-1+3" for a CPU mask; "" when empty. */
+void numa_cpus_text(uint64_t cpus, char *buf, size_t len);
+
+/* Applies the host binding of vCPU threads (@tids[i] is vCPU i): each
+ * vCPU is pinned to the CPUs of its node's host node. Memory binding is
+ * QEMU's (host-nodes=, policy=bind). Returns the manifest's record:
+ * {"asked":..., "applied":bool, "reason":...}. */
+json_t *numa_bind_vcpus(const struct job_node *nodes, int n, const pid_t *tids,
+			int ntids);
+
+/* After boot: records the topology in @boot, and with numa_host_nodes
+ * pins the vCPU threads (ids from QMP query-cpus-fast). The memory binding
+ * is QEMU's own (host-nodes=, policy=bind on each node's backend). 0, or
+ * -errno with err_set() on a QMP failure. */
+int numa_apply(struct guest *g, const struct job *job, json_t *boot);
+
+#endif
