@@ -52,6 +52,43 @@ int deep_parse_probe(const json_t *r, struct deep_probe *p)
 	return 0;
 }
 
+static void add_fn(struct deep_trace *t, const char *name, int64_t calls,
+		   int64_t ns)
+{
+	if (t->n == DEEP_MAX_FN)
+		return;
+	snprintf(t->fn[t->n].name, sizeof(t->fn[0].name), "%s", name);
+	t->fn[t->n].calls = calls;
+	t->fn[t->n].total_ns = ns;
+	t->n++;
+}
+
+/* A child with children of its own (trace_depth > 2) is split into them
+ * plus "<child>_self", the time in its own body: the pfn scans live one
+ * level below online_pages/offline_pages. */
+static void add_child(struct deep_trace *t, const char *name, const json_t *v)
+{
+	const json_t *kids = json_object_get(v, "children"), *k;
+	int64_t total = (int64_t)num(v, "total_ns"), sum = 0;
+	const char *kname;
+	char self[64];
+
+	if (!json_is_object(kids) || !json_object_size(kids)) {
+		add_fn(t, name, (int64_t)num(v, "calls"), total);
+		return;
+	}
+	json_object_foreach((json_t *)kids, kname, k)
+	{
+		if (num(k, "total_ns") < 0)
+			continue;
+		add_fn(t, kname, (int64_t)num(k, "calls"),
+		       (int64_t)num(k, "total_ns"));
+		sum += (int64_t)num(k, "total_ns");
+	}
+	snprintf(self, sizeof(self), "%.58s_self", name);
+	add_fn(t, self, (int64_t)num(v, "calls"), total - sum);
+}
+
 int deep_parse_trace(const json_t *r, struct deep_trace *t)
 {
 	const json_t *tr = json_object_get(r, "trace"), *kids, *v;
@@ -66,12 +103,8 @@ int deep_parse_trace(const json_t *r, struct deep_trace *t)
 	t->children_ns = (int64_t)num(tr, "children_ns");
 	json_object_foreach((json_t *)kids, name, v)
 	{
-		if (t->n == DEEP_MAX_FN || num(v, "total_ns") < 0)
-			continue;
-		snprintf(t->fn[t->n].name, sizeof(t->fn[0].name), "%s", name);
-		t->fn[t->n].calls = (int64_t)num(v, "calls");
-		t->fn[t->n].total_ns = (int64_t)num(v, "total_ns");
-		t->n++;
+		if (num(v, "total_ns") >= 0)
+			add_child(t, name, v);
 	}
 	return 0;
 }

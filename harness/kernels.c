@@ -45,10 +45,14 @@ static int resolve_image(const char *spec, const char *data,
 		snprintf(k->source, sizeof(k->source), "built");
 		snprintf(path, sizeof(path), "%s/kernel.release", spec);
 		read_first_line(path, k->release, sizeof(k->release));
-		snprintf(path, sizeof(path), "%s/modules", spec);
+		snprintf(path, sizeof(path), "%s/lib/modules/%s", spec,
+			 k->release);
 		if (!k->modules[0] && is_dir(path) &&
 		    strlen(path) < sizeof(k->modules))
 			memcpy(k->modules, path, strlen(path) + 1);
+		snprintf(path, sizeof(path), "%s/initramfs.cpio.gz", spec);
+		if (!access(path, R_OK) && strlen(path) < sizeof(k->initrd))
+			memcpy(k->initrd, path, strlen(path) + 1);
 	} else {
 		snprintf(k->image, sizeof(k->image), "%s", spec);
 		snprintf(k->source, sizeof(k->source), "user");
@@ -112,10 +116,11 @@ json_t *kernels_json(const struct run_kernel *k, int n)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(
 			a,
-			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "label",
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label",
 				  k[i].label, "image", k[i].image, "source",
 				  k[i].source, "package_release", k[i].release,
 				  "cmdline_extra", k[i].cmdline_extra,
-				  "modules", k[i].modules));
+				  "modules", k[i].modules, "initramfs",
+				  k[i].initrd));
 	return a;
 }

@@ -2,7 +2,8 @@
  * per-kernel extras), or its one `kernel` (or --kernel). An image is
  * "debian" (guest-images' unpacked Debian kernel), a directory made by
  * `make -C guest-images kernel` (vmlinuz, kernel.release, modules/), or a
- * bzImage. */
+ * bzImage. A directory's initramfs.cpio.gz (the shared one plus the probe
+ * module built for that kernel) is booted with it. */
 #ifndef MHP_KERNELS_H
 #define MHP_KERNELS_H
 
@@ -18,6 +19,7 @@ struct run_kernel {
 	char release[128]; /* from a kernel.release beside it, or "" */
 	char cmdline_extra[JOB_STR_MAX];
 	char modules[PATH_MAX]; /* module tree, or "" */
+	char initrd[PATH_MAX];	/* its own initramfs (probe module for it) */
 };
 
 /* Fills @out (JOB_MAX_KERNELS entries) and *@n. @cli is --kernel/KERNEL=

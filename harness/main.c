@@ -1,6 +1,7 @@
 /* mhpbench: command line. Only main() exits; subcommands return codes
  * from err.h. */
 #include "deepreport.h"
+#include "sidebyside.h"
 #include "compare.h"
 #include "err.h"
 #include "gate.h"
@@ -149,6 +150,7 @@ static int read_timing(const char *dir, struct report_timing *tm)
 	tm->inject_online_delay_ms = json_integer_value(json_object_get(
 		json_object_get(m, "injected"), "online_delay_ms"));
 	tm->pmu_note = deepreport_pmu_note(m);
+	tm->params_note = sidebyside_params_note(m);
 	printf("run %s (%s)\n",
 	       json_string_value(json_object_get(m, "run_id")) ?: dir,
 	       json_string_value(json_object_get(m, "status")) ?: "?");
@@ -197,6 +199,7 @@ static int cmd_report(int argc, char **argv)
 	report_print(stdout, sum);
 	json_decref(sum);
 	json_decref(tm.pmu_note);
+	json_decref(tm.params_note);
 	samples_free(&t);
 	return EXIT_OK;
 }

@@ -214,6 +214,8 @@ json_t *report_summary(const struct sample_table *t,
 		json_object_set_new(sum, "deep", sbs);
 	if (tm->pmu_note)
 		json_object_set(sum, "pmu", tm->pmu_note);
+	if (tm->params_note)
+		json_object_set(sum, "hotplug_params_differ", tm->params_note);
 	json_object_set_new(sum, "placement", place);
 	json_object_set_new(
 		sum, "overhead",
@@ -526,6 +528,10 @@ void report_print(FILE *f, const json_t *sum)
 	print_placement(f, sum);
 	print_unsupported(f, json_object_get(sum, "unsupported"));
 	sidebyside_print(f, json_object_get(sum, "kernels_side_by_side"));
+	if (json_is_string(json_object_get(sum, "hotplug_params_differ")))
+		fprintf(f, "memory_hotplug parameters that differ: %s\n",
+			json_string_value(
+				json_object_get(sum, "hotplug_params_differ")));
 	deepreport_print(f, json_object_get(sum, "deep"),
 			 json_object_get(sum, "pmu"));
 	if (num(o, "phase_ns") > 0)

@@ -16,6 +16,7 @@ struct report_timing {
 	int64_t phase_ns; /* host-view time of all measured phases */
 	int64_t inject_online_delay_ms; /* nonzero: online times are padded */
 	json_t *pmu_note; /* why PMU events did not count, or NULL; borrowed */
+	json_t *params_note; /* hotplug parameters that differ; borrowed */
 };
 
 /* Builds summary.json's object. Warm-up rows are left out. */

@@ -8,6 +8,7 @@
 #include "guest.h"
 #include "history.h"
 #include "deepreport.h"
+#include "sidebyside.h"
 #include "kernels.h"
 #include "numa.h"
 #include "oomedge.h"
@@ -562,7 +563,10 @@ static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 		.job = r->job,
 		.qemu_bin = r->qemu,
 		.kernel = b->k->image,
-		.initrd = r->initrd,
+		/* A job's own initramfs wins over a kernel directory's. */
+		.initrd = b->k->initrd[0] && !r->job->initramfs[0]
+				  ? b->k->initrd
+				  : r->initrd,
 		.mode = b->mode,
 		.hello_timeout_ms = r->job->boot_timeout_ms,
 		.label = b->k->label,
@@ -587,6 +591,7 @@ static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 		g.hello.kernel_release,
 		(unsigned long long)(g.hello.block_size >> 20));
 	bj = boot_json(&g, bidx, b->mode);
+	json_object_set_new(bj, "kernel_label", json_string(g.label));
 	json_array_append_new(r->boots, bj);
 	json_object_set_new(json_object_get(r->st.manifest, "accel"), "used",
 			    json_string(qemu_accel_name(g.accel)));
@@ -741,9 +746,11 @@ static void finish(struct run *r, int ret, int64_t t0)
 	fflush(r->st.samples);
 	if (!samples_load(path, &t, &line)) {
 		r->tm.pmu_note = deepreport_pmu_note(m);
+		r->tm.params_note = sidebyside_params_note(m);
 		sum = report_summary(&t, &r->tm);
 		json_decref(r->tm.pmu_note);
-		r->tm.pmu_note = NULL;
+		json_decref(r->tm.params_note);
+		r->tm.pmu_note = r->tm.params_note = NULL;
 		json_object_set_new(sum, "run_id", json_string(r->st.run_id));
 		json_object_set(sum, "status", json_object_get(m, "status"));
 		if (store_write_json(&r->st, "summary.json", sum))

@@ -171,3 +171,72 @@ void sidebyside_print(FILE *f, const json_t *sbs)
 	json_array_foreach(json_object_get(sbs, "rows"), i, r)
 		print_row(f, r, !strcmp(str(r, "metric"), "latency_ns"));
 }
+
+/* label -> {param: value} from the first boot of each kernel. */
+static json_t *params_by_label(const json_t *manifest)
+{
+	json_t *by = json_object();
+	const json_t *b;
+	size_t i;
+
+	json_array_foreach(json_object_get(manifest, "boots"), i, b)
+	{
+		const char *l = str(b, "kernel_label");
+
+		if (!*l)
+			l = str(b, "kernel_release");
+		if (!json_object_get(by, l) &&
+		    json_is_object(json_object_get(b, "hotplug_params")))
+			json_object_set(by, l,
+					json_object_get(b, "hotplug_params"));
+	}
+	return by;
+}
+
+json_t *sidebyside_params_note(const json_t *manifest)
+{
+	json_t *by = params_by_label(manifest), *names = json_object(), *p;
+	const char *label, *name;
+	char buf[1024] = "";
+	size_t o = 0;
+
+	json_object_foreach(by, label, p)
+	{
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(p, k, v)
+			json_object_set_new(names, k, json_true());
+	}
+	json_object_foreach(names, name, p)
+	{
+		const char *first = NULL;
+		int differ = 0;
+		json_t *kp;
+
+		json_object_foreach(by, label, kp)
+		{
+			const char *v = str(kp, name);
+
+			differ |= first && strcmp(first, v);
+			first = first ? first : v;
+		}
+		if (!differ || o >= sizeof(buf))
+			continue;
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s (",
+				      o ? "; " : "", name);
+		json_object_foreach(by, label, kp)
+		{
+			if (o < sizeof(buf))
+				o += (size_t)snprintf(
+					buf + o, sizeof(buf) - o, "%s%s: %s",
+					buf[o - 1] == '(' ? "" : ", ", label,
+					*str(kp, name) ? str(kp, name) : "-");
+		}
+		if (o < sizeof(buf))
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, ")");
+	}
+	json_decref(names);
+	json_decref(by);
+	return o ? json_string(buf) : NULL;
+}

@@ -13,4 +13,9 @@ json_t *sidebyside_json(const json_t *cells);
 
 void sidebyside_print(FILE *f, const json_t *sbs);
 
+/* The memory_hotplug.* parameters whose values differ between the kernels
+ * of a run (from the manifest's boots), as one line, or NULL: how a patch
+ * that adds or changes a parameter shows. */
+json_t *sidebyside_params_note(const json_t *manifest);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "blocksize.h"
 #include "caps.h"
+#include "sidebyside.h"
 
 #include <errno.h>
 #include <string.h>
@@ -130,6 +131,30 @@ static void expectations(void **state)
 	assert_false(caps_expect_self_hosted("6.8.0", 0, 256, 1024));
 }
 
+/* A patch that adds a parameter shows in the kernels' comparison. */
+static void params_differ(void **state)
+{
+	json_t *m = json_pack(
+		"{s:[{s:s,s:{s:s,s:s}},{s:s,s:{s:s,s:s,s:s}},{s:s,s:{s:s}}]}",
+		"boots", "kernel_label", "base", "hotplug_params",
+		"memmap_on_memory", "Y", "online_policy", "contig-zones",
+		"kernel_label", "marker", "hotplug_params", "memmap_on_memory",
+		"Y", "online_policy", "contig-zones", "mhpbench_marker", "Y",
+		"kernel_label", "base", "hotplug_params", "memmap_on_memory",
+		"N");
+	json_t *note = sidebyside_params_note(m), *same;
+
+	assert_non_null(note);
+	assert_string_equal(json_string_value(note),
+			    "mhpbench_marker (base: -, marker: Y)");
+	json_decref(note);
+	/* One kernel: nothing to compare. */
+	json_array_remove(json_object_get(m, "boots"), 1);
+	same = sidebyside_params_note(m);
+	assert_null(same);
+	json_decref(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +165,7 @@ int main(void)
 		cmocka_unit_test(capabilities),
 		cmocka_unit_test(params_lookup),
 		cmocka_unit_test(expectations),
+		cmocka_unit_test(params_differ),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,35 @@ static void trace_reply(void **state)
 	json_decref(r);
 }
 
+/* trace_depth 3: a child with children is split into them and its own
+ * body, so the leaves still add up to the child. */
+static void trace_nested(void **state)
+{
+	json_t *r = json_pack(
+		"{s:{s:I,s:I,s:{s:{s:i,s:I,s:{s:{s:i,s:I},s:{s:i,s:I}}},"
+		"s:{s:i,s:I}}}}",
+		"trace", "total_ns", (json_int_t)100, "children_ns",
+		(json_int_t)90, "children", "online_pages", "calls", 1,
+		"total_ns", (json_int_t)80, "children", "move_pfn_range_to_zone",
+		"calls", 1, "total_ns", (json_int_t)50, "online_pages_range",
+		"calls", 1, "total_ns", (json_int_t)20, "mem_hotplug_begin",
+		"calls", 1, "total_ns", (json_int_t)10);
+	struct deep_trace t;
+	int64_t sum = 0, self = -1;
+
+	assert_non_null(r);
+	assert_int_equal(deep_parse_trace(r, &t), 0);
+	assert_int_equal(t.n, 4);
+	for (int i = 0; i < t.n; i++) {
+		sum += t.fn[i].total_ns;
+		if (!strcmp(t.fn[i].name, "online_pages_self"))
+			self = t.fn[i].total_ns;
+	}
+	assert_int_equal(self, 10);
+	assert_int_equal(sum, 90);
+	json_decref(r);
+}
+
 /* No PMU: nothing counts, and the note carries each reason. */
 static void pmu_unavailable(void **state)
 {
@@ -202,6 +231,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(probe_reply),	   cmocka_unit_test(trace_reply),
+		cmocka_unit_test(trace_nested),
 		cmocka_unit_test(pmu_unavailable), cmocka_unit_test(pmu_counts),
 		cmocka_unit_test(breakdown_rows),  cmocka_unit_test(numa_topology),
 	};
