@@ -216,7 +216,11 @@ kernel: $(if $(SRC),,$(KSRC_DEFAULT)/Makefile)
 	  echo "built $$(date -u +%Y-%m-%dT%H:%M:%SZ)"; } >$$out/build.info; \
 	say "$$release in $$out/vmlinuz"; \
 	say "built in $$(hms $$((t3 - t0))) (compile $$(hms $$((t2 - t1))), -j$(JOBS))"; \
-	$(MAKE) --no-print-directory LABEL=$(K_LABEL) kernel-initramfs
+	if [ -f $$out/obj/Module.symvers ]; then \
+		$(MAKE) --no-print-directory LABEL=$(K_LABEL) kernel-initramfs; \
+	else \
+		say "no Module.symvers (a kernel without modules?): no probe module or initramfs of its own"; \
+	fi
 
 # The probe module built against this kernel's tree, and an initramfs that
 # carries it: the shared one (built for Debian's kernel) followed by an

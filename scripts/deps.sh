@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config cpio gzip
   qemu-system-x86 qemu-utils
-  libjansson-dev libinih-dev libgsl-dev libcmocka-dev
+  libjansson-dev libinih-dev libgsl-dev libcmocka-dev libpfm4-dev
   libsqlite3-dev gnuplot-nox
   gawk perl
 )

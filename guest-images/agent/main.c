@@ -1,8 +1,13 @@
 /* mhp-agent: the guest side of mhpbench. Serves NDJSON requests on
  * /dev/ttyS1 (docs/agent-protocol.md) one at a time, and reads kernel
  * uevents whenever it is idle so their timestamps are arrival times. */
+#include "fault.h"
+#include "ftrace.h"
 #include "info.h"
 #include "oom.h"
+#include "pin.h"
+#include "pmu.h"
+#include "probe.h"
 #include "proto.h"
 #include "sysfs.h"
 #include "uevent.h"
@@ -35,9 +40,20 @@ static const struct {
 	{"hog", oom_op_hog},
 	{"meminfo", info_op_meminfo},
 	{"offline", sysfs_op_offline},
+	{"offline_traced", ftrace_op_offline_traced},
 	{"online", sysfs_op_online},
+	{"online_traced", ftrace_op_online_traced},
 	{"oom_status", oom_op_status},
+	{"pin", pin_op_pin}, /* fault injection */
+	{"pmu_close", pmu_op_close},
+	{"pmu_open", pmu_op_open},
+	{"pmu_read", pmu_op_read},
+	{"probe_block", probe_op_block},
+	{"probe_load", probe_op_load},
+	{"stall", fault_op_stall}, /* fault injection */
+	{"sysrq", fault_op_sysrq}, /* fault injection */
 	{"uevents_clear", uevent_op_clear},
+	{"unpin", pin_op_unpin}, /* fault injection */
 	{"wait_blocks", uevent_op_wait_blocks},
 	/* "poweroff" is served by serve_line: it needs the port. */
 };
