@@ -213,7 +213,8 @@ static int queue_event(struct qmp *q, const char *name, json_t *data)
 }
 
 /* Sorts one message (takes @m): queues an event, ignores a reply to
- * anything but @want_id, hands a reply to @want_id over in *reply. */
+ * anything but @want_id, hands a reply to @want_id over in *reply. With
+ * @reply NULL no reply is awaited and every one is ignored. */
 static int handle_msg(struct qmp *q, json_t *m, json_int_t want_id,
 		      const char *what, json_t **reply)
 {
@@ -239,7 +240,7 @@ static int handle_msg(struct qmp *q, json_t *m, json_int_t want_id,
 	 * could not parse, which is our bug, so say so loudly. */
 	if (!id)
 		return bad_msg(q, m, "a reply without an id", what);
-	if (json_is_integer(id) && json_integer_value(id) == want_id) {
+	if (reply && json_is_integer(id) && json_integer_value(id) == want_id) {
 		*reply = m;
 		return MSG_REPLY;
 	}
@@ -382,7 +383,7 @@ int qmp_wait_event(struct qmp *q, const char *name, qmp_match_fn match,
 		r = read_msg(q, what, deadline_ns, &m);
 		if (r < 0)
 			return r;
-		/* Ids start at 1: no reply is awaited here. */
+		/* No reply is awaited here, not even one with id 0. */
 		r = handle_msg(q, m, 0, what, NULL);
 		if (r < 0)
 			return r;
