@@ -2,6 +2,7 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -98,6 +99,10 @@ static int read_reply(struct agent *a, int lo, int hi, json_t **reply,
 			continue;
 		if (ret < 0)
 			return ret;
+		/* Blank lines are no replies (docs/agent-protocol.md): an
+		 * agent restarted by init sends one before its ready line. */
+		if (!line[strspn(line, " \t\r")])
+			continue;
 		if (a->log)
 			fprintf(a->log, "< %s\n", line), fflush(a->log);
 		r = json_loads(line, 0, &jerr);
@@ -448,14 +453,17 @@ int agent_parse_uevents(const json_t *r, struct agent_uevents *ev)
 		return -EPROTO;
 	for (i = 0; i < json_array_size(arr); i++) {
 		const json_t *e = json_array_get(arr, i);
+		const json_t *blk = json_object_get(e, "block");
+		const json_t *ts = json_object_get(e, "ts_ns");
 
-		if (!json_is_integer(json_object_get(e, "block")) ||
-		    !json_is_integer(json_object_get(e, "ts_ns")))
+		/* A block number and a CLOCK_MONOTONIC time: never negative,
+		 * so a span of them cannot overflow. */
+		if (!json_is_integer(blk) || json_integer_value(blk) < 0 ||
+		    json_integer_value(blk) > INT_MAX || !json_is_integer(ts) ||
+		    json_integer_value(ts) < 0)
 			return -EPROTO;
-		ev->block[ev->n] =
-			(int)json_integer_value(json_object_get(e, "block"));
-		ev->ts_ns[ev->n] =
-			json_integer_value(json_object_get(e, "ts_ns"));
+		ev->block[ev->n] = (int)json_integer_value(blk);
+		ev->ts_ns[ev->n] = json_integer_value(ts);
 		ev->n++;
 	}
 	return 0;
@@ -469,7 +477,9 @@ int agent_parse_state(const json_t *r, struct agent_state_result *s)
 		s->block = (int)json_integer_value(json_object_get(r, "block"));
 	copy_str(s->state, sizeof(s->state), json_object_get(r, "state"));
 	copy_str(s->zones, sizeof(s->zones), json_object_get(r, "zones"));
-	if (!json_is_integer(ns) || json_integer_value(ns) < 0)
+	/* Bounded so that a DIMM's sum over its blocks cannot overflow. */
+	if (!json_is_integer(ns) || json_integer_value(ns) < 0 ||
+	    json_integer_value(ns) > INT64_MAX / AGENT_MAX_BLOCKS)
 		return -EPROTO;
 	s->ns = json_integer_value(ns);
 	return 0;

@@ -1,6 +1,7 @@
 #include "cycle.h"
 #include "clock.h"
 #include "err.h"
+#include "fault.h"
 #include "sig.h"
 #include "units.h"
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CLEANUP_MS 30000
 
@@ -72,19 +74,20 @@ static int guest_fail(struct cycle_ctx *c, int ret, const char *what,
 		      const char *detail)
 {
 	if (ret == -EINTR || sig_pending()) {
-		err_set(EXIT_INTR, "interrupted during %s", what);
+		err_set(EXIT_INTR, "interrupted by %s during %s",
+			sig_name(sig_pending()), what);
 		return -EINTR;
 	}
 	if (ret == -ETIMEDOUT || ret == -EPIPE || ret == -EPROTO) {
-		char st[128];
+		char st[768];
 
-		if (qemu_exited(&c->g->vm))
-			qemu_describe_exit(&c->g->vm, st, sizeof(st));
-		else
+		/* Hung, panicked or killed: which, in words. */
+		if (!guest_death(c->g, ret == -EPIPE, st, sizeof(st)) &&
+		    ret == -EPROTO)
 			snprintf(st, sizeof(st),
-				 "is running, the guest is not "
-				 "answering");
-		err_set(EXIT_HANG, "%s: %s (QEMU %s)", what, detail, st);
+				 "QEMU is running, the agent's reply was not "
+				 "the protocol");
+		err_set(EXIT_HANG, "%s: %s; %s", what, detail, st);
 		guest_append_console(c->g, 20);
 		return ret;
 	}
@@ -287,10 +290,12 @@ static int state_write(struct cycle_ctx *c, const char *op, int block,
 
 	if (!c->deep || !c->db || !c->db->trace_ok)
 		return agent_set_state(&c->g->agent, op, block,
-				       job_zone_name(c->job->zone),
+				       fault_online_zone(c),
 				       c->job->inject_online_delay_ms * 1000,
 				       r, dl);
 	memset(r, 0, sizeof(*r));
+	/* Switching the tracer on and off takes 4-15 s each under TCG. */
+	dl += DEEP_TRACE_SLACK_MS * NS_PER_MS;
 	ret = deep_traced_state(c->g, c->job, op, block, &r->ns, &t, dl);
 	if (ret == -ENOTSUP) { /* the write itself went through */
 		warn_add("ftrace: %s; no online/offline breakdown",
@@ -382,6 +387,45 @@ static int pmu_start(struct cycle_ctx *c, struct deep_counts *before)
 	return 0;
 }
 
+/* A failure the guest did not report: no reply, a closed channel,
+ * garbage, a signal. */
+static int transport_error(int ret)
+{
+	return ret == -ETIMEDOUT || ret == -EPIPE || ret == -EPROTO ||
+	       ret == -EINTR;
+}
+
+#define OFFLINE_RETRY_MS 200
+
+/* An offline the kernel refused (EBUSY: pages it cannot move) is tried
+ * offline_retries more times, OFFLINE_RETRY_MS apart. Each refusal but the
+ * last is an errno sample here (the caller writes the last); a cycle whose
+ * offline stays refused is recovered by recover_offline(). */
+static int offline_retry(struct cycle_ctx *c, int block,
+			 struct agent_state_result *r, int64_t dl, int ret)
+{
+	c->offline_tries = 1;
+	while (ret && !transport_error(ret) && r->err &&
+	       c->offline_tries <= c->job->offline_retries) {
+		int e = emit(c, "offline", "guest", "errno", r->err, "errno",
+			     block);
+
+		if (e)
+			return e;
+		if (usleep(OFFLINE_RETRY_MS * 1000) && sig_pending())
+			return -EINTR;
+		c->offline_tries++;
+		ret = state_write(c, "offline", block, r, dl);
+	}
+	if (!ret && c->offline_tries > 1)
+		warn_add("boot %d cycle %d: offline of memory%d went through "
+			 "at try %d; its host-view time includes the retries",
+			 c->boot, c->cycle, block, c->offline_tries);
+	else if (ret && !transport_error(ret))
+		c->offline_refused = r->err ? r->err : -ret;
+	return ret;
+}
+
 /* Onlines or offlines every block; each write is timed in the guest. */
 static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 {
@@ -394,10 +438,13 @@ static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 		struct agent_state_result r;
 
 		ret = state_write(c, op, d->blocks[i], &r, dl);
+		if (ret && !online)
+			ret = offline_retry(c, d->blocks[i], &r, dl, ret);
 		if (ret) {
 			snprintf(what, sizeof(what), "%s memory%d", op,
 				 d->blocks[i]);
-			if (r.err && ret != -ETIMEDOUT)
+			/* Only what the kernel said is an errno sample. */
+			if (r.err && !transport_error(ret))
 				emit(c, op, "guest", "errno", r.err, "errno",
 				     d->blocks[i]);
 			return guest_fail(c, ret, what, c->g->agent.err);
@@ -411,9 +458,14 @@ static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 	}
 	c->phase_ns += clock_now_ns() - t0;
 	if ((ret = emit(c, op, "host", "latency_ns",
-			(double)(clock_now_ns() - t0), "ns", -1)))
+			(double)(clock_now_ns() - t0), "ns", -1)) ||
+	    (ret = emit(c, op, "guest", "latency_ns", (double)sum, "ns", -1)))
 		return ret;
-	return emit(c, op, "guest", "latency_ns", (double)sum, "ns", -1);
+	/* Right after the writes, before the kernel can allocate anything
+	 * else into a new ZONE_NORMAL block (fault.c). */
+	ret = online ? fault_after_online(c) : 0;
+	return ret ? guest_fail(c, ret, "injecting a fault", c->g->agent.err)
+		   : 0;
 }
 
 /* Waits for DEVICE_DELETED; a refusal shows up as a failing _OST. */
@@ -516,13 +568,18 @@ static void cleanup(struct cycle_ctx *c, struct dimm *d)
 	if (!c->g->up || qemu_exited(&c->g->vm) || err_class() == EXIT_HANG ||
 	    err_class() == EXIT_INTR)
 		goto dirty;
+	fault_unpin(c, NULL);
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
 
-		if (d->online[i] &&
-		    !agent_set_state(&c->g->agent, "offline", d->blocks[i],
-				     NULL, 0, &r, dl))
-			d->online[i] = 0;
+		for (int k = 0; d->online[i] && k <= c->job->offline_retries;
+		     k++) {
+			if (k)
+				usleep(OFFLINE_RETRY_MS * 1000);
+			if (!agent_set_state(&c->g->agent, "offline",
+					     d->blocks[i], NULL, 0, &r, dl))
+				d->online[i] = 0;
+		}
 	}
 	if (d->plugged &&
 	    (qmp_execute(c->g->qmp, "device_del",
@@ -552,6 +609,73 @@ static void report_residue(struct cycle_ctx *c, const struct cycle_derived *v)
 			(long long)v->memtotal_residual_kib);
 }
 
+/* The kernel kept refusing the offline. That is a failed cycle, not the
+ * end of the run, when the DIMM can still be taken out: its eject is
+ * tried first, as a user would, and the guest must refuse it too (ACPI
+ * _OST, seen by wait_deleted()); then pinned memory is released and the
+ * DIMM offlined and removed. 1 when that leaves the guest clean. */
+static int recover_offline(struct cycle_ctx *c, struct dimm *d)
+{
+	const char *ename = strerrorname_np(c->offline_refused);
+	int64_t dl = deadline(c), t;
+	char sz[32], why[1200];
+	json_t *f;
+	int ret;
+
+	units_format_size(c->dimm, sz, sizeof(sz));
+	snprintf(why, sizeof(why), "%s (%s, %d %s)", err_msg(),
+		 ename ? ename : "?", c->offline_tries,
+		 c->offline_tries == 1 ? "try" : "tries");
+	f = json_pack("{s:i,s:i,s:i,s:s,s:s,s:s,s:i,s:i,s:s}", "boot", c->boot,
+		      "cycle", c->cycle, "rep", c->rep, "size", sz, "memmap",
+		      job_memmap_name(c->mode), "phase", "offline", "errno",
+		      c->offline_refused, "tries", c->offline_tries, "reason",
+		      why);
+	err_reset();
+	ret = qmp_execute(c->g->qmp, "device_del",
+			  json_pack("{s:s}", "id", d->dev), NULL, dl, NULL);
+	if (!ret)
+		ret = wait_deleted(c, d, dl, &t);
+	if (ret == -EBUSY) {
+		json_object_set_new(f, "eject", json_string(err_msg()));
+		err_reset();
+	} else if (!ret) {
+		/* The guest's own offline went through this time. */
+		d->plugged = 0;
+		json_object_set_new(f, "eject",
+				    json_string("the guest ejected it"));
+	} else if (ret == -EIO) {
+		json_object_set_new(f, "eject",
+				    json_string(qmp_errmsg(c->g->qmp)));
+	} else {
+		json_decref(f);
+		return qmp_fail(c, ret, "device_del after a refused offline");
+	}
+	ret = fault_unpin(c, f);
+	if (ret) {
+		json_decref(f);
+		return guest_fail(c, ret, "unpin", c->g->agent.err);
+	}
+	cleanup(c, d);
+	if (c->guest_dirty) {
+		err_reset(); /* cleanup's own words are part of this */
+		err_set(EXIT_FAIL,
+			"%s; the eject: %s; and the DIMM could not be offlined "
+			"and removed after that either",
+			json_string_value(json_object_get(f, "reason")),
+			json_string_value(json_object_get(f, "eject")));
+		json_decref(f);
+		return -EBUSY;
+	}
+	json_object_set_new(f, "cleaned_up", json_true());
+	warn_add("boot %d cycle %d (%s %s): %s; the DIMM was removed, the run "
+		 "goes on",
+		 c->boot, c->cycle, sz, job_memmap_name(c->mode),
+		 json_string_value(json_object_get(f, "reason")));
+	c->failure = f;
+	return CYCLE_FAILED;
+}
+
 int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 {
 	struct dimm *d = calloc(1, sizeof(*d));
@@ -571,6 +695,11 @@ int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 	ret = agent_uevents_clear(&c->g->agent, deadline(c));
 	if (ret) {
 		ret = guest_fail(c, ret, "uevents_clear", c->g->agent.err);
+		goto out;
+	}
+	ret = fault_before_add(c);
+	if (ret) {
+		ret = guest_fail(c, ret, "injecting a fault", c->g->agent.err);
 		goto out;
 	}
 	if ((ret = count_blocks(c, &m->blocks_before)) ||
@@ -608,7 +737,9 @@ int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 	report_residue(c, &c->derived);
 	ret = emit_memory(c, &c->derived);
 out:
-	if (ret)
+	if (ret && c->offline_refused && !transport_error(ret))
+		ret = recover_offline(c, d);
+	else if (ret)
 		cleanup(c, d);
 	free(d);
 	return ret;

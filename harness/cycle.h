@@ -27,6 +27,15 @@ struct cycle_ctx {
 	 * host view, so they never mix with the measured ones. */
 	int deep;
 	struct deep_boot *db; /* what works on this boot; may be NULL */
+	/* A refused offline (fault.c, recover_offline): the errno the
+	 * kernel kept giving, the tries, and whether inject_fault pinned
+	 * memory that must be released. */
+	int offline_refused;
+	int offline_tries;
+	int pinned;
+	/* Out, when cycle_run returns 1: the manifest's record of a cycle
+	 * that failed but left the guest clean (the caller owns it). */
+	json_t *failure;
 };
 
 /* What an ACPI_DEVICE_OST (source, status) pair says about a hot-add
@@ -36,5 +45,8 @@ int cycle_ost_verdict(int source, int status);
 
 /* Runs the cycle. On failure err_set() holds the reason; 0 or -errno. */
 int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase));
+/* cycle_run's 1: the cycle failed (its offline stayed refused), but the
+ * DIMM is gone again and err is not set, so the run may go on. */
+#define CYCLE_FAILED 1
 
 #endif

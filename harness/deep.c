@@ -52,9 +52,17 @@ int deep_parse_probe(const json_t *r, struct deep_probe *p)
 	return 0;
 }
 
+/* Adds to @name's entry: a function called below two children (such as
+ * move_pfn_range_to_zone) is one line. */
 static void add_fn(struct deep_trace *t, const char *name, int64_t calls,
 		   int64_t ns)
 {
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->fn[i].name, name)) {
+			t->fn[i].calls += calls;
+			t->fn[i].total_ns += ns;
+			return;
+		}
 	if (t->n == DEEP_MAX_FN)
 		return;
 	snprintf(t->fn[t->n].name, sizeof(t->fn[0].name), "%s", name);
@@ -63,9 +71,9 @@ static void add_fn(struct deep_trace *t, const char *name, int64_t calls,
 	t->n++;
 }
 
-/* A child with children of its own (trace_depth > 2) is split into them
- * plus "<child>_self", the time in its own body: the pfn scans live one
- * level below online_pages/offline_pages. */
+/* With trace_depth > 2, online_pages and offline_pages are split into
+ * their children plus "<name>_self", the time in their own bodies: that
+ * is where the pfn scans are. Other children stay whole. */
 static void add_child(struct deep_trace *t, const char *name, const json_t *v)
 {
 	const json_t *kids = json_object_get(v, "children"), *k;
@@ -73,7 +81,8 @@ static void add_child(struct deep_trace *t, const char *name, const json_t *v)
 	const char *kname;
 	char self[64];
 
-	if (!json_is_object(kids) || !json_object_size(kids)) {
+	if (!json_is_object(kids) || !json_object_size(kids) ||
+	    (strcmp(name, "online_pages") && strcmp(name, "offline_pages"))) {
 		add_fn(t, name, (int64_t)num(v, "calls"), total);
 		return;
 	}
@@ -223,7 +232,21 @@ int deep_boot_init(struct guest *g, const struct job *job, json_t *boot,
 	db->walker_node = walker_node(job);
 	if (job->benchmark != BENCH_CYCLES)
 		return 0;
-	db->trace_ok = job->trace == JOB_YES;
+	db->trace_ok = job->trace == JOB_YES && job->deep_reps;
+	/* Switching tracers patches kernel text with IPIs to every CPU;
+	 * under multi-threaded TCG that has hung 6.1 guests within ten
+	 * switches. */
+	if (db->trace_ok && g->accel == QEMU_TCG &&
+	    job->tcg_single != JOB_YES) {
+		db->trace_ok = 0;
+		warn_add("no ftrace breakdown: tracer switches deadlock "
+			 "multi-threaded TCG guests; set tcg_single_thread = "
+			 "yes, or use accel = tcg-icount or kvm");
+	}
+	if (job->deep_reps)
+		json_object_set_new(boot, "trace",
+				    json_pack("{s:b}", "enabled",
+					      db->trace_ok));
 	if (job->deep_reps && job->probe == JOB_YES)
 		probe_init(g, boot, db);
 	if (job->pmu_events[0])

@@ -17,6 +17,8 @@
 
 #define DEEP_MAX_FN 48
 #define DEEP_MAX_EVENTS 8
+/* Added to the phase deadline of a traced write. */
+#define DEEP_TRACE_SLACK_MS 120000
 
 struct deep_boot {
 	int probe_ok;	  /* module loaded */

@@ -91,8 +91,10 @@ int guest_sample_write(struct store *st, struct sample *s, const char *phase,
 	s->value = value;
 	ret = store_sample(st, s);
 	if (ret)
-		err_set(EXIT_IO, "writing samples.csv in %s: %s", st->dir,
-			strerror(-ret));
+		err_set(EXIT_IO,
+			"writing %s/samples.csv: %s (the file ends at its last "
+			"complete row)",
+			st->dir, strerror(-ret));
 	return ret;
 }
 
@@ -206,6 +208,7 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.append = g->cmdline,
 		.accel = p->accel,
 		.icount_shift = job->icount_shift,
+		.tcg_single = job->tcg_single == JOB_YES,
 		.smp = job->smp,
 		.boot_mem = p->boot_mem ? p->boot_mem : job->boot_mem,
 		.maxmem = guest_maxmem(job, p->boot_mem ? p->boot_mem
@@ -262,4 +265,46 @@ void guest_shutdown(struct guest *g, int64_t timeout_ms)
 	    !agent_poweroff(&g->agent, deadline))
 		qemu_wait_exit(&g->vm, deadline);
 	destroy(g);
+}
+
+/* The "Kernel panic - ..." line of the console log, if the guest
+ * panicked (the last one). */
+static void panic_line(const char *console, char *buf, size_t len)
+{
+	char line[512];
+	FILE *f = fopen(console, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "Kernel panic");
+
+		if (p) {
+			p[strcspn(p, "\r\n")] = '\0';
+			snprintf(buf, len, "%s", p);
+		}
+	}
+	fclose(f);
+}
+
+int guest_death(struct guest *g, int channel_closed, char *buf, size_t len)
+{
+	char st[128], panic[512];
+
+	/* A guest that panics, or a QEMU that is killed, closes the sockets
+	 * a moment before QEMU can be reaped. */
+	if (channel_closed)
+		qemu_wait_exit(&g->vm, clock_now_ns() + 2 * NS_PER_S);
+	if (!qemu_exited(&g->vm)) {
+		snprintf(buf, len,
+			 "QEMU is running, the guest is not answering");
+		return 0;
+	}
+	g->up = 0; /* nothing left to power off */
+	qemu_describe_exit(&g->vm, st, sizeof(st));
+	panic_line(g->vm.console_log, panic, sizeof(panic));
+	snprintf(buf, len, "QEMU died: %s%s%s", st,
+		 panic[0] ? "; the guest kernel panicked: " : "", panic);
+	return 1;
 }

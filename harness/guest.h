@@ -75,4 +75,11 @@ int guest_sample_write(struct store *st, struct sample *s, const char *phase,
 /* Appends the console's last lines to the recorded error. */
 void guest_append_console(const struct guest *g, int lines);
 
+/* Why the guest stopped answering, in words: "QEMU died: killed by signal
+ * 9 (Killed)", "QEMU died: exited with status 0; the guest kernel
+ * panicked: Kernel panic - ...", or "QEMU is running, the guest is not
+ * answering". With @channel_closed (EOF on a socket) QEMU gets a moment
+ * to exit first. Returns 1 when QEMU is gone. */
+int guest_death(struct guest *g, int channel_closed, char *buf, size_t len);
+
 #endif

@@ -44,6 +44,8 @@ _Static_assert(sizeof(enum job_memmap) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_zone) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_benchmark) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_yesno) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_on_hang) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_fault) == sizeof(int), "enum size");
 
 enum opt_type {
 	OPT_STR,
@@ -111,6 +113,20 @@ static const char *const benchmark_names[] = {
 static const char *const yesno_names[] = {
 	[JOB_NO] = "no",
 	[JOB_YES] = "yes",
+	NULL,
+};
+
+static const char *const on_hang_names[] = {
+	[ON_HANG_STOP] = "stop",
+	[ON_HANG_NEXT_BOOT] = "next-boot",
+	NULL,
+};
+
+static const char *const fault_names[] = {
+	[FAULT_NONE] = "none",
+	[FAULT_HANG_AGENT] = "hang-agent",
+	[FAULT_CRASH_KERNEL] = "crash-kernel",
+	[FAULT_OFFLINE_BUSY] = "offline-busy",
 	NULL,
 };
 
@@ -193,6 +209,18 @@ static const struct opt opts[] = {
 		.max = 10,
 		.help = "For accel = tcg-icount: each guest instruction "
 			"counts as 2^icount_shift ns of guest time.",
+	},
+	{
+		.name = "tcg_single_thread",
+		.type = OPT_ENUM,
+		.off = OFF(tcg_single),
+		.def = "no",
+		.names = yesno_names,
+		.help = "accel = tcg (or auto falling back to it) with one host "
+			"thread for all vCPUs (-accel tcg,thread=single). "
+			"Slower, but ftrace's tracer switches deadlock "
+			"multi-threaded TCG guests, so deep cycles trace only "
+			"with this, tcg-icount or kvm.",
 	},
 	{
 		.name = "smp",
@@ -532,6 +560,57 @@ static const struct opt opts[] = {
 			"compare and gate catch it. A run with it set says so "
 			"in its manifest and table.",
 	},
+	{
+		.name = "on_hang",
+		.type = OPT_ENUM,
+		.off = OFF(on_hang),
+		.def = "stop",
+		.names = on_hang_names,
+		.help = "When the guest stops answering or dies mid-run (a "
+			"phase deadline, a guest kernel panic, QEMU killed): "
+			"stop ends the run there; next-boot kills that QEMU, "
+			"records the failure (a warning and the manifest's "
+			"failures) and goes on with the next boot. Either way "
+			"the run ends incomplete with exit code 6.",
+	},
+	{
+		.name = "offline_retries",
+		.type = OPT_INT,
+		.off = OFF(offline_retries),
+		.def = "2",
+		.min = 0,
+		.max = 10,
+		.help = "How many more times a block's offline is tried, 200 "
+			"ms apart, when the kernel refuses it (EBUSY). Each "
+			"refusal is an errno sample. A cycle whose offline "
+			"stays refused is recorded as failed and its DIMM "
+			"removed; the run goes on, and exits with 1.",
+	},
+	{
+		.name = "inject_fault",
+		.type = OPT_ENUM,
+		.off = OFF(inject_fault),
+		.def = "none",
+		.names = fault_names,
+		.help = "TESTING ONLY: a fault injected once per run, right "
+			"after the online phase of a cycle. hang-agent: the "
+			"agent stops answering; crash-kernel: the guest kernel "
+			"panics (sysrq c); offline-busy: the cycle's blocks "
+			"are onlined to ZONE_NORMAL and unmovable memory is "
+			"pinned there, so the offline fails with EBUSY. "
+			"Flagged in the manifest.",
+	},
+	{
+		.name = "inject_fault_after",
+		.type = OPT_INT,
+		.off = OFF(inject_fault_after),
+		.def = "0",
+		.min = 0,
+		.max = 1000000,
+		.help = "TESTING ONLY: inject_fault hits the first cycle whose "
+			"index in its boot (from 0, warm-up included) is at "
+			"least this.",
+	},
 };
 
 #define NOPTS ARRAY_SIZE(opts)
@@ -613,6 +692,16 @@ const char *job_zone_name(enum job_zone z)
 const char *job_benchmark_name(enum job_benchmark b)
 {
 	return name_at(benchmark_names, (int)b);
+}
+
+const char *job_fault_name(enum job_fault f)
+{
+	return name_at(fault_names, (int)f);
+}
+
+const char *job_on_hang_name(enum job_on_hang h)
+{
+	return name_at(on_hang_names, (int)h);
 }
 
 static void format_size(uint64_t v, char *buf, size_t len)
@@ -1530,7 +1619,8 @@ static void check_numa(struct parser *p)
 {
 	struct job *job = &p->job;
 	int line = set_line(p, "numa_nodes");
-	char msg[256];
+	const struct opt *bm = opt_find("boot_mem");
+	char msg[256], a[VALUE_MAX], range[2 * VALUE_MAX + 2];
 	uint64_t sum = 0;
 	int smp = job->accel == ACCEL_TCG_ICOUNT ? 1 : job->smp;
 
@@ -1558,8 +1648,21 @@ static void check_numa(struct parser *p)
 		fail(p, -EINVAL, line,
 		     "numa_nodes: not with block_sizes (one sets the boot "
 		     "memory per block size)");
+	/* Saturating: the sum stands in for boot_mem, so it gets
+	 * boot_mem's range check, which a wrapped sum could pass. */
 	for (int i = 0; i < job->nnodes; i++)
-		sum += job->nodes[i].mem;
+		sum = job->nodes[i].mem > UINT64_MAX - sum
+			      ? UINT64_MAX
+			      : sum + job->nodes[i].mem;
+	if (sum < (uint64_t)bm->min || sum > (uint64_t)bm->max) {
+		format_size(sum, a, sizeof(a));
+		range_text(bm, range, sizeof(range));
+		fail(p, -EINVAL, line,
+		     "numa_nodes: the nodes' memory adds up to %s, but "
+		     "boot_mem must be in %s",
+		     sum == UINT64_MAX ? "more than 2^64 bytes" : a, range);
+		return;
+	}
 	if (set_line(p, "boot_mem") && sum != job->boot_mem)
 		fail(p, -EINVAL, set_line(p, "boot_mem"),
 		     "boot_mem: numa_nodes adds up to %lluM; leave boot_mem "
@@ -1605,6 +1708,29 @@ static void check_block_sizes(struct parser *p)
 	}
 }
 
+/* Fault injection happens in the cycles; offline-busy needs a block
+ * that only its pin allocates from. */
+static void check_faults(struct parser *p)
+{
+	const struct job *job = &p->job;
+	int line = set_line(p, "inject_fault");
+
+	if (job->inject_fault == FAULT_NONE)
+		return;
+	if (job->benchmark == BENCH_OOM_EDGE)
+		fail(p, -EINVAL, line,
+		     "inject_fault: not with benchmark = oom-edge, whose "
+		     "points end on a guest's death by design");
+	else if (job->inject_fault == FAULT_OFFLINE_BUSY &&
+		 (job->node >= job->nnodes || job->nodes[job->node].cpus))
+		fail(p, -EINVAL, line,
+		     "inject_fault: offline-busy needs the DIMMs on a NUMA "
+		     "node without vCPUs (numa_nodes = 512M:0-1, 0 and "
+		     "node = 1): next to the vCPUs the kernel's own "
+		     "allocations fill a ZONE_NORMAL block within moments, and "
+		     "it could not be offlined after the pin either");
+}
+
 /* Checks between keys, once all are read. */
 static void check_job(struct parser *p)
 {
@@ -1616,6 +1742,7 @@ static void check_job(struct parser *p)
 	check_kernels(p);
 	check_block_sizes(p);
 	check_numa(p);
+	check_faults(p);
 	if (job->benchmark == BENCH_OOM_EDGE)
 		check_oom_edge(p);
 	if (job->benchmark == BENCH_OOM_EDGE)

@@ -21,6 +21,13 @@ enum job_memmap { MEMMAP_RAM, MEMMAP_SELF };
 enum job_zone { ZONE_MOVABLE, ZONE_NORMAL, ZONE_AUTO };
 enum job_benchmark { BENCH_CYCLES, BENCH_OOM_EDGE };
 enum job_yesno { JOB_NO, JOB_YES };
+enum job_on_hang { ON_HANG_STOP, ON_HANG_NEXT_BOOT };
+enum job_fault {
+	FAULT_NONE,
+	FAULT_HANG_AGENT,
+	FAULT_CRASH_KERNEL,
+	FAULT_OFFLINE_BUSY,
+};
 
 /* One guest NUMA node: its boot memory (0: memoryless) and CPUs. */
 struct job_node {
@@ -52,6 +59,7 @@ struct job {
 
 	enum job_accel accel;
 	int icount_shift; /* for ACCEL_TCG_ICOUNT */
+	enum job_yesno tcg_single; /* TCG with one host thread for all vCPUs */
 	int smp;	  /* vCPUs; forced to 1 under tcg-icount */
 
 	uint64_t boot_mem; /* bytes */
@@ -115,6 +123,16 @@ struct job {
 	/* Fault injection for testing the analysis: a fixed sleep inside
 	 * every timed online write. Flagged in the manifest and the table. */
 	int64_t inject_online_delay_ms;
+
+	/* What a hung or dead guest ends: the run, or only its boot. */
+	enum job_on_hang on_hang;
+	int offline_retries; /* more tries of a refused offline write */
+	/* Fault injection for the harness's own tests (fault.c): once per
+	 * run, right after the online phase of the first cycle whose index
+	 * in its boot is at least inject_fault_after. Flagged in the
+	 * manifest. */
+	enum job_fault inject_fault;
+	int inject_fault_after;
 };
 
 /* Job error: "file:line: message". line is 0 when not tied to a line. */
@@ -148,6 +166,8 @@ const char *job_accel_name(enum job_accel a);
 const char *job_memmap_name(enum job_memmap m);
 const char *job_zone_name(enum job_zone z);
 const char *job_benchmark_name(enum job_benchmark b);
+const char *job_fault_name(enum job_fault f);
+const char *job_on_hang_name(enum job_on_hang h);
 
 /* sizes[] entry meaning "exactly one memory block" (written `block`). */
 #define JOB_SIZE_BLOCK 0

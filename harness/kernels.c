@@ -32,6 +32,8 @@ static int resolve_image(const char *spec, const char *data,
 			 struct run_kernel *k)
 {
 	char path[PATH_MAX + 32];
+	const char *why;
+	struct stat st;
 
 	if (!strcmp(spec, "debian")) {
 		snprintf(k->image, sizeof(k->image),
@@ -57,10 +59,15 @@ static int resolve_image(const char *spec, const char *data,
 		snprintf(k->image, sizeof(k->image), "%s", spec);
 		snprintf(k->source, sizeof(k->source), "user");
 	}
-	if (!access(k->image, R_OK))
+	/* A readable regular file, checked before QEMU sees it. */
+	if (access(k->image, R_OK) || stat(k->image, &st))
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else
 		return 0;
 	err_set(EXIT_ENV, "kernel image %s%s%s: %s (%s)", k->image,
-		k->label[0] ? " of " : "", k->label, strerror(errno),
+		k->label[0] ? " of " : "", k->label, why,
 		!strcmp(spec, "debian")
 			? "run `make guest`"
 			: "give a bzImage, or a directory made by "

@@ -50,8 +50,9 @@ static const char usage_text[] =
 	"\n"
 	"exit codes: 0 ok, 1 measurement failed, 2 bad command line or job,\n"
 	"  3 missing QEMU/kernel/initramfs, 4 guest never said hello,\n"
-	"  5 QEMU refused a QMP command, 6 guest or QEMU hung mid-run,\n"
-	"  7 interrupted, 8 results could not be written;\n"
+	"  5 QEMU refused a QMP command, 6 guest or QEMU hung or died\n"
+	"  mid-run, 7 interrupted (SIGINT/SIGTERM; a second one stops at\n"
+	"  once), 8 results could not be written;\n"
 	"  analysis commands: 9 gate inconclusive, 10 corrupt, foreign,\n"
 	"  missing or mismatched results or history.\n"
 	"See man/mhpbench.1 and README.md.\n";

@@ -4,6 +4,7 @@
 #include "history.h"
 #include "store.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -118,6 +119,16 @@ static int run_gnuplot(struct plot_ctx *c, const char *name, const char *fmt)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return -EIO;
 	return 0;
+}
+
+/* Text that goes into a gnuplot script inside "...": gnuplot runs
+ * `command` there (and "\" escapes), and the kernel column is the guest's
+ * uname -r, or whatever a run directory says. Only plain characters stay. */
+static void gp_safe(char *s)
+{
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr(" ._+-:,()/=", *s)))
+			*s = '?';
 }
 
 static int render(struct plot_ctx *c, const char *name)
@@ -553,6 +564,7 @@ int plot_cmd(int argc, char **argv)
 		 "kernel %s, %s, %lldM blocks%s", r.kernel, r.accel,
 		 (long long)r.block_mib,
 		 r.inject_online_delay_ms ? ", INJECTED online delay" : "");
+	gp_safe(c.subtitle);
 	if (mkdir(c.dir, 0777) && errno != EEXIST) {
 		fprintf(stderr, "mhpbench plot: cannot create %s: %s\n", c.dir,
 			strerror(errno));

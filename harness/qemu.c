@@ -1,5 +1,6 @@
 #include "qemu.h"
 #include "clock.h"
+#include "sig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,14 +34,28 @@ const char *qemu_accel_name(enum qemu_accel a)
 	return "?";
 }
 
+/* An executable regular file (a directory is "executable" too). */
+static int executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EACCES;
+	return access(path, X_OK) ? -errno : 0;
+}
+
 int qemu_find_binary(const char *name, char *out, size_t len)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];
+	int ret;
 
 	if (strchr(name, '/')) {
-		if (access(name, X_OK))
-			return -errno;
+		ret = executable(name);
+		if (ret)
+			return ret;
 		snprintf(out, len, "%s", name);
 		return 0;
 	}
@@ -51,7 +66,7 @@ int qemu_find_binary(const char *name, char *out, size_t len)
 		int n = (int)(end - path);
 
 		snprintf(buf, sizeof(buf), "%.*s/%s", n, n ? path : ".", name);
-		if (!access(buf, X_OK)) {
+		if (!executable(buf)) {
 			snprintf(out, len, "%s", buf);
 			return 0;
 		}
@@ -138,7 +153,9 @@ static void build_accel(struct argv_vec *a, const struct qemu_opts *o)
 		break;
 	case QEMU_TCG:
 		add(a, "-accel");
-		add(a, "tcg,thread=multi");
+		/* Multi-threaded TCG is the fast default; the kernel's text
+		 * patching (ftrace switching tracers) can deadlock in it. */
+		add(a, "tcg,thread=%s", o->tcg_single ? "single" : "multi");
 		add(a, "-smp");
 		add(a, "%d", o->smp);
 		break;
@@ -307,6 +324,10 @@ int qemu_start(struct qemu *vm, const struct qemu_opts *o)
 	if (!vm->pid)
 		child_exec(&a, o->stderr_log);
 	setpgid(vm->pid, vm->pid); /* both sides, to win the race */
+	/* A second Ctrl-C exits from the signal handler: it cleans up. */
+	sig_track_qemu(
+		vm->pid, vm->dir,
+		(const char *const[]){vm->qmp_sock, vm->agent_sock, NULL});
 out:
 	free_argv(&a);
 	if (ret)
@@ -354,6 +375,8 @@ void qemu_stop(struct qemu *vm)
 		rmdir(vm->dir);
 		vm->dir[0] = '\0';
 	}
+	if (vm->pid)
+		sig_untrack_qemu(vm->pid);
 	json_decref(vm->argv);
 	vm->argv = NULL;
 }

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "cycle.h"
 #include "err.h"
+#include "fault.h"
 #include "guest.h"
 #include "history.h"
 #include "deepreport.h"
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +57,10 @@ struct run {
 	int total, done;
 	struct report_timing tm;
 	json_t *boots; /* manifest "boots", borrowed */
+	/* Failures the run went on from (on_hang = next-boot, a refused
+	 * offline): how many, and the first one's reason. */
+	int nfailed_boots, nfailed_cycles;
+	char first_failure[1024];
 };
 
 void runner_data_dir(char *buf, size_t len)
@@ -79,11 +85,20 @@ static void utc_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Checked before QEMU sees it: a readable regular file. */
 static int check_file(const char *what, const char *path, const char *hint)
 {
-	if (!access(path, R_OK))
+	struct stat st;
+	int e = stat(path, &st) ? errno : !S_ISREG(st.st_mode) ? EISDIR : 0;
+
+	if (!e && access(path, R_OK))
+		e = errno;
+	if (!e)
 		return 0;
-	err_set(EXIT_ENV, "%s %s: %s (%s)", what, path, strerror(errno), hint);
+	err_set(EXIT_ENV, "%s %s: %s (%s)", what, path,
+		e == EISDIR && !S_ISDIR(st.st_mode) ? "not a regular file"
+						    : strerror(e),
+		hint);
 	return -ENOENT;
 }
 
@@ -191,6 +206,17 @@ static int manifest_init(struct run *r)
 			 "include an injected sleep",
 			 (long long)r->job->inject_online_delay_ms);
 	}
+	if (r->job->inject_fault != FAULT_NONE) {
+		if (!json_object_get(m, "injected"))
+			json_object_set_new(m, "injected", json_object());
+		fault_manifest(r->job, json_object_get(m, "injected"));
+		warn_add("inject_fault = %s: a fault is injected on purpose "
+			 "(cycle %d of a boot)",
+			 job_fault_name(r->job->inject_fault),
+			 r->job->inject_fault_after);
+	}
+	json_object_set_new(m, "failures", json_array());
+	json_object_set_new(m, "failed_cycles", json_array());
 	r->boots = json_array();
 	json_object_set_new(m, "boots", r->boots);
 	json_object_set_new(m, "skipped", json_array());
@@ -385,6 +411,33 @@ static void check_placement(const struct cycle_ctx *c, uint64_t *warned,
 			 : "; NOT what this kernel is expected to do");
 }
 
+/* The first line of the recorded error (the console tail follows). */
+static void first_line(char *buf, size_t len, const char *msg)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(msg, "\n"), msg);
+}
+
+/* A cycle that failed but left the guest clean: recorded, and the run
+ * goes on (it ends with exit code 1). */
+static int failed_cycle(struct run *r, struct cycle_ctx *c)
+{
+	const char *why =
+		json_string_value(json_object_get(c->failure, "reason"));
+	int ret;
+
+	if (!r->nfailed_cycles++ && !r->nfailed_boots)
+		first_line(r->first_failure, sizeof(r->first_failure),
+			   why ? why : "?");
+	json_array_append_new(json_object_get(r->st.manifest, "failed_cycles"),
+			      c->failure);
+	c->failure = NULL;
+	ret = store_save_manifest(&r->st);
+	if (ret)
+		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
+			strerror(-ret));
+	return ret;
+}
+
 static int run_cycles(struct run *r, struct guest *g, int bidx,
 		      enum job_memmap mode, struct plan_cycle *p, int n)
 {
@@ -408,8 +461,8 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 		int ret;
 
 		if (sig_pending()) {
-			err_set(EXIT_INTR, "interrupted by signal %d",
-				sig_pending());
+			err_set(EXIT_INTR, "interrupted by %s between cycles",
+				sig_name(sig_pending()));
 			return -EINTR;
 		}
 		units_format_size(p[i].dimm, sz, sizeof(sz));
@@ -428,6 +481,8 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 		ret = cycle_run(&c, progress_phase);
 		if (p[i].rep >= 0)
 			r->tm.phase_ns += c.phase_ns;
+		if (ret == CYCLE_FAILED)
+			ret = failed_cycle(r, &c);
 		if (ret)
 			return ret;
 		check_placement(&c, warned, &nwarned);
@@ -452,7 +507,8 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
 	json_object_set_new(boot, "order", order_json(plan, n));
 	ret = store_save_manifest(&r->st);
 	if (ret)
-		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-ret));
+		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
+			strerror(-ret));
 	else
 		ret = run_cycles(r, g, bidx, mode, plan, n);
 	free(plan);
@@ -555,6 +611,18 @@ static void record_rss(const struct guest *g, json_t *bj)
 	json_object_set_new(bj, "qemu_peak_rss_kib", json_integer(peak));
 }
 
+/* Interrupted: the manifest says so before the guest is powered off, so
+ * that it is right even if a second signal ends mhpbench at once. */
+static void mark_stopping(struct run *r)
+{
+	json_t *m = r->st.manifest;
+
+	json_object_set_new(m, "status", json_string("incomplete"));
+	json_object_set_new(m, "reason", json_string(err_msg()));
+	json_object_set_new(m, "exit_code", json_integer(err_class()));
+	store_save_manifest(&r->st);
+}
+
 static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 		    boot_body body, void *arg)
 {
@@ -606,7 +674,10 @@ static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 		ret = 0;
 	record_rss(&g, bj);
 	if (!ret && (ret = store_save_manifest(&r->st)))
-		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-ret));
+		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
+			strerror(-ret));
+	if (err_class() == EXIT_INTR)
+		mark_stopping(r);
 	/* A hung guest gets no polite power-off. */
 	guest_shutdown(&g, err_class() == EXIT_HANG ? 0 : SHUTDOWN_MS);
 	return ret;
@@ -647,6 +718,58 @@ static int run_oom_edge(struct run *r)
 	return ret;
 }
 
+/* on_hang = next-boot: a boot that ended with a hung or dead guest (its
+ * QEMU already killed) is recorded, and the run goes on with the next. */
+static int next_boot(struct run *r, int bidx, int ret)
+{
+	char line[1024];
+	json_t *e;
+
+	if (!ret || r->job->on_hang != ON_HANG_NEXT_BOOT ||
+	    err_class() != EXIT_HANG || sig_pending())
+		return ret;
+	first_line(line, sizeof(line), err_msg());
+	if (!r->nfailed_boots++)
+		snprintf(r->first_failure, sizeof(r->first_failure), "%s",
+			 line);
+	e = json_pack("{s:i,s:s,s:i}", "boot", bidx, "reason", err_msg(),
+		      "exit_code", EXIT_HANG);
+	json_array_append_new(json_object_get(r->st.manifest, "failures"), e);
+	warn_add("boot %d ended early: %s; on_hang = next-boot: going on "
+		 "with the next boot",
+		 bidx, line);
+	err_reset();
+	ret = store_save_manifest(&r->st);
+	if (ret)
+		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
+			strerror(-ret));
+	return ret;
+}
+
+/* What the run went on from decides how it ends: a lost boot leaves it
+ * incomplete (exit 6), failed cycles complete but with exit 1. */
+static int failures_verdict(struct run *r, int ret)
+{
+	if (ret || err_isset())
+		return ret;
+	if (r->nfailed_boots) {
+		err_set(EXIT_HANG,
+			"%d boot%s ended early with a hung or dead guest "
+			"(on_hang = next-boot; each is in the manifest's "
+			"failures); the first: %s",
+			r->nfailed_boots, r->nfailed_boots > 1 ? "s" : "",
+			r->first_failure);
+		return -ETIMEDOUT;
+	}
+	if (r->nfailed_cycles)
+		err_set(EXIT_FAIL,
+			"%d cycle%s failed, the run went on (each is in the "
+			"manifest's failed_cycles); the first: %s",
+			r->nfailed_cycles, r->nfailed_cycles > 1 ? "s" : "",
+			r->first_failure);
+	return 0;
+}
+
 /* Cycles: for each boot round, every block size, mode and kernel in
  * turn, so drift over the run hits every kernel and mode alike. */
 static int run_cycle_boots(struct run *r)
@@ -662,10 +785,11 @@ static int run_cycle_boots(struct run *r)
 								 r->blocks[s],
 								 job->modes[m]};
 
-					ret = run_boot(r, bidx++, &spec,
+					ret = run_boot(r, bidx, &spec,
 						       cycles_body, NULL);
+					ret = next_boot(r, bidx++, ret);
 				}
-	return ret;
+	return failures_verdict(r, ret);
 }
 
 /* "quick" for bench/quick.job: the run id names the job. */
@@ -734,8 +858,9 @@ static void finish(struct run *r, int ret, int64_t t0)
 	json_object_set_new(m, "ended_utc", json_string(when));
 	json_object_set_new(m, "status",
 			    json_string(ret ? "incomplete" : "complete"));
+	/* A complete run may still have failed cycles (exit code 1). */
 	json_object_set_new(m, "reason",
-			    ret ? json_string(err_msg()) : json_null());
+			    err_isset() ? json_string(err_msg()) : json_null());
 	json_object_set_new(m, "exit_code", json_integer(err_class()));
 	json_object_set_new(m, "timing",
 			    json_pack("{s:I,s:I,s:I}", "wall_ns",
@@ -753,9 +878,9 @@ static void finish(struct run *r, int ret, int64_t t0)
 		r->tm.pmu_note = r->tm.params_note = NULL;
 		json_object_set_new(sum, "run_id", json_string(r->st.run_id));
 		json_object_set(sum, "status", json_object_get(m, "status"));
-		if (store_write_json(&r->st, "summary.json", sum))
-			err_set(EXIT_IO, "writing summary.json in %s",
-				r->st.dir);
+		if ((wret = store_write_json(&r->st, "summary.json", sum)))
+			err_set(EXIT_IO, "writing %s/summary.json: %s",
+				r->st.dir, strerror(-wret));
 		printf("\nmhpbench run %s (%s)\n", r->st.run_id,
 		       ret ? "INCOMPLETE" : "complete");
 		report_print(stdout, sum);
@@ -764,7 +889,8 @@ static void finish(struct run *r, int ret, int64_t t0)
 	}
 	wret = store_save_manifest(&r->st);
 	if (wret)
-		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-wret));
+		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
+			strerror(-wret));
 	store_link_latest(&r->st);
 	append_history(r);
 	printf("\nresults: %s\n", r->st.dir);
@@ -795,7 +921,8 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 	gsl_rng_set(r.rng, (unsigned long)job->seed);
 	ret = manifest_init(&r);
 	if (ret) {
-		err_set(EXIT_IO, "writing manifest.json: %s", strerror(-ret));
+		err_set(EXIT_IO, "writing %s/manifest.json: %s", r.st.dir,
+			strerror(-ret));
 	} else {
 		r.total = count_cycles(&r);
 		progress_init(r.total);

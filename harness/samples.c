@@ -1,9 +1,11 @@
 #include "samples.h"
 
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define NFIELDS 19
 /* Runs written before target_mib existed have 17 columns, before
@@ -14,16 +16,41 @@
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block"
 
+/* Bytes of complete rows: every row is flushed when written, so nothing
+ * is buffered between rows. -1 if unknown. */
+static off_t good_size(FILE *f)
+{
+	struct stat st;
+
+	return fstat(fileno(f), &st) ? -1 : st.st_size;
+}
+
+/* A row that could not be written whole (ENOSPC, EIO, EFBIG) must not
+ * stay in the file: drop what stdio still holds of it and cut the file
+ * back to the last complete row. Returns @err. */
+static int undo_row(FILE *f, off_t good, int err)
+{
+	__fpurge(f);
+	clearerr(f);
+	/* Should this fail too, the loader still skips a partial last row. */
+	if (good >= 0 && good_size(f) != good)
+		(void)!ftruncate(fileno(f), good);
+	return err;
+}
+
 FILE *samples_open(const char *path)
 {
 	struct stat st;
-	int fresh = stat(path, &st) || st.st_size == 0;
+	int fresh = stat(path, &st) || st.st_size == 0, err;
 	FILE *f = fopen(path, "a");
 
 	if (!f)
 		return NULL;
 	if (fresh && (fprintf(f, "%s\n", SAMPLES_HEADER) < 0 || fflush(f))) {
+		err = errno ? errno : EIO;
+		undo_row(f, 0, -err);
 		fclose(f);
+		errno = err;
 		return NULL;
 	}
 	return f;
@@ -48,6 +75,7 @@ static void put_field(FILE *f, const char *s)
 int samples_write(FILE *f, const struct sample *s)
 {
 	const char *text[] = {s->run_id, s->kernel, s->accel, s->memmap};
+	off_t good = good_size(f);
 
 	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
 		put_field(f, text[i]);
@@ -67,7 +95,7 @@ int samples_write(FILE *f, const struct sample *s)
 	put_field(f, s->kernel_release);
 	fputc('\n', f);
 	if (ferror(f) || fflush(f))
-		return errno ? -errno : -EIO;
+		return undo_row(f, good, errno ? -errno : -EIO);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "store.h"
+#include "sig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +8,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Room kept for the last manifest.json of a run whose file system fills
+ * up: it is written through a temporary file, so twice its size. */
+#define RESERVE_NAME ".space-reserve"
+#define RESERVE_BYTES (256 << 10)
 
 static int mkdir_p(const char *path)
 {
@@ -26,6 +32,47 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
+/* The name becomes one path component under the root, never more. */
+static int name_ok(const char *name)
+{
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Best effort: without it the run still goes on. */
+static void make_reserve(struct store *st)
+{
+	char path[2600];
+	int fd;
+
+	store_path(st, RESERVE_NAME, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	st->reserved = !posix_fallocate(fd, 0, RESERVE_BYTES);
+	close(fd);
+	if (!st->reserved)
+		unlink(path);
+	else
+		sig_track_file(path);
+}
+
+static void release_reserve(struct store *st)
+{
+	char path[2600];
+
+	if (!st->reserved)
+		return;
+	store_path(st, RESERVE_NAME, path, sizeof(path));
+	sig_track_file(NULL);
+	unlink(path);
+	st->reserved = 0;
+}
+
 int store_create(struct store *st, const char *root, const char *name)
 {
 	char stamp[32], path[2600];
@@ -34,6 +81,8 @@ int store_create(struct store *st, const char *root, const char *name)
 	int ret;
 
 	memset(st, 0, sizeof(*st));
+	if (!name_ok(name))
+		return -EINVAL;
 	snprintf(st->root, sizeof(st->root), "%s", root);
 	ret = mkdir_p(root);
 	if (ret)
@@ -60,6 +109,7 @@ int store_create(struct store *st, const char *root, const char *name)
 	st->samples = samples_open(path);
 	if (!st->samples)
 		return errno ? -errno : -EIO;
+	make_reserve(st);
 	st->manifest = json_object();
 	return st->manifest ? 0 : -ENOMEM;
 }
@@ -99,9 +149,16 @@ int store_write_json(const struct store *st, const char *name,
 	return ret;
 }
 
-int store_save_manifest(const struct store *st)
+int store_save_manifest(struct store *st)
 {
-	return store_write_json(st, "manifest.json", st->manifest);
+	int ret = store_write_json(st, "manifest.json", st->manifest);
+
+	/* Full: the reserve makes room for this one, which says why. */
+	if ((ret == -ENOSPC || ret == -EDQUOT) && st->reserved) {
+		release_reserve(st);
+		ret = store_write_json(st, "manifest.json", st->manifest);
+	}
+	return ret;
 }
 
 int store_link_latest(const struct store *st)
@@ -135,6 +192,7 @@ int store_close(struct store *st)
 	}
 	json_decref(st->manifest);
 	st->manifest = NULL;
+	release_reserve(st);
 	return ret;
 }
 
@@ -148,6 +206,10 @@ int store_find_run(const char *root, const char *arg, char *dir, size_t len)
 		snprintf(dir, len, "%s", arg);
 		return 0;
 	}
+	/* A run id names a directory under @root, never @root or its
+	 * parent (plot writes into RUN/plots). */
+	if (!name_ok(arg) || strchr(arg, '/'))
+		return -EINVAL;
 	snprintf(dir, len, "%s/%s", root, arg);
 	if (stat(dir, &sb))
 		return -errno;

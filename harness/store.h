@@ -16,9 +16,14 @@ struct store {
 	char run_id[96];
 	FILE *samples;
 	json_t *manifest; /* owned; callers add fields, then store_save */
+	int reserved;	  /* RESERVE_NAME holds room for the last manifest */
 };
 
-/* Creates <root>/<UTC yyyymmdd-HHMMSS>-<name>[-N]/ and samples.csv. */
+/* Creates <root>/<UTC yyyymmdd-HHMMSS>-<name>[-N]/ and samples.csv, and a
+ * hidden file that holds 256 KiB for the last manifest.json should the
+ * file system fill up (removed by store_close). @name must be one path
+ * component (-EINVAL otherwise): a run directory is always right under
+ * @root. */
 int store_create(struct store *st, const char *root, const char *name);
 
 /* <dir>/<name> */
@@ -30,7 +35,8 @@ int store_sample(struct store *st, const struct sample *s);
 /* Writes @obj to <dir>/<name> through a temporary file and rename(). */
 int store_write_json(const struct store *st, const char *name,
 		     const json_t *obj);
-int store_save_manifest(const struct store *st);
+/* Uses up the reserve when the file system is full. */
+int store_save_manifest(struct store *st);
 
 /* Points <root>/latest at this run (a relative symlink, replaced atomically).
  */

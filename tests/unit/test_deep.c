@@ -186,7 +186,9 @@ static void breakdown_rows(void **state)
 		"local");
 	json_decref(d);
 	json_decref(cells);
-	assert_null(deepreport_json(json_array()));
+	cells = json_array(); /* borrowed by deepreport_json */
+	assert_null(deepreport_json(cells));
+	json_decref(cells);
 }
 
 static void numa_topology(void **state)

@@ -33,7 +33,8 @@ static void test_numa(void **state);
 static const char *const option_names[] = {
 	"description",	 "kernel",	  "initramfs",
 	"qemu",		 "cmdline_extra", "accel",
-	"icount_shift",	 "smp",		  "boot_mem",
+	"icount_shift",	 "tcg_single_thread", "smp",
+	"boot_mem",
 	"maxmem",	 "slots",	  "sizes",
 	"modes",	 "reps",	  "warmup",
 	"boots",	 "seed",	  "zone",
@@ -43,6 +44,8 @@ static const char *const option_names[] = {
 	"pmu_events",	 "boot_timeout",  "kvm_probe_timeout",
 	"phase_timeout", "benchmark",	  "oom_targets",
 	"oom_cap",	 "oom_online",	  "inject_online_delay",
+	"on_hang",	 "offline_retries", "inject_fault",
+	"inject_fault_after",
 };
 
 static int load_text(struct job *job, const char *text, struct job_error *err)

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The guest dies or hangs mid-run: a guest kernel panic (sysrq c through
+# the agent), an agent that stops answering with on_hang = next-boot, and
+# QEMU killed with SIGKILL. Each ends with exit code 6 and a message that
+# names the cause; the samples taken before are kept in a clean CSV; the
+# manifest says incomplete with the reason; nothing is left running or in
+# TMPDIR.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/faults-lib.sh"
+set -u
+res=$(mktemp -d)
+trap 'pkill -KILL -f "qemu-system.*$res" 2>/dev/null; rm -rf "$res"' EXIT
+private_tmp "$res"
+
+remove_rows() { # remove_rows CSV BOOT: measured cycles of BOOT that ended
+	awk -F, -v b="$2" '$9 == "remove" && $10 == "host" && $11 == "latency_ns" && $14 == b' "$1" | wc -l
+}
+
+# 1. Guest kernel panic after the online phase of cycle 2.
+"$MHP" run --results "$res/crash" "$ROOT/tests/jobs/fault-crash.job" >"$res/out1" 2>"$res/err1" &
+pid=$!
+wait_for "$res/err1" "injecting crash-kernel" 300
+t0=$(now)
+wait $pid
+rc=$?
+is "$rc" 6 "kernel panic: exit 6"
+ok $(elapsed_le "$t0" 10; echo $?) "kernel panic: seen at once, not at the 20 s phase deadline ($(elapsed "$t0") s)"
+grep -q "QEMU died: exited with status 0; the guest kernel panicked: Kernel panic - not syncing: sysrq triggered crash" "$res/err1"
+ok $? "kernel panic: the message says QEMU died and quotes the panic ($(grep -m1 'error:' "$res/err1" | cut -c1-160))"
+grep -q "last 20 lines of the guest console" "$res/err1"
+ok $? "kernel panic: the console tail is shown"
+run=$(run_dir "$res/crash")
+csv_clean "$run/samples.csv"
+ok $? "kernel panic: samples.csv has no partial row"
+is "$(remove_rows "$run/samples.csv" 0)" 2 "kernel panic: the two cycles before it are kept"
+is "$(json "$run/manifest.json" '$j->{status}')" incomplete "kernel panic: manifest says incomplete"
+is "$(json "$run/manifest.json" '$j->{exit_code}')" 6 "kernel panic: manifest has exit code 6"
+grep -q "sysrq triggered crash" <<<"$(json "$run/manifest.json" '$j->{reason}')"
+ok $? "kernel panic: manifest gives the reason"
+is "$(json "$run/manifest.json" '$j->{injected}{fault_fired}{cycle}')" 2 "kernel panic: manifest flags the injected fault and where"
+is "$(qemu_count "$res")" 0 "kernel panic: no QEMU left"
+
+# 2. The agent stops answering in cycle 1 of boot 0; on_hang = next-boot.
+"$MHP" run --results "$res/hang" "$ROOT/tests/jobs/fault-hang.job" >"$res/out2" 2>"$res/err2"
+is "$?" 6 "hung agent, on_hang = next-boot: exit 6"
+grep -q "warning: boot 0 ended early: .*no reply by the deadline; QEMU is running, the guest is not answering; on_hang = next-boot: going on with the next boot" "$res/err2"
+ok $? "hung agent: a warning names the boot, the cause and that the run goes on"
+grep -q "boot 1: guest up" "$res/err2"
+ok $? "hung agent: the run went on with boot 1"
+grep -q "error: 1 boot ended early with a hung or dead guest (on_hang = next-boot" "$res/err2"
+ok $? "hung agent: the final error says a boot was lost ($(grep -m1 'error:' "$res/err2" | cut -c1-120))"
+run=$(run_dir "$res/hang")
+csv_clean "$run/samples.csv"
+ok $? "hung agent: samples.csv has no partial row"
+is "$(remove_rows "$run/samples.csv" 0)" 1 "hung agent: boot 0's cycle before the hang is kept"
+is "$(remove_rows "$run/samples.csv" 1)" 2 "hung agent: boot 1 ran both its cycles"
+man="$run/manifest.json"
+is "$(json "$man" '$j->{status}')" incomplete "hung agent: manifest says incomplete"
+is "$(json "$man" '$j->{exit_code}')" 6 "hung agent: manifest has exit code 6"
+is "$(json "$man" 'scalar @{$j->{failures}}')" 1 "hung agent: one failure in the manifest"
+is "$(json "$man" '$j->{failures}[0]{boot}')" 0 "hung agent: the failure names boot 0"
+grep -q "not answering" <<<"$(json "$man" '$j->{failures}[0]{reason}')"
+ok $? "hung agent: the failure has the reason"
+is "$(json "$man" 'scalar @{$j->{boots}}')" 2 "hung agent: both boots are in the manifest"
+is "$(qemu_count "$res")" 0 "hung agent: no QEMU left"
+
+# 3. QEMU killed with SIGKILL mid-run.
+"$MHP" run --results "$res/kill" "$ROOT/tests/jobs/fault-long.job" >"$res/out3" 2>"$res/err3" &
+pid=$!
+wait_for "$res/err3" '\[4/' 300
+run=$(run_dir "$res/kill")
+n0=$(rows "$run/samples.csv")
+pkill -KILL -f "qemu-system.*$res/kill"
+t0=$(now)
+wait $pid
+rc=$?
+is "$rc" 6 "QEMU killed: exit 6"
+ok $(elapsed_le "$t0" 10; echo $?) "QEMU killed: seen at once ($(elapsed "$t0") s)"
+grep -q "QEMU died: killed by signal 9" "$res/err3"
+ok $? "QEMU killed: the message says so ($(grep -m1 'error:' "$res/err3" | cut -c1-140))"
+grep -q "last 20 lines of the guest console" "$res/err3"
+ok $? "QEMU killed: the console tail is shown"
+csv_clean "$run/samples.csv"
+ok $? "QEMU killed: samples.csv has no partial row"
+n=$(rows "$run/samples.csv")
+ok $([ "$n" -ge "$n0" ]; echo $?) "QEMU killed: every sample taken before is kept ($n >= $n0)"
+is "$(json "$run/manifest.json" '$j->{status}')" incomplete "QEMU killed: manifest says incomplete"
+grep -q "killed by signal 9" <<<"$(json "$run/manifest.json" '$j->{reason}')"
+ok $? "QEMU killed: manifest gives the reason"
+
+is "$(qemu_count "$res")" 0 "no QEMU left running"
+is "$(tmp_left)" 0 "no socket directory or temporary file left in TMPDIR"
+done_testing
