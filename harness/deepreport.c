@@ -1,4 +1,5 @@
 #include "deepreport.h"
+#include "units.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -172,12 +173,10 @@ json_t *deepreport_json(const json_t *cells)
 	return json_pack("{s:o,s:o}", "locality", loc, "breakdown", bd);
 }
 
+/* "128M", "1G": the units the job files use. */
 static void size_str(json_int_t mib, char *buf, size_t len)
 {
-	if (mib >= 1024 && mib % 1024 == 0)
-		snprintf(buf, len, "%lldG", (long long)(mib / 1024));
-	else
-		snprintf(buf, len, "%lldM", (long long)mib);
+	units_format_size((uint64_t)mib << 20, buf, (int)len);
 }
 
 static double real(const json_t *o, const char *k)

@@ -3,6 +3,7 @@
 #include "deepreport.h"
 #include "sidebyside.h"
 #include "stats.h"
+#include "units.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,10 +274,7 @@ static double num(const json_t *c, const char *k)
 
 static void size_str(int64_t mib, char *buf, size_t len)
 {
-	if (mib >= 1024 && mib % 1024 == 0)
-		snprintf(buf, len, "%lldG", (long long)(mib / 1024));
-	else
-		snprintf(buf, len, "%lldM", (long long)mib);
+	units_format_size((uint64_t)mib << 20, buf, (int)len);
 }
 
 static void latency_cols(FILE *f, const json_t *c)

@@ -1,4 +1,5 @@
 #include "sidebyside.h"
+#include "units.h"
 
 #include <string.h>
 
@@ -119,12 +120,10 @@ json_t *sidebyside_json(const json_t *cells)
 	return json_pack("{s:o,s:o}", "kernels", l, "rows", rows);
 }
 
+/* "128M", "1G": the units the job files use. */
 static void size_str(json_int_t mib, char *buf, size_t len)
 {
-	if (mib >= 1024 && mib % 1024 == 0)
-		snprintf(buf, len, "%lldG", (long long)(mib / 1024));
-	else
-		snprintf(buf, len, "%lldM", (long long)mib);
+	units_format_size((uint64_t)mib << 20, buf, (int)len);
 }
 
 static void print_row(FILE *f, const json_t *r, int ms)
