@@ -183,8 +183,10 @@ int numa_check(const struct job_node *nodes, int n, int smp, char *msg,
 	return 0;
 }
 
-void numa_cpus_text(uint64_t cpus, char *buf, size_t len)
+void numa_cpus_text(uint64_t cpus, const char *sep, char *buf, size_t len)
 {
+	/* "+" only separates; a longer separator introduces each range. */
+	int lead = strcmp(sep, "+") != 0;
 	size_t o = 0;
 
 	buf[0] = '\0';
@@ -195,8 +197,8 @@ void numa_cpus_text(uint64_t cpus, char *buf, size_t len)
 			continue;
 		while (j + 1 < 64 && cpus >> (j + 1) & 1)
 			j++;
-		o += (size_t)snprintf(buf + o, len - o, "%s%d", o ? "+" : "",
-				      i);
+		o += (size_t)snprintf(buf + o, len - o, "%s%d",
+				      o || lead ? sep : "", i);
 		if (j > i && o < len)
 			o += (size_t)snprintf(buf + o, len - o, "-%d", j);
 		i = j;
@@ -272,7 +274,7 @@ static json_t *topology_json(const struct job *job)
 	char cpus[128];
 
 	for (int i = 0; i < job->nnodes; i++) {
-		numa_cpus_text(job->nodes[i].cpus, cpus, sizeof(cpus));
+		numa_cpus_text(job->nodes[i].cpus, "+", cpus, sizeof(cpus));
 		json_array_append_new(
 			nodes, json_pack("{s:i,s:I,s:s,s:i}", "node", i,
 					 "mem_mib",

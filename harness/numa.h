@@ -27,8 +27,10 @@ int numa_parse_host(const char *spec, struct job_node *nodes, int n,
 int numa_check(const struct job_node *nodes, int n, int smp, char *msg,
 	       size_t len);
 
-/* "0-1+3" for a CPU mask; "" when empty. */
-void numa_cpus_text(uint64_t cpus, char *buf, size_t len);
+/* The ranges of a CPU mask, each written after @sep: with "+",
+ * "0-1+3" (the job's spelling; no leading "+"); with ",cpus=",
+ * ",cpus=0-1,cpus=3" (QEMU's -numa node). "" when empty. */
+void numa_cpus_text(uint64_t cpus, const char *sep, char *buf, size_t len);
 
 /* Applies the host binding of vCPU threads (@tids[i] is vCPU i): each
  * vCPU is pinned to the CPUs of its node's host node. Memory binding is

@@ -1,4 +1,5 @@
 #include "qemu.h"
+#include "numa.h"
 #include "clock.h"
 #include "sig.h"
 
@@ -179,21 +180,8 @@ static void build_node(struct argv_vec *a, const struct job_node *n, int id)
 	size_t o;
 
 	o = (size_t)snprintf(spec, sizeof(spec), "node,nodeid=%d", id);
-	for (int i = 0; i < 64 && o < sizeof(spec); i++) {
-		int j = i;
-
-		if (!(n->cpus >> i & 1))
-			continue;
-		while (j + 1 < 64 && n->cpus >> (j + 1) & 1)
-			j++;
-		if (j > i)
-			o += (size_t)snprintf(spec + o, sizeof(spec) - o,
-					      ",cpus=%d-%d", i, j);
-		else
-			o += (size_t)snprintf(spec + o, sizeof(spec) - o,
-					      ",cpus=%d", i);
-		i = j;
-	}
+	numa_cpus_text(n->cpus, ",cpus=", spec + o, sizeof(spec) - o);
+	o += strlen(spec + o);
 	if (n->mem && o < sizeof(spec))
 		snprintf(spec + o, sizeof(spec) - o, ",memdev=mhp-ram%d", id);
 	add(a, "-numa");

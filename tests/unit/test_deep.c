@@ -215,8 +215,10 @@ static void numa_topology(void **state)
 	assert_int_equal(numa_parse("256M:0+2-3,256M:1", n, &cnt, msg,
 				    sizeof(msg)),
 			 0);
-	numa_cpus_text(n[0].cpus, text, sizeof(text));
+	numa_cpus_text(n[0].cpus, "+", text, sizeof(text));
 	assert_string_equal(text, "0+2-3");
+	numa_cpus_text(n[0].cpus, ",cpus=", text, sizeof(text));
+	assert_string_equal(text, ",cpus=0,cpus=2-3");
 	assert_int_equal(numa_parse("0:0-1, 512M", n, &cnt, msg, sizeof(msg)),
 			 0);
 	assert_int_equal(numa_check(n, cnt, 2, msg, sizeof(msg)), -EINVAL);
