@@ -71,6 +71,15 @@ grep -q "memory_hotplug.memmap_on_memory=1" <<<"$(json "$man" '$j->{boots}[1]{cm
 ok $? "self boot's kernel cmdline has memmap_on_memory=1"
 is "$(json "$run/summary.json" '$j->{placement}[0]{verdict}')" "from RAM" "summary: ram verdict"
 is "$(json "$run/summary.json" '$j->{placement}[1]{verdict}')" "self-hosted" "summary: self verdict"
+# The default deep cycle: the probe runs; ftrace is skipped under
+# multi-threaded TCG (it deadlocks there), with the reason.
+n=$(awk -F, 'NR > 1 && $10 == "deep" && $11 == "memmap_local_fraction"' "$csv" | wc -l)
+is "$n" 2 "one deep cycle per mode probed the DIMM's memmap"
+if [ "$used" = tcg ]; then
+	is "$(json "$man" '$j->{boots}[0]{trace}{enabled}')" false "multi-threaded TCG: no tracing"
+	grep -q "no ftrace breakdown: tracer switches deadlock multi-threaded TCG" "$res/err"
+	ok $? "and the run says why"
+fi
 grep -q "Latency per phase" "$res/out"
 ok $? "the table is printed"
 is "$(qemu_count "$res")" 0 "no QEMU left running"
