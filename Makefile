@@ -17,7 +17,7 @@ LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lsqlite3 -lm
 JOB     ?= bench/quick.job
 BUILD   := build
 
-HARNESS_SRC := $(wildcard harness/*.c) common/linebuf.c
+HARNESS_SRC := $(wildcard harness/*.c harness/*/*.c) common/linebuf.c
 HARNESS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(HARNESS_SRC))
 LIB_OBJ     := $(filter-out $(BUILD)/harness/main.o,$(HARNESS_OBJ))
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
@@ -49,7 +49,8 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer \
 FUZZ_OBJ    := $(patsubst %.c,$(FUZZ)/obj/%.o,$(filter-out harness/main.c,$(HARNESS_SRC)) $(FUZZ_LIB_SRC))
 FUZZ_BIN    := $(patsubst %,$(FUZZ)/fuzz_%,$(FUZZ_TARGETS))
 
-.PHONY: all deps guest run test unit check-format format clean distclean \
+.PHONY: all deps guest run test unit check-format check-layers format clean \
+	distclean \
 	asan fuzz fuzz-build fuzz-deps
 
 all: deps mhpbench
@@ -68,8 +69,8 @@ $(BUILD)/gitrev.h: FORCE
 	@mkdir -p $(BUILD)
 	@echo '#define MHP_GIT_REV "$(GIT_REV)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BUILD)/harness/version.o: $(BUILD)/gitrev.h
-$(BUILD)/harness/version.o: MHP_CFLAGS += -I$(BUILD)
+$(BUILD)/harness/base/version.o: $(BUILD)/gitrev.h
+$(BUILD)/harness/base/version.o: MHP_CFLAGS += -I$(BUILD)
 FORCE:
 
 $(BUILD)/%.o: %.c | deps
@@ -114,8 +115,8 @@ $(ASAN)/tests/%.t: tests/unit/%.c $(ASAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(MHP_CFLAGS) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(ASAN)/obj/harness/version.o: $(BUILD)/gitrev.h
-$(ASAN)/obj/harness/version.o: MHP_CFLAGS += -I$(BUILD)
+$(ASAN)/obj/harness/base/version.o: $(BUILD)/gitrev.h
+$(ASAN)/obj/harness/base/version.o: MHP_CFLAGS += -I$(BUILD)
 
 # --- fuzzing (docs/fuzzing.md) ---
 
@@ -133,8 +134,8 @@ $(FUZZ)/obj/%.o: %.c | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(MHP_CFLAGS) -c -o $@ $<
 
-$(FUZZ)/obj/harness/version.o: $(BUILD)/gitrev.h
-$(FUZZ)/obj/harness/version.o: MHP_CFLAGS += -I$(BUILD)
+$(FUZZ)/obj/harness/base/version.o: $(BUILD)/gitrev.h
+$(FUZZ)/obj/harness/base/version.o: MHP_CFLAGS += -I$(BUILD)
 
 # Kept: they are only reached through the pattern rule below.
 .SECONDARY: $(FUZZ_OBJ)
@@ -155,12 +156,16 @@ unit: all $(UNIT_BIN)
 # cmocka binaries print TAP; integration tests are TAP shell scripts.
 # tests/integration/errors-asan.t runs errors.t again against
 # build/asan/mhpbench.
-test: all guest $(UNIT_BIN) asan
+test: check-layers all guest $(UNIT_BIN) asan
 	CMOCKA_MESSAGE_OUTPUT=tap $(SAN_ENV) prove -e '' $(UNIT_BIN) \
 		$(ASAN_UNIT_BIN) tests/integration/*.t
 
+# The one-way include rule between harness/'s folders (README, "Layout").
+check-layers:
+	@./scripts/check-layers.sh harness
+
 format:
-	clang-format -i harness/*.[ch] common/*.[ch] guest-images/agent/*.[ch] tests/unit/*.c \
+	clang-format -i harness/*.[ch] harness/*/*.[ch] common/*.[ch] guest-images/agent/*.[ch] tests/unit/*.c \
 		tests/fuzz/*.[ch]
 
 clean:

@@ -1,18 +1,18 @@
 /* mhpbench: command line. Only main() exits; subcommands return codes
  * from err.h. */
-#include "deepreport.h"
-#include "sidebyside.h"
-#include "compare.h"
-#include "err.h"
-#include "gate.h"
-#include "history.h"
-#include "plot.h"
-#include "job.h"
-#include "report.h"
-#include "runner.h"
-#include "sig.h"
-#include "store.h"
-#include "version.h"
+#include "results/deepreport.h"
+#include "results/sidebyside.h"
+#include "analyze/compare.h"
+#include "base/err.h"
+#include "analyze/gate.h"
+#include "analyze/history.h"
+#include "analyze/plot.h"
+#include "config/job.h"
+#include "results/report.h"
+#include "run/runner.h"
+#include "base/sig.h"
+#include "results/store.h"
+#include "base/version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -83,6 +83,18 @@ static int fail(void)
 	return err_class() ? (int)err_class() : EXIT_FAIL;
 }
 
+/* Every run, complete or not, goes into <results>/history.db, the nightly
+ * gate's baseline. A history that cannot be written costs a warning, not
+ * the run: its samples are already safe in the run directory. */
+static void append_history(const char *root, const char *run_dir)
+{
+	char db[2200], why[512];
+
+	snprintf(db, sizeof(db), "%s/history.db", root);
+	if (history_append_run(db, run_dir, why, sizeof(why)))
+		warn_add("not added to %s: %s", db, why);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -92,7 +104,10 @@ static int cmd_run(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0}};
 	struct runner_opts ro = {
-		.results_root = "results", .argc = argc, .argv = argv};
+		.results_root = "results",
+		.argc = argc,
+		.argv = argv,
+		.finished = append_history};
 	int parse_only = 0, c, ret;
 	struct job *job;
 

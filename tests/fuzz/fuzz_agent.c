@@ -1,13 +1,13 @@
 /* The agent channel from the guest's side. The input is what the guest
  * sends on ttyS1, NDJSON lines; it goes through
- *  1. each reply parser of harness/agent.c, line by line (the payloads:
+ *  1. each reply parser of harness/proto/agent.c, line by line (the payloads:
  *     hello, meminfo, blocks, uevents, state, hog, oom_status);
  *  2. the guest agent's request checks (guest-images/agent/proto.c), as
  *     if the line were a request, the way its serve_line() reads one;
  *  3. the host transport: the calls of a boot and a cycle over a socket,
  *     matching replies by id and skipping echo and noise. */
 #include "fuzz.h"
-#include "agent.h"
+#include "proto/agent.h"
 #include "clock.h"
 #include "proto.h"
 

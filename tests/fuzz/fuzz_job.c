@@ -4,7 +4,7 @@
  * effective form: job_dump() writes what `run --parse-only` prints and
  * the manifest records, and parsing that text must give the same job. */
 #include "fuzz.h"
-#include "job.h"
+#include "config/job.h"
 
 #include <stdio.h>
 #include <stdlib.h>

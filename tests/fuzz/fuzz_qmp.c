@@ -6,7 +6,7 @@
  * deadline. */
 #include "fuzz.h"
 #include "clock.h"
-#include "qmp.h"
+#include "proto/qmp.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,7 +32,7 @@ static int match_ost(const json_t *data, void *arg)
 	return match_device(info, arg);
 }
 
-/* The calls of a cycle (harness/cycle.c), in its order. */
+/* The calls of a cycle (harness/run/cycle.c), in its order. */
 static int step(struct qmp *q, int i, int64_t dl)
 {
 	struct qmp_event ev;

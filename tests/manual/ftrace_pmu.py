@@ -3,7 +3,7 @@
 against a real guest (python3 stdlib only).
 
 Boots guest-images/build/{vmlinuz,initramfs.cpio.gz} in QEMU (TCG, pc, the
-same command line as harness/qemu.c), hot-adds a pc-dimm through QMP, onlines
+same command line as harness/proto/qemu.c), hot-adds a pc-dimm through QMP, onlines
 and offlines each of its blocks with function_graph tracing, prints the
 per-function breakdown, and shows what pmu_open/pmu_read report. Kills the
 QEMU it started, whatever happens.

@@ -3,7 +3,7 @@
 NUMA nodes, node 1 memoryless, in both memmap modes.
 
 For each mode (ram: memory_hotplug.memmap_on_memory=0, self: =1) it boots the
-guest the way harness/qemu.c does, plus
+guest the way harness/proto/qemu.c does, plus
     -object memory-backend-ram,id=r0,size=512M
     -numa node,nodeid=0,cpus=0-1,memdev=r0 -numa node,nodeid=1
 hot-adds a 128M pc-dimm on node 1 over QMP, onlines its block through the

@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "agent.h"
+#include "proto/agent.h"
 
 #include <errno.h>
 #include <string.h>

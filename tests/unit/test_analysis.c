@@ -1,6 +1,6 @@
 /* Unit tests for the analysis on fixed data: the cell comparison
- * (harness/analysis.c), the gate's verdicts (harness/gate.c) and the
- * change points of the history (harness/history.c). */
+ * (harness/analyze/analysis.c), the gate's verdicts (harness/analyze/gate.c) and the
+ * change points of the history (harness/analyze/history.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -11,10 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysis.h"
-#include "compare.h"
-#include "gate.h"
-#include "history.h"
+#include "analyze/analysis.h"
+#include "analyze/compare.h"
+#include "analyze/gate.h"
+#include "analyze/history.h"
 
 static void add(struct sample_table *t, const char *memmap, const char *phase,
 		const char *view, const char *metric, const char *unit,

@@ -5,9 +5,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "blocksize.h"
-#include "caps.h"
-#include "sidebyside.h"
+#include "config/blocksize.h"
+#include "run/caps.h"
+#include "results/sidebyside.h"
 
 #include <errno.h>
 #include <string.h>
@@ -124,11 +124,11 @@ static void params_lookup(void **state)
  * self-hosts per block, so any whole number of blocks. */
 static void expectations(void **state)
 {
-	assert_false(caps_expect_self_hosted("6.1.0-56-amd64", 0, 128, 128));
-	assert_true(caps_expect_self_hosted("6.1.0-56-amd64", 1, 1024, 1024));
-	assert_false(caps_expect_self_hosted("6.1.0-56-amd64", 1, 256, 1024));
-	assert_true(caps_expect_self_hosted("6.8.0", 1, 256, 1024));
-	assert_false(caps_expect_self_hosted("6.8.0", 0, 256, 1024));
+	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 0, 128, 128));
+	assert_true(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 1024, 1024));
+	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 256, 1024));
+	assert_true(kernel_expects_self_hosted("6.8.0", 1, 256, 1024));
+	assert_false(kernel_expects_self_hosted("6.8.0", 0, 256, 1024));
 }
 
 /* A patch that adds a parameter shows in the kernels' comparison. */

@@ -6,9 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "deep.h"
-#include "deepreport.h"
-#include "numa.h"
+#include "run/deep.h"
+#include "results/deepreport.h"
+#include "config/numa.h"
 
 #include <errno.h>
 #include <string.h>

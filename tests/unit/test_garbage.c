@@ -1,5 +1,5 @@
 /* Garbage on the agent channel and on the QMP socket: the real clients
- * (harness/agent.c, harness/qmp.c over common/linebuf.c) against a fake
+ * (harness/proto/agent.c, harness/proto/qmp.c over common/linebuf.c) against a fake
  * peer that writes invalid JSON, over-long lines, endless streams without
  * a newline, unexpected events, replies with wrong ids, deep nesting,
  * invalid UTF-8, or hangs up. Every case must end in a clear error (or a
@@ -11,9 +11,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "agent.h"
+#include "proto/agent.h"
 #include "clock.h"
-#include "qmp.h"
+#include "proto/qmp.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -29,7 +29,7 @@
 #define DEADLINE_MS 1000
 /* ...and must be back by then plus this. */
 #define SLACK_MS 1500
-/* The clients' line limits (harness/agent.c, harness/qmp.c). */
+/* The clients' line limits (harness/proto/agent.c, harness/proto/qmp.c). */
 #define AGENT_MAX_LINE (64 * 1024)
 #define QMP_MAX_LINE (1024 * 1024)
 

@@ -1,4 +1,4 @@
-/* Unit tests for harness/job.c: defaults, every option's range edges, lists,
+/* Unit tests for harness/config/job.c: defaults, every option's range edges, lists,
  * every class of error with its exact line, dump/load round trips, help,
  * and the job files in bench/. Paths are relative to the repository root,
  * where `make test` runs the tests. */
@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "job.h"
+#include "config/job.h"
 
 #ifndef SRCDIR
 #define SRCDIR "."

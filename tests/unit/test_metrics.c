@@ -5,10 +5,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "metrics.h"
-#include "oomedge.h"
-#include "caps.h"
-#include "report.h"
+#include "run/metrics.h"
+#include "run/oomedge.h"
+#include "run/caps.h"
+#include "results/report.h"
 
 #define MIB (1024ULL * 1024)
 
@@ -112,15 +112,15 @@ static void memmap_size(void **state)
 static void expected_placement(void **state)
 {
 	/* Before 6.8 only a DIMM of exactly one block self-hosts. */
-	assert_true(caps_expect_self_hosted("6.1.0-56-amd64", 1, 128, 128));
-	assert_false(caps_expect_self_hosted("6.1.0-56-amd64", 1, 128, 256));
-	assert_false(caps_expect_self_hosted("6.1.0-56-amd64", 1, 128, 2048));
-	assert_true(caps_expect_self_hosted("6.1.0-56-amd64", 1, 2048, 2048));
-	assert_true(caps_expect_self_hosted("6.8.0", 1, 128, 2048));
-	assert_true(caps_expect_self_hosted("6.12.1-custom", 1, 128, 512));
-	assert_false(caps_expect_self_hosted("5.10.0-30-amd64", 1, 128, 128));
-	assert_true(caps_expect_self_hosted("5.13.0", 1, 128, 128));
-	assert_false(caps_expect_self_hosted("garbage", 1, 128, 128));
+	assert_true(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 128, 128));
+	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 128, 256));
+	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 128, 2048));
+	assert_true(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 2048, 2048));
+	assert_true(kernel_expects_self_hosted("6.8.0", 1, 128, 2048));
+	assert_true(kernel_expects_self_hosted("6.12.1-custom", 1, 128, 512));
+	assert_false(kernel_expects_self_hosted("5.10.0-30-amd64", 1, 128, 128));
+	assert_true(kernel_expects_self_hosted("5.13.0", 1, 128, 128));
+	assert_false(kernel_expects_self_hosted("garbage", 1, 128, 128));
 }
 
 /* The oom-edge model: each ram-mode DIMM takes 1/64 of itself from free

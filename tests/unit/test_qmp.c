@@ -12,8 +12,8 @@
 
 #include "clock.h"
 #include "linebuf.h"
-#include "qmp.h"
-#include "cycle.h"
+#include "proto/qmp.h"
+#include "run/cycle.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define PEER_TIMEOUT_MS 5000
-/* The client's limit (harness/qmp.c). */
+/* The client's limit (harness/proto/qmp.c). */
 #define QMP_MAX_LINE (1024 * 1024)
 
 struct tline {

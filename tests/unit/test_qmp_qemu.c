@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "clock.h"
-#include "qmp.h"
+#include "proto/qmp.h"
 
 #include <errno.h>
 #include <fcntl.h>

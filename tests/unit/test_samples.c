@@ -5,9 +5,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "report.h"
-#include "samples.h"
-#include "stats.h"
+#include "results/report.h"
+#include "results/samples.h"
+#include "results/stats.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Unit tests for harness/stats.c against known answers: the Mann-Whitney
+/* Unit tests for harness/results/stats.c against known answers: the Mann-Whitney
  * example from Hollander & Wolfe (the one in R's ?wilcox.test), Holm's
  * example from Wikipedia's Holm-Bonferroni article, quantiles cross-checked
  * with python3's statistics.quantiles(method='inclusive'), and Welch's
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stats.h"
+#include "results/stats.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -8,8 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "samples.h"
-#include "store.h"
+#include "results/samples.h"
+#include "results/store.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-/* Unit tests for harness/units.c: sizes and durations as written in job
+/* Unit tests for harness/base/units.c: sizes and durations as written in job
  * files, checked against numbers worked out by hand. */
 #include <errno.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "units.h"
+#include "base/units.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define KIB (1ULL << 10)

@@ -1,0 +1,464 @@
+#include "analyze/analysis.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const struct ana_metric_info metrics[] = {
+	{"latency_ns", -1, 1e-6, "ms", "latency ms"},
+	{"block_latency_ns", -1, 1e-6, "ms", "block lat. ms"},
+	{"memmap_from_ram_kib", -1, 1, "KiB", "memmap_from_ram KiB"},
+	{"memfree_delta_kib", +1, 1, "KiB", "memfree_delta KiB"},
+	{"memtotal_delta_kib", +1, 1, "KiB", "memtotal_delta KiB"},
+	{"self_hosted_kib", 0, 1, "KiB", "self_hosted KiB"},
+	{"self_hosted", 0, 1, "", "self_hosted"},
+	{"memtotal_residual_kib", -1, 1, "KiB", "residual KiB"},
+	{"blocks_residual", -1, 1, "", "residual blocks"},
+};
+
+const struct ana_metric_info *ana_metric(const char *name)
+{
+	static struct ana_metric_info other = {NULL, 0, 1, "", NULL};
+	size_t i;
+
+	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+		if (!strcmp(metrics[i].name, name))
+			return &metrics[i];
+	other.name = name;
+	other.label = name;
+	return &other;
+}
+
+const char *ana_center_name(enum stats_center c)
+{
+	return c == STATS_MIN ? "min" : "median";
+}
+
+int ana_parse_center(const char *text, enum stats_center *c)
+{
+	if (!strcmp(text, "median"))
+		*c = STATS_MEDIAN;
+	else if (!strcmp(text, "min"))
+		*c = STATS_MIN;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+void ana_size_str(int64_t mib, char *buf, size_t len)
+{
+	if (mib >= 1024 && mib % 1024 == 0)
+		snprintf(buf, len, "%lldG", (long long)(mib / 1024));
+	else
+		snprintf(buf, len, "%lldM", (long long)mib);
+}
+
+static void set_err(char *err, size_t len, const char *dir, const char *msg)
+{
+	if (err && len)
+		snprintf(err, len, "%s: %s", dir, msg);
+}
+
+int ana_load_run(const char *dir, struct ana_run *r, char *err, size_t len)
+{
+	char path[4200], msg[512];
+	json_error_t je;
+	struct stat st;
+	json_t *m, *v;
+	size_t i, measured = 0;
+	int ret, line = 0;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		set_err(err, len, dir, "no such run directory");
+		return -ENOENT;
+	}
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	if (stat(path, &st)) {
+		set_err(err, len, dir,
+			"not a mhpbench run directory (no manifest.json)");
+		return -ENOENT;
+	}
+	m = json_load_file(path, 0, &je);
+	if (!m) {
+		snprintf(msg, sizeof(msg),
+			 "corrupt manifest.json (line %d: %s)", je.line,
+			 je.text);
+		set_err(err, len, dir, msg);
+		return -EPROTO;
+	}
+	r->manifest = m;
+	if (!json_is_object(m) ||
+	    !json_is_object(json_object_get(m, "mhpbench")) ||
+	    !json_is_string(json_object_get(m, "run_id"))) {
+		set_err(err, len, dir,
+			"foreign manifest.json: no mhpbench provenance or "
+			"run_id");
+		return -EPROTO;
+	}
+	snprintf(r->run_id, sizeof(r->run_id), "%s",
+		 json_string_value(json_object_get(m, "run_id")));
+	snprintf(r->status, sizeof(r->status), "%s",
+		 json_string_value(json_object_get(m, "status")) ?: "unknown");
+	snprintf(r->started_utc, sizeof(r->started_utc), "%s",
+		 json_string_value(json_object_get(m, "started_utc")) ?: "");
+	v = json_object_get(json_object_get(m, "mhpbench"), "git_rev");
+	snprintf(r->git_rev, sizeof(r->git_rev), "%s",
+		 json_string_value(v) ?: "");
+	r->inject_online_delay_ms = json_integer_value(json_object_get(
+		json_object_get(m, "injected"), "online_delay_ms"));
+	snprintf(r->accel, sizeof(r->accel), "%s",
+		 json_string_value(
+			 json_object_get(json_object_get(m, "accel"), "used"))
+			 ?: "");
+
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	ret = samples_load(path, &r->t, &line);
+	if (ret == -ENOENT) {
+		set_err(err, len, dir, "no samples.csv");
+		return ret;
+	}
+	if (ret) {
+		snprintf(msg, sizeof(msg), "samples.csv:%d: %s", line,
+			 ret == -EPROTO ? "malformed row (corrupt or foreign "
+					  "file)"
+					: strerror(-ret));
+		set_err(err, len, dir, msg);
+		return ret;
+	}
+	for (i = 0; i < r->t.n; i++) {
+		const struct sample *s = &r->t.s[i];
+
+		if (s->warmup)
+			continue;
+		if (!measured++) {
+			snprintf(r->kernel, sizeof(r->kernel), "%s", s->kernel);
+			r->block_mib = s->block_mib;
+			if (!r->accel[0])
+				snprintf(r->accel, sizeof(r->accel), "%s",
+					 s->accel);
+		}
+		if (strcmp(s->run_id, r->run_id)) {
+			snprintf(msg, sizeof(msg),
+				 "samples.csv row %zu has run_id %s, the "
+				 "manifest says %s",
+				 i + 2, s->run_id, r->run_id);
+			set_err(err, len, dir, msg);
+			return -EPROTO;
+		}
+	}
+	if (!measured) {
+		set_err(err, len, dir, "no measured samples in samples.csv");
+		return -ENODATA;
+	}
+	return 0;
+}
+
+void ana_free_run(struct ana_run *r)
+{
+	json_decref(r->manifest);
+	r->manifest = NULL;
+	if (r->t.s)
+		samples_free(&r->t);
+	memset(&r->t, 0, sizeof(r->t));
+}
+
+int ana_parse_sel(const char *text, struct ana_sel *sel)
+{
+	static const char *const keys[] = {"memmap", "kernel", "accel", "boot",
+					   "node"};
+	const char *eq = strchr(text, '=');
+	size_t i, kl;
+
+	memset(sel, 0, sizeof(*sel));
+	if (!eq || eq == text || !eq[1])
+		return -EINVAL;
+	kl = eq - text;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i]) == kl && !strncmp(keys[i], text, kl))
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0]) ||
+	    strlen(eq + 1) >= sizeof(sel->val))
+		return -EINVAL;
+	snprintf(sel->key, sizeof(sel->key), "%s", keys[i]);
+	snprintf(sel->val, sizeof(sel->val), "%s", eq + 1);
+	return 0;
+}
+
+int ana_sel_match(const struct ana_sel *sel, const struct sample *s)
+{
+	char num[24];
+
+	if (!sel || !sel->key[0])
+		return 1;
+	if (!strcmp(sel->key, "memmap"))
+		return !strcmp(s->memmap, sel->val);
+	if (!strcmp(sel->key, "kernel"))
+		return !strcmp(s->kernel, sel->val);
+	if (!strcmp(sel->key, "accel"))
+		return !strcmp(s->accel, sel->val);
+	snprintf(num, sizeof(num), "%d",
+		 !strcmp(sel->key, "boot") ? s->boot : s->node);
+	return !strcmp(num, sel->val);
+}
+
+static int metric_wanted(const struct ana_opts *o, const struct sample *s)
+{
+	int i;
+
+	if (!strcmp(s->metric, "errno"))
+		return 0;
+	/* Deep cycles (traced, probed) and the per-boot capability rows are
+	 * not what a regression is judged on; ask for them by name. */
+	if (!o->nmetrics)
+		return strcmp(s->view, "deep") && strcmp(s->phase, "boot");
+	for (i = 0; i < o->nmetrics; i++) {
+		const char *m = o->metrics[i], *c = strchr(m, ':');
+		size_t ml = c ? (size_t)(c - m) : strlen(m);
+
+		if (strlen(s->metric) == ml && !strncmp(s->metric, m, ml) &&
+		    (!c || !strcmp(c + 1, s->view)))
+			return 1;
+	}
+	return 0;
+}
+
+static void make_key(const struct sample *s, int fold_memmap, struct ana_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (!fold_memmap)
+		snprintf(k->memmap, sizeof(k->memmap), "%s", s->memmap);
+	k->dimm_mib = s->dimm_mib;
+	k->node = s->node;
+	k->target_mib = s->target_mib;
+	snprintf(k->phase, sizeof(k->phase), "%s", s->phase);
+	snprintf(k->view, sizeof(k->view), "%s", s->view);
+	snprintf(k->metric, sizeof(k->metric), "%s", s->metric);
+	snprintf(k->unit, sizeof(k->unit), "%s", s->unit);
+}
+
+static int phase_rank(const char *p)
+{
+	static const char *const order[] = {"add", "online", "offline",
+					    "remove"};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(order[i], p))
+			return i;
+	return 4;
+}
+
+static int key_cmp(const struct ana_key *a, const struct ana_key *b)
+{
+	int c;
+
+	if ((c = strcmp(a->memmap, b->memmap)))
+		return c;
+	if (a->dimm_mib != b->dimm_mib)
+		return a->dimm_mib < b->dimm_mib ? -1 : 1;
+	if (a->node != b->node)
+		return a->node < b->node ? -1 : 1;
+	if (a->target_mib != b->target_mib)
+		return a->target_mib < b->target_mib ? -1 : 1;
+	if (phase_rank(a->phase) != phase_rank(b->phase))
+		return phase_rank(a->phase) - phase_rank(b->phase);
+	if ((c = strcmp(a->phase, b->phase)))
+		return c;
+	if ((c = strcmp(b->view, a->view))) /* host before guest */
+		return c;
+	return strcmp(a->metric, b->metric);
+}
+
+static int row_cmp(const void *x, const void *y)
+{
+	return key_cmp(&((const struct ana_row *)x)->k,
+		       &((const struct ana_row *)y)->k);
+}
+
+/* Values of the cell @k on one side. */
+static int collect(const struct sample_table *t, const struct ana_sel *sel,
+		   int fold, const struct ana_key *k, double **out, size_t *n)
+{
+	size_t i, cap = 16;
+	struct ana_key sk;
+	double *v = malloc(cap * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	*n = 0;
+	for (i = 0; i < t->n; i++) {
+		const struct sample *s = &t->s[i];
+
+		if (s->warmup || !ana_sel_match(sel, s))
+			continue;
+		make_key(s, fold, &sk);
+		if (key_cmp(&sk, k) || strcmp(sk.unit, k->unit))
+			continue;
+		if (*n == cap) {
+			double *nv = realloc(v, (cap *= 2) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[(*n)++] = s->value;
+	}
+	*out = v;
+	return 0;
+}
+
+static int has_key(const struct ana_row *rows, size_t n,
+		   const struct ana_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!key_cmp(&rows[i].k, k))
+			return 1;
+	return 0;
+}
+
+/* Distinct keys of the wanted samples of one side, appended to @rows. */
+static int side_keys(const struct sample_table *t, const struct ana_sel *sel,
+		     int fold, const struct ana_opts *o, struct ana_row **rows,
+		     size_t *n, size_t *cap)
+{
+	struct ana_key k;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct sample *s = &t->s[i];
+
+		if (s->warmup || !ana_sel_match(sel, s) || !metric_wanted(o, s))
+			continue;
+		make_key(s, fold, &k);
+		if (has_key(*rows, *n, &k))
+			continue;
+		if (*n == *cap) {
+			struct ana_row *nr = realloc(
+				*rows, (*cap = *cap * 2 + 16) * sizeof(**rows));
+			if (!nr)
+				return -ENOMEM;
+			*rows = nr;
+		}
+		memset(&(*rows)[*n], 0, sizeof(**rows));
+		(*rows)[(*n)++].k = k;
+	}
+	return 0;
+}
+
+static void fill_change(struct ana_row *r)
+{
+	const struct ana_metric_info *mi = ana_metric(r->k.metric);
+	double a = r->ca, b = r->cb;
+
+	if (!mi->better) {
+		r->change_pct = a ? (b - a) / fabs(a) * 100 : NAN;
+		return;
+	}
+	if (a == 0) {
+		r->change_pct = b == 0 ? 0 : NAN;
+		return;
+	}
+	r->change_pct = (mi->better > 0 ? b - a : a - b) / fabs(a) * 100;
+}
+
+int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
+		const struct sample_table *tb, const struct ana_sel *sb,
+		const struct ana_opts *o, struct ana_cmp *out)
+{
+	struct ana_row *ka = NULL, *kb = NULL;
+	size_t na = 0, nb = 0, ca = 0, cb = 0, i;
+	int fold = sa && !strcmp(sa->key, "memmap");
+	double *p = NULL;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->o = *o;
+	ret = side_keys(ta, sa, fold, o, &ka, &na, &ca);
+	if (!ret)
+		ret = side_keys(tb, sb, fold, o, &kb, &nb, &cb);
+	if (ret)
+		goto out;
+	out->rows = calloc(na ? na : 1, sizeof(*out->rows));
+	if (!out->rows) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < na; i++) {
+		if (has_key(kb, nb, &ka[i].k))
+			out->rows[out->n++].k = ka[i].k;
+		else
+			out->only_a++;
+	}
+	out->only_b = nb - out->n;
+	qsort(out->rows, out->n, sizeof(*out->rows), row_cmp);
+	p = calloc(out->n ? out->n : 1, sizeof(*p));
+	if (!p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < out->n; i++) {
+		struct ana_row *r = &out->rows[i];
+		double *tmp;
+
+		ret = collect(ta, sa, fold, &r->k, &r->va, &r->a.n);
+		if (!ret)
+			ret = collect(tb, sb, fold, &r->k, &r->vb, &r->b.n);
+		if (ret)
+			goto out;
+		/* stats_summarize sorts; keep the values in order taken */
+		tmp = malloc((r->a.n + r->b.n) * sizeof(*tmp));
+		if (!tmp) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		memcpy(tmp, r->va, r->a.n * sizeof(*tmp));
+		memcpy(tmp + r->a.n, r->vb, r->b.n * sizeof(*tmp));
+		stats_summarize(tmp, r->a.n, &r->a);
+		stats_summarize(tmp + r->a.n, r->b.n, &r->b);
+		free(tmp);
+		ret = stats_mann_whitney(r->va, r->a.n, r->vb, r->b.n, &r->mw);
+		if (ret)
+			goto out;
+		p[i] = r->mw.p;
+		r->ca = o->center == STATS_MIN ? r->a.min : r->a.median;
+		r->cb = o->center == STATS_MIN ? r->b.min : r->b.median;
+		r->ci_ok = !stats_bootstrap_ratio(r->va, r->a.n, r->vb, r->b.n,
+						  o->center, o->seed, o->reps,
+						  0.95, &r->ci);
+		fill_change(r);
+	}
+	ret = stats_holm(p, out->n);
+	for (i = 0; !ret && i < out->n; i++) {
+		out->rows[i].p_holm = p[i];
+		out->rows[i].sig = p[i] < o->alpha;
+	}
+out:
+	free(p);
+	free(ka);
+	free(kb);
+	if (ret)
+		ana_cmp_free(out);
+	return ret;
+}
+
+void ana_cmp_free(struct ana_cmp *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->rows[i].va);
+		free(c->rows[i].vb);
+	}
+	free(c->rows);
+	c->rows = NULL;
+	c->n = 0;
+}

@@ -1,0 +1,112 @@
+/* Reading finished runs back for analysis (compare, gate, history, plot):
+ * a run directory checked for what mhpbench writes, samples grouped into
+ * cells, and the A/B comparison of two sets of samples cell by cell
+ * (medians, Mann-Whitney U with Holm correction, bootstrap CI of the ratio
+ * of medians). */
+#ifndef MHP_ANALYSIS_H
+#define MHP_ANALYSIS_H
+
+#include "base/err.h"
+#include "results/samples.h"
+#include "results/stats.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct ana_run {
+	char dir[4096];
+	char run_id[96];
+	char status[16];  /* complete, incomplete, running */
+	char kernel[128]; /* release of the first sample ("" if none) */
+	char accel[16];
+	int64_t block_mib;
+	int64_t inject_online_delay_ms;
+	char started_utc[32];
+	char git_rev[64];
+	json_t *manifest;
+	struct sample_table t;
+};
+
+/* Loads @dir. On error returns -errno and writes a one-line reason to
+ * @err: no such directory, not a run (no manifest.json), corrupt JSON,
+ * foreign (no mhpbench provenance), malformed or missing samples.csv, no
+ * measured samples. */
+int ana_load_run(const char *dir, struct ana_run *r, char *err, size_t len);
+void ana_free_run(struct ana_run *r);
+
+/* How a metric reads: +1 higher is better, -1 lower is better, 0 neutral;
+ * the scale and unit it is shown in. */
+struct ana_metric_info {
+	const char *name;
+	int better;
+	double scale; /* shown value = value * scale */
+	const char *shown_unit;
+	const char *label; /* short, for 80 columns */
+};
+const struct ana_metric_info *ana_metric(const char *name);
+
+/* Picks samples: key=value with key memmap, kernel, accel, boot or
+ * node; an empty key takes every measured sample. */
+struct ana_sel {
+	char key[16];
+	char val[128];
+};
+int ana_parse_sel(const char *text, struct ana_sel *sel);
+int ana_sel_match(const struct ana_sel *sel, const struct sample *s);
+
+/* The fields that make a cell. memmap is "" when the selector is memmap
+ * (then both sides' modes are folded into A and B). */
+struct ana_key {
+	char memmap[8];
+	int64_t dimm_mib;
+	int node;
+	int64_t target_mib;
+	char phase[24];
+	char view[8];
+	char metric[48];
+	char unit[16];
+};
+
+struct ana_row {
+	struct ana_key k;
+	struct stats_summary a, b;
+	double ca, cb;	 /* the centres compared: medians or minimums */
+	double *va, *vb; /* the values, for plots and history */
+	struct stats_mw mw;
+	double p_holm;
+	struct stats_ci ci; /* NaN when undefined */
+	int ci_ok;
+	double change_pct; /* signed: + is better; for neutral metrics B-A */
+	int sig;	   /* p_holm < alpha */
+};
+
+struct ana_opts {
+	unsigned long seed; /* bootstrap seed, recorded in every output */
+	int reps;	    /* bootstrap resamples */
+	double alpha;
+	enum stats_center center; /* what change and ratio are taken of */
+	/* Which metrics/views take part; NULL = all but errno. */
+	const char *const *metrics; /* "metric" or "metric:view" */
+	int nmetrics;
+};
+
+struct ana_cmp {
+	struct ana_row *rows;
+	size_t n;
+	size_t only_a, only_b; /* cells found on one side only */
+	struct ana_opts o;
+};
+
+int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
+		const struct sample_table *tb, const struct ana_sel *sb,
+		const struct ana_opts *o, struct ana_cmp *out);
+void ana_cmp_free(struct ana_cmp *c);
+
+/* "median" or "min"; ana_parse_center: 0 or -EINVAL. */
+const char *ana_center_name(enum stats_center c);
+int ana_parse_center(const char *text, enum stats_center *c);
+
+/* "128M", "1G" */
+void ana_size_str(int64_t mib, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,755 @@
+#include "analyze/history.h"
+
+#include "results/store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS runs ("
+	" run_id TEXT PRIMARY KEY, dir TEXT, started_utc TEXT, night TEXT,"
+	" status TEXT NOT NULL, kernel TEXT, accel TEXT, block_mib INTEGER,"
+	" git_rev TEXT, inject_online_delay_ms INTEGER, appended_utc TEXT,"
+	" manifest TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS samples ("
+	" run_id TEXT NOT NULL REFERENCES runs(run_id), kernel TEXT,"
+	" accel TEXT, memmap TEXT, block_mib INTEGER, dimm_mib INTEGER,"
+	" node INTEGER, rep INTEGER, phase TEXT, view TEXT, metric TEXT,"
+	" value REAL, unit TEXT, boot INTEGER, cycle INTEGER,"
+	" warmup INTEGER, block INTEGER, target_mib INTEGER);"
+	"CREATE INDEX IF NOT EXISTS samples_run ON samples(run_id);"
+	"CREATE INDEX IF NOT EXISTS samples_cell ON samples(metric, view,"
+	" phase, memmap, dimm_mib);"
+	"PRAGMA user_version = 1;";
+
+static void set_err(char *err, size_t len, const char *fmt, const char *a,
+		    const char *b)
+{
+	if (err && len)
+		snprintf(err, len, fmt, a, b);
+}
+
+static int open_db(const char *path, int create, sqlite3 **db, char *err,
+		   size_t len)
+{
+	struct stat st;
+	int rc;
+
+	*db = NULL;
+	if (!create && stat(path, &st)) {
+		set_err(err, len,
+			"no history at %s%s (append runs with `mhpbench "
+			"history --append RUN` or scripts/nightly.sh)",
+			path, "");
+		return -ENOENT;
+	}
+	rc = sqlite3_open_v2(path, db,
+			     create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+				    : SQLITE_OPEN_READONLY,
+			     NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(*db, 10000);
+	if (rc == SQLITE_OK && create)
+		rc = sqlite3_exec(*db, schema, NULL, NULL, NULL);
+	if (rc == SQLITE_OK && !create)
+		rc = sqlite3_exec(*db,
+				  "SELECT run_id, status FROM runs "
+				  "LIMIT 1; SELECT value FROM samples "
+				  "LIMIT 1;",
+				  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(err, len, "%s: not a mhpbench history (%s)", path,
+			*db ? sqlite3_errmsg(*db) : "cannot open");
+		sqlite3_close(*db);
+		*db = NULL;
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int history_append_run(const char *db_path, const char *run_dir, char *err,
+		       size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	struct ana_run r;
+	char night[16] = "", now[32], *man = NULL;
+	const char *status;
+	sqlite3 *db = NULL;
+	time_t t = time(NULL);
+	int ret, rc;
+	size_t i;
+
+	ret = ana_load_run(run_dir, &r, err, len);
+	/* An incomplete run may have no samples yet: store it anyway. */
+	if (ret && !(r.run_id[0] && (ret == -ENODATA || ret == -ENOENT)))
+		goto out;
+	status = !strcmp(r.status, "complete") && !ret ? "complete"
+						       : "incomplete";
+	ret = open_db(db_path, 1, &db, err, len);
+	if (ret)
+		goto out;
+	snprintf(night, sizeof(night), "%.10s", r.started_utc);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	man = json_dumps(r.manifest, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto db_err;
+	/* Appending a run again replaces it (one run, one set of rows). */
+	rc = sqlite3_prepare_v2(db,
+				"DELETE FROM samples WHERE run_id = ?1; "
+				"",
+				-1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		bind_text(st, 1, r.run_id);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_OK)
+		goto rollback;
+	rc = sqlite3_prepare_v2(
+		db,
+		"INSERT OR REPLACE INTO runs (run_id, dir, started_utc, "
+		"night, status, kernel, accel, block_mib, git_rev, "
+		"inject_online_delay_ms, appended_utc, manifest) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		goto rollback;
+	bind_text(st, 1, r.run_id);
+	bind_text(st, 2, r.dir);
+	bind_text(st, 3, r.started_utc);
+	bind_text(st, 4, night);
+	bind_text(st, 5, status);
+	bind_text(st, 6, r.kernel);
+	bind_text(st, 7, r.accel);
+	sqlite3_bind_int64(st, 8, r.block_mib);
+	bind_text(st, 9, r.git_rev);
+	sqlite3_bind_int64(st, 10, r.inject_online_delay_ms);
+	bind_text(st, 11, now);
+	bind_text(st, 12, man ?: "{}");
+	rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_OK)
+		goto rollback;
+	rc = sqlite3_prepare_v2(
+		db,
+		"INSERT INTO samples (run_id, kernel, accel, memmap, "
+		"block_mib, dimm_mib, node, rep, phase, view, metric, value, "
+		"unit, boot, cycle, warmup, block, target_mib) VALUES (?1, "
+		"?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+		"?15, ?16, ?17, ?18)",
+		-1, &st, NULL);
+	for (i = 0; rc == SQLITE_OK && i < r.t.n; i++) {
+		const struct sample *s = &r.t.s[i];
+
+		sqlite3_reset(st);
+		bind_text(st, 1, s->run_id);
+		bind_text(st, 2, s->kernel);
+		bind_text(st, 3, s->accel);
+		bind_text(st, 4, s->memmap);
+		sqlite3_bind_int64(st, 5, s->block_mib);
+		sqlite3_bind_int64(st, 6, s->dimm_mib);
+		sqlite3_bind_int(st, 7, s->node);
+		sqlite3_bind_int(st, 8, s->rep);
+		bind_text(st, 9, s->phase);
+		bind_text(st, 10, s->view);
+		bind_text(st, 11, s->metric);
+		sqlite3_bind_double(st, 12, s->value);
+		bind_text(st, 13, s->unit);
+		sqlite3_bind_int(st, 14, s->boot);
+		sqlite3_bind_int(st, 15, s->cycle);
+		sqlite3_bind_int(st, 16, s->warmup);
+		sqlite3_bind_int(st, 17, s->block);
+		sqlite3_bind_int64(st, 18, s->target_mib);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_OK)
+		goto rollback;
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		ret = 0;
+		goto out;
+	}
+rollback:
+	set_err(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	ret = -EIO;
+	goto out;
+db_err:
+	set_err(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
+	ret = -EIO;
+out:
+	free(man);
+	sqlite3_close(db);
+	ana_free_run(&r);
+	return ret;
+}
+
+static int table_push(struct sample_table *t, const struct sample *s)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct sample *ns = realloc(t->s, cap * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		t->s = ns;
+		t->cap = cap;
+	}
+	t->s[t->n++] = *s;
+	return 0;
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(buf, len, "%s", v ? (const char *)v : "");
+}
+
+/* Rows of `SELECT <sample columns> ...` into @t. */
+static const char sample_cols[] =
+	"s.run_id, s.kernel, s.accel, s.memmap, s.block_mib, s.dimm_mib, "
+	"s.node, s.rep, s.phase, s.view, s.metric, s.value, s.unit, s.boot, "
+	"s.cycle, s.warmup, s.block, s.target_mib";
+
+static int read_samples(sqlite3_stmt *st, struct sample_table *t)
+{
+	struct sample s;
+	int rc, ret = 0;
+
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&s, 0, sizeof(s));
+		col_text(st, 0, s.run_id, sizeof(s.run_id));
+		col_text(st, 1, s.kernel, sizeof(s.kernel));
+		col_text(st, 2, s.accel, sizeof(s.accel));
+		col_text(st, 3, s.memmap, sizeof(s.memmap));
+		s.block_mib = sqlite3_column_int64(st, 4);
+		s.dimm_mib = sqlite3_column_int64(st, 5);
+		s.node = sqlite3_column_int(st, 6);
+		s.rep = sqlite3_column_int(st, 7);
+		col_text(st, 8, s.phase, sizeof(s.phase));
+		col_text(st, 9, s.view, sizeof(s.view));
+		col_text(st, 10, s.metric, sizeof(s.metric));
+		s.value = sqlite3_column_double(st, 11);
+		col_text(st, 12, s.unit, sizeof(s.unit));
+		s.boot = sqlite3_column_int(st, 13);
+		s.cycle = sqlite3_column_int(st, 14);
+		s.warmup = sqlite3_column_int(st, 15);
+		s.block = sqlite3_column_int(st, 16);
+		s.target_mib = sqlite3_column_int64(st, 17);
+		ret = table_push(t, &s);
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = -EIO;
+	return ret;
+}
+
+int history_baseline(const char *db_path, const struct ana_run *cand,
+		     int max_runs, struct ana_run *out, char *err, size_t len)
+{
+	char sql[1024], first[96] = "", last[96] = "";
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	int ret, nruns = 0;
+
+	memset(out, 0, sizeof(*out));
+	ret = open_db(db_path, 0, &db, err, len);
+	if (ret)
+		return ret;
+	/* The last @max_runs complete, uninjected runs like the candidate. */
+	snprintf(sql, sizeof(sql),
+		 "CREATE TEMP TABLE base AS SELECT run_id, started_utc FROM "
+		 "runs WHERE status = 'complete' AND kernel = ?1 AND accel = "
+		 "?2 AND block_mib = ?3 AND run_id <> ?4 AND "
+		 "inject_online_delay_ms = 0 ORDER BY started_utc DESC, "
+		 "run_id DESC LIMIT %d",
+		 max_runs);
+	ret = -EIO;
+	if (sqlite3_exec(db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) ||
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL))
+		goto db_err;
+	bind_text(st, 1, cand->kernel);
+	bind_text(st, 2, cand->accel);
+	sqlite3_bind_int64(st, 3, cand->block_mib);
+	bind_text(st, 4, cand->run_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto db_err;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db,
+			       "SELECT count(*), min(run_id), max(run_id) "
+			       "FROM base",
+			       -1, &st, NULL) ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto db_err;
+	nruns = sqlite3_column_int(st, 0);
+	col_text(st, 1, first, sizeof(first));
+	col_text(st, 2, last, sizeof(last));
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!nruns) {
+		snprintf(err, len,
+			 "%s: no complete run with kernel %s, accel %s, %lldM "
+			 "blocks (other than the candidate)",
+			 db_path, cand->kernel, cand->accel,
+			 (long long)cand->block_mib);
+		ret = -ENODATA;
+		goto out;
+	}
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s FROM samples s JOIN base b ON s.run_id = "
+		 "b.run_id WHERE s.warmup = 0",
+		 sample_cols);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
+		goto db_err;
+	ret = read_samples(st, &out->t);
+	if (ret)
+		goto db_err;
+	snprintf(out->dir, sizeof(out->dir), "%s", db_path);
+	snprintf(out->run_id, sizeof(out->run_id),
+		 "history: %d run%s %.40s%s%.40s", nruns, nruns > 1 ? "s" : "",
+		 first, nruns > 1 ? ".." : "", nruns > 1 ? last : "");
+	snprintf(out->status, sizeof(out->status), "complete");
+	snprintf(out->kernel, sizeof(out->kernel), "%s", cand->kernel);
+	snprintf(out->accel, sizeof(out->accel), "%s", cand->accel);
+	out->block_mib = cand->block_mib;
+	ret = 0;
+	goto out;
+db_err:
+	snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
+	if (!ret)
+		ret = -EIO;
+	samples_free(&out->t);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ret;
+}
+
+int history_change_points(struct history_point *pts, size_t n, int window,
+			  double alpha)
+{
+	double *a, *b;
+	size_t i;
+	int j;
+
+	if (window < 2)
+		return -EINVAL;
+	a = malloc(window * sizeof(*a));
+	b = malloc(window * sizeof(*b));
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		pts[i].change = 0;
+		pts[i].p = NAN;
+	}
+	/* Otava's windowed test: every split i with at least 2 nights on
+	 * each side, up to @window of them. */
+	for (i = 2; i + 2 <= n; i++) {
+		size_t na = 0, nb = 0, k;
+
+		for (j = window; j > 0; j--)
+			if (i >= (size_t)j)
+				a[na++] = pts[i - j].median;
+		for (j = 0; j < window && i + j < n; j++)
+			b[nb++] = pts[i + j].median;
+		if (stats_welch_p(a, na, b, nb, &pts[i].p)) {
+			/* No spread on either side: a step is certain,
+			 * a flat line is no change. */
+			double ma = 0, mb = 0;
+
+			for (k = 0; k < na; k++)
+				ma += a[k] / na;
+			for (k = 0; k < nb; k++)
+				mb += b[k] / nb;
+			pts[i].p = ma != mb ? 0 : 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		size_t k, from = i >= (size_t)window ? i - window : 0;
+		int best = isfinite(pts[i].p) && pts[i].p < alpha;
+
+		for (k = from; best && k < n && k <= i + window; k++)
+			if (k != i && isfinite(pts[k].p) &&
+			    (pts[k].p < pts[i].p ||
+			     (pts[k].p == pts[i].p && k < i)))
+				best = 0;
+		pts[i].change = best;
+	}
+	free(a);
+	free(b);
+	return 0;
+}
+
+static const char trend_sql[] =
+	"SELECT CASE WHEN ?1 THEN r.run_id ELSE r.night END AS grp, "
+	"s.memmap, s.dimm_mib, s.value, r.inject_online_delay_ms, r.kernel "
+	"FROM samples s JOIN runs r ON s.run_id = r.run_id "
+	"WHERE r.status = 'complete' AND s.warmup = 0 AND s.metric = ?2 "
+	"AND s.view = ?3 AND s.phase = ?4 AND (?5 = '' OR s.memmap = ?5) "
+	"AND (?6 = 0 OR s.dimm_mib = ?6) "
+	"ORDER BY s.memmap, s.dimm_mib, r.started_utc, r.run_id";
+
+struct trend_cell {
+	char memmap[8];
+	int64_t dimm_mib;
+	struct history_point *pts;
+	int *injected;
+	size_t n, cap;
+	double *vals;
+	size_t nv, vcap;
+};
+
+static int cell_close_point(struct trend_cell *c)
+{
+	struct stats_summary s;
+
+	if (!c->nv)
+		return 0;
+	stats_summarize(c->vals, c->nv, &s);
+	c->pts[c->n - 1].median = s.median;
+	c->pts[c->n - 1].n = s.n;
+	c->nv = 0;
+	return 0;
+}
+
+static void print_cell(FILE *f, const struct history_query *q,
+		       struct trend_cell *c, int csv)
+{
+	const struct ana_metric_info *mi = ana_metric(q->metric);
+	char sz[16];
+	size_t i;
+
+	history_change_points(c->pts, c->n, q->window, q->alpha);
+	ana_size_str(c->dimm_mib, sz, sizeof(sz));
+	if (!csv) {
+		fprintf(f,
+			"\n%s %s %s, %s %s: median per %s (%s)\n"
+			"change points: windowed Welch t-test (as Apache "
+			"Otava), window %d, p < %g\n",
+			q->metric, q->phase, q->view, c->memmap, sz,
+			q->by_run ? "run" : "night", mi->shown_unit, q->window,
+			q->alpha);
+		fprintf(f, "%-32s %12s %5s %9s  %s\n",
+			q->by_run ? "run" : "night", "median", "n", "p",
+			"change");
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct history_point *p = &c->pts[i];
+
+		if (csv) {
+			fprintf(f, "%s,%lld,%zu,%s,%.17g,%zu,%d,%.6g,%d\n",
+				c->memmap, (long long)c->dimm_mib, i, p->night,
+				p->median * mi->scale, p->n, p->change, p->p,
+				c->injected[i]);
+			continue;
+		}
+		fprintf(f, "%-32s %12.3f %5zu ", p->night,
+			p->median * mi->scale, p->n);
+		if (isfinite(p->p))
+			fprintf(f, "%9.2g", p->p);
+		else
+			fprintf(f, "%9s", "-");
+		fprintf(f, "  %s%s\n", p->change ? "<<< change point" : "",
+			c->injected[i] ? " (injected delay)" : "");
+	}
+}
+
+int history_trend(const char *db_path, const struct history_query *q, int csv,
+		  FILE *f, char *err, size_t len)
+{
+	struct trend_cell c = {0};
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	char grp[96], memmap[8];
+	int ret, rc, cells = 0;
+
+	ret = open_db(db_path, 0, &db, err, len);
+	if (ret)
+		return ret;
+	if (sqlite3_prepare_v2(db, trend_sql, -1, &st, NULL)) {
+		snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
+		ret = -EIO;
+		goto out;
+	}
+	sqlite3_bind_int(st, 1, q->by_run);
+	bind_text(st, 2, q->metric);
+	bind_text(st, 3, q->view);
+	bind_text(st, 4, q->phase);
+	bind_text(st, 5, q->memmap);
+	sqlite3_bind_int64(st, 6, q->dimm_mib);
+	if (csv)
+		fprintf(f,
+			"memmap,dimm_mib,index,%s,median,n,change,p,"
+			"injected\n",
+			q->by_run ? "run" : "night");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t dimm = sqlite3_column_int64(st, 2);
+
+		col_text(st, 0, grp, sizeof(grp));
+		col_text(st, 1, memmap, sizeof(memmap));
+		if (c.n && (strcmp(memmap, c.memmap) || dimm != c.dimm_mib)) {
+			cell_close_point(&c);
+			print_cell(f, q, &c, csv);
+			cells++;
+			c.n = 0;
+		}
+		if (!c.n || strcmp(c.pts[c.n - 1].night, grp)) {
+			cell_close_point(&c);
+			if (c.n == c.cap) {
+				c.cap = c.cap * 2 + 16;
+				c.pts = realloc(c.pts, c.cap * sizeof(*c.pts));
+				c.injected =
+					realloc(c.injected,
+						c.cap * sizeof(*c.injected));
+				if (!c.pts || !c.injected) {
+					ret = -ENOMEM;
+					goto out;
+				}
+			}
+			memset(&c.pts[c.n], 0, sizeof(c.pts[0]));
+			snprintf(c.pts[c.n].night, sizeof(c.pts[0].night), "%s",
+				 grp);
+			c.injected[c.n] = 0;
+			c.n++;
+			snprintf(c.memmap, sizeof(c.memmap), "%s", memmap);
+			c.dimm_mib = dimm;
+		}
+		if (sqlite3_column_int64(st, 4))
+			c.injected[c.n - 1] = 1;
+		if (c.nv == c.vcap) {
+			c.vcap = c.vcap * 2 + 64;
+			c.vals = realloc(c.vals, c.vcap * sizeof(*c.vals));
+			if (!c.vals) {
+				ret = -ENOMEM;
+				goto out;
+			}
+		}
+		c.vals[c.nv++] = sqlite3_column_double(st, 3);
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
+		ret = -EIO;
+		goto out;
+	}
+	if (c.n) {
+		cell_close_point(&c);
+		print_cell(f, q, &c, csv);
+		cells++;
+	}
+	if (!cells) {
+		snprintf(err, len,
+			 "%s: no complete run has %s %s %s samples%s%s",
+			 db_path, q->metric, q->phase, q->view,
+			 q->memmap[0] ? " for memmap=" : "", q->memmap);
+		ret = -ENODATA;
+	}
+out:
+	free(c.pts);
+	free(c.injected);
+	free(c.vals);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ret;
+}
+
+static int list_runs(const char *db_path, FILE *f, char *err, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	int ret, rc;
+
+	ret = open_db(db_path, 0, &db, err, len);
+	if (ret)
+		return ret;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT r.run_id, r.status, r.kernel, r.accel, "
+			       "r.inject_online_delay_ms, (SELECT count(*) "
+			       "FROM samples s WHERE s.run_id = r.run_id) "
+			       "FROM runs r ORDER BY r.started_utc, r.run_id",
+			       -1, &st, NULL)) {
+		snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
+		ret = -EIO;
+		goto out;
+	}
+	fprintf(f, "%-36s %-10s %-16s %-10s %7s\n", "run", "status", "kernel",
+		"accel", "samples");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fprintf(f, "%-36s %-10s %-16s %-10s %7d%s\n",
+			sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
+			sqlite3_column_int(st, 5),
+			sqlite3_column_int(st, 4) ? " injected" : "");
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ret;
+}
+
+static const char history_usage[] =
+	"usage: mhpbench history [options]\n"
+	"  --append RUN         store a run (complete or incomplete) in the\n"
+	"                       history, in one transaction (repeatable)\n"
+	"  --list               list the stored runs and their status\n"
+	"  otherwise prints the trend of one metric, per cell, with change\n"
+	"  points (windowed Welch t-test, as Apache Otava):\n"
+	"  --metric M (latency_ns) --phase P (online) --view V (guest)\n"
+	"  --memmap ram|self    --dimm SIZE (e.g. 128M)\n"
+	"  --by night|run       one point per night (UTC date) or per run\n"
+	"  --window N (5)       --alpha A (0.01)    --format text|csv\n"
+	"  --db PATH            (default RESULTS/history.db)\n"
+	"  --results DIR        (default results)\n"
+	"exit: 0 ok, 2 bad command line, 10 missing or corrupt history or "
+	"run\n";
+
+static int bad_usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "mhpbench history: %s\n", msg);
+	fputs(history_usage, stderr);
+	return 2;
+}
+
+int history_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"append", required_argument, NULL, 'A'},
+		{"list", no_argument, NULL, 'L'},
+		{"metric", required_argument, NULL, 'm'},
+		{"phase", required_argument, NULL, 'p'},
+		{"view", required_argument, NULL, 'v'},
+		{"memmap", required_argument, NULL, 'M'},
+		{"dimm", required_argument, NULL, 'd'},
+		{"by", required_argument, NULL, 'b'},
+		{"window", required_argument, NULL, 'w'},
+		{"alpha", required_argument, NULL, 'l'},
+		{"format", required_argument, NULL, 'f'},
+		{"db", required_argument, NULL, 'D'},
+		{"results", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{0}};
+	struct history_query q = {.metric = "latency_ns",
+				  .phase = "online",
+				  .view = "guest",
+				  .memmap = "",
+				  .window = 5,
+				  .alpha = 0.01};
+	const char *root = "results", *db = NULL, *append[64];
+	char dbbuf[4200], dir[4096], err[4600], *end;
+	int c, nappend = 0, list = 0, csv = 0, ret, i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'A':
+			if (nappend == 64)
+				return bad_usage("too many --append");
+			append[nappend++] = optarg;
+			break;
+		case 'L':
+			list = 1;
+			break;
+		case 'm':
+			q.metric = optarg;
+			break;
+		case 'p':
+			q.phase = optarg;
+			break;
+		case 'v':
+			q.view = optarg;
+			break;
+		case 'M':
+			q.memmap = optarg;
+			break;
+		case 'd':
+			q.dimm_mib = strtoll(optarg, &end, 10);
+			if (*end == 'G' || *end == 'g')
+				q.dimm_mib *= 1024, end++;
+			else if (*end == 'M' || *end == 'm')
+				end++;
+			if (*end || q.dimm_mib <= 0)
+				return bad_usage("--dimm wants a size like "
+						 "128M or 1G");
+			break;
+		case 'b':
+			if (strcmp(optarg, "night") && strcmp(optarg, "run"))
+				return bad_usage("--by is night or run");
+			q.by_run = !strcmp(optarg, "run");
+			break;
+		case 'w':
+			q.window = strtol(optarg, &end, 10);
+			if (*end || q.window < 2 || q.window > 100)
+				return bad_usage("--window wants 2..100");
+			break;
+		case 'l':
+			q.alpha = strtod(optarg, &end);
+			if (*end || q.alpha <= 0 || q.alpha >= 1)
+				return bad_usage("--alpha wants 0 < A < 1");
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "csv"))
+				return bad_usage("--format is text or csv");
+			csv = !strcmp(optarg, "csv");
+			break;
+		case 'D':
+			db = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'h':
+			fputs(history_usage, stdout);
+			return 0;
+		default:
+			return bad_usage(NULL);
+		}
+	}
+	if (optind != argc)
+		return bad_usage("unexpected argument");
+	if (!db) {
+		snprintf(dbbuf, sizeof(dbbuf), "%s/history.db", root);
+		db = dbbuf;
+	}
+	for (i = 0; i < nappend; i++) {
+		ret = store_find_run(root, append[i], dir, sizeof(dir));
+		if (ret) {
+			fprintf(stderr, "mhpbench history: no run %s: %s\n",
+				append[i], strerror(-ret));
+			return EXIT_BADINPUT;
+		}
+		ret = history_append_run(db, dir, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "mhpbench history: %s\n", err);
+			return ret == -EIO ? 8 : EXIT_BADINPUT;
+		}
+		printf("appended %s to %s\n", dir, db);
+	}
+	if (nappend && !list)
+		return 0;
+	ret = list ? list_runs(db, stdout, err, sizeof(err))
+		   : history_trend(db, &q, csv, stdout, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "mhpbench history: %s\n", err);
+		return EXIT_BADINPUT;
+	}
+	return 0;
+}

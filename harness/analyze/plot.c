@@ -1,0 +1,619 @@
+#include "analyze/plot.h"
+
+#include "analyze/analysis.h"
+#include "analyze/history.h"
+#include "results/store.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct plot_ctx {
+	char dir[4200];	    /* RUN/plots */
+	char tpl_dir[2048]; /* where plots/NAME.gp live */
+	char subtitle[256];
+	const char *formats[3];
+	int nformats;
+	int made, nodata;
+};
+
+/* plots/ next to the binary (the source tree), else ./plots. */
+static void find_templates(char *buf, size_t len)
+{
+	char exe[1024];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(buf, len, "%s/plots/common.gp", exe);
+			if (!stat(buf, &st)) {
+				snprintf(buf, len, "%s/plots", exe);
+				return;
+			}
+		}
+	}
+	snprintf(buf, len, "plots");
+}
+
+static int copy_file(const char *from, FILE *to)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(from, "r");
+
+	if (!f)
+		return -errno;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, to);
+	fclose(f);
+	return ferror(to) ? -EIO : 0;
+}
+
+/* Writes RUN/plots/NAME.gp: the settings, then the template. */
+static int write_script(struct plot_ctx *c, const char *name, const char *tpl,
+			const char *settings)
+{
+	char path[4400], from[4400];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.gp", c->dir, name);
+	snprintf(from, sizeof(from), "%s/%s.gp", c->tpl_dir, tpl);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f,
+		"# Written by mhpbench plot from plots/%s.gp. Regenerate with\n"
+		"#   gnuplot -e \"fmt='png'\" %s.gp   (or fmt='svg', "
+		"fmt='dumb')\n"
+		"name = \"%s\"\ndatafile = \"%s.csv\"\nsubtitle = \"%s\"\n%s\n",
+		tpl, name, name, name, c->subtitle, settings);
+	ret = copy_file(from, f);
+	if (fclose(f) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
+static int run_gnuplot(struct plot_ctx *c, const char *name, const char *fmt)
+{
+	char arg[64], script[256], log[4400];
+	int status, fd;
+	pid_t pid;
+
+	snprintf(arg, sizeof(arg), "fmt='%s'", fmt);
+	snprintf(script, sizeof(script), "%s.gp", name);
+	snprintf(log, sizeof(log), "%s/%s.log", c->dir, name);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666);
+		if (fd >= 0) {
+			dup2(fd, 2);
+			close(fd);
+		}
+		if (chdir(c->dir))
+			_exit(126);
+		execlp("gnuplot", "gnuplot", "-e", arg, script, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -EIO;
+	return 0;
+}
+
+/* Text that goes into a gnuplot script inside "...": gnuplot runs
+ * `command` there (and "\" escapes), and the kernel column is the guest's
+ * uname -r, or whatever a run directory says. Only plain characters stay. */
+static void gp_safe(char *s)
+{
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr(" ._+-:,()/=", *s)))
+			*s = '?';
+}
+
+static int render(struct plot_ctx *c, const char *name)
+{
+	static const char *const ext[] = {"png", "svg", "txt"};
+	char log[4400];
+	int i, ret;
+
+	snprintf(log, sizeof(log), "%s/%s.log", c->dir, name);
+	unlink(log);
+	for (i = 0; i < c->nformats; i++) {
+		ret = run_gnuplot(c, name, c->formats[i]);
+		if (ret == -ENOENT) {
+			fprintf(stderr, "mhpbench plot: gnuplot not found "
+					"(install gnuplot-nox)\n");
+			return ret;
+		}
+		if (ret) {
+			fprintf(stderr,
+				"mhpbench plot: gnuplot failed on %s/%s.gp "
+				"(see %s)\n",
+				c->dir, name, log);
+			return ret;
+		}
+		printf("  %s/%s.%s\n", c->dir, name,
+		       ext[!strcmp(c->formats[i], "png")   ? 0
+			   : !strcmp(c->formats[i], "svg") ? 1
+							   : 2]);
+	}
+	unlink(log); /* empty when all went well */
+	c->made++;
+	return 0;
+}
+
+static void no_data(struct plot_ctx *c, const char *name, const char *why)
+{
+	printf("%s: no data (%s)\n", name, why);
+	c->nodata++;
+}
+
+static FILE *open_csv(struct plot_ctx *c, const char *name)
+{
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%s/%s.csv", c->dir, name);
+	return fopen(path, "w");
+}
+
+/* Distinct DIMM sizes of the run, ascending: their x positions. */
+static size_t sizes_of(const struct sample_table *t, int64_t *out, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < t->n; i++) {
+		int64_t d = t->s[i].dimm_mib;
+
+		if (t->s[i].warmup || t->s[i].target_mib >= 0)
+			continue;
+		for (j = 0; j < n && out[j] != d; j++)
+			;
+		if (j == n && n < max)
+			out[n++] = d;
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			int64_t x = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = x;
+		}
+	return n;
+}
+
+/* gnuplot settings naming the DIMM sizes at x = 0, 1, ... */
+static void xtics_settings(const int64_t *sizes, size_t n, char *buf,
+			   size_t len)
+{
+	char lab[16];
+	size_t i, k;
+
+	k = snprintf(buf, len, "nsizes = %zu\nxtics_list = '", n);
+	for (i = 0; i < n && k < len; i++) {
+		ana_size_str(sizes[i], lab, sizeof(lab));
+		k += snprintf(buf + k, len - k, "%s\"%s\" %zu", i ? ", " : "",
+			      lab, i);
+	}
+	if (k < len)
+		snprintf(buf + k, len - k, "'");
+}
+
+/* Values of one cell (measured, per DIMM rows) into @v; returns count. */
+static size_t cell_values(const struct sample_table *t, const char *memmap,
+			  int64_t dimm, const char *phase, const char *view,
+			  const char *metric, double *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++) {
+		const struct sample *s = &t->s[i];
+
+		if (s->warmup || s->dimm_mib != dimm || s->target_mib >= 0 ||
+		    strcmp(s->memmap, memmap) || strcmp(s->phase, phase) ||
+		    strcmp(s->view, view) || strcmp(s->metric, metric))
+			continue;
+		v[n++] = s->value;
+	}
+	return n;
+}
+
+static const char *const modes[] = {"ram", "self"};
+static const char *const phases[] = {"add", "online", "offline", "remove"};
+
+static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
+			const char *view)
+{
+	char name[32], settings[2048], present[64] = "", lab[16];
+	int64_t sizes[64];
+	size_t ns = sizes_of(t, sizes, 64), i, m, p, n;
+	double *v = malloc((t->n + 1) * sizeof(*v));
+	int rows = 0, ret;
+	FILE *f;
+
+	if (!v)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "latency-%s", view);
+	f = open_csv(c, name);
+	if (!f) {
+		free(v);
+		return -errno;
+	}
+	fprintf(f, "phase,memmap,x,label,min,q1,median,q3,max,n\n");
+	for (p = 0; p < 4; p++) {
+		int here = 0;
+
+		for (m = 0; m < 2; m++)
+			for (i = 0; i < ns; i++) {
+				struct stats_summary s;
+
+				n = cell_values(t, modes[m], sizes[i],
+						phases[p], view, "latency_ns",
+						v);
+				if (!n)
+					continue;
+				stats_summarize(v, n, &s);
+				ana_size_str(sizes[i], lab, sizeof(lab));
+				fprintf(f,
+					"%s,%s,%zu,%s,%.6f,%.6f,%.6f,%.6f,%."
+					"6f,%zu\n",
+					phases[p], modes[m], i, lab,
+					s.min * 1e-6, s.q1 * 1e-6,
+					s.median * 1e-6, s.q3 * 1e-6,
+					s.max * 1e-6, n);
+				rows++;
+				here = 1;
+			}
+		if (here)
+			snprintf(present + strlen(present),
+				 sizeof(present) - strlen(present), "%s%s",
+				 present[0] ? " " : "", phases[p]);
+	}
+	fclose(f);
+	free(v);
+	if (!rows) {
+		no_data(c, name, "no latency_ns samples in this view");
+		return 0;
+	}
+	n = snprintf(settings, sizeof(settings),
+		     "view = \"%s\"\nphases = \"%s\"\n", view, present);
+	xtics_settings(sizes, ns, settings + n, sizeof(settings) - n);
+	ret = write_script(c, name, "latency", settings);
+	return ret ? ret : render(c, name);
+}
+
+static int plot_memmap(struct plot_ctx *c, const struct sample_table *t)
+{
+	int64_t sizes[64];
+	size_t ns = sizes_of(t, sizes, 64), i, m, n;
+	double *v = malloc((t->n + 1) * sizeof(*v));
+	char lab[16], settings[2048];
+	int rows = 0, ret;
+	FILE *f;
+
+	if (!v)
+		return -ENOMEM;
+	f = open_csv(c, "memmap");
+	if (!f) {
+		free(v);
+		return -errno;
+	}
+	fprintf(f, "memmap,x,label,median,q1,q3,expected_kib,n\n");
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < ns; i++) {
+			struct stats_summary s;
+
+			n = cell_values(t, modes[m], sizes[i], "add", "guest",
+					"memmap_from_ram_kib", v);
+			if (!n)
+				continue;
+			stats_summarize(v, n, &s);
+			ana_size_str(sizes[i], lab, sizeof(lab));
+			fprintf(f, "%s,%zu,%s,%.3f,%.3f,%.3f,%lld,%zu\n",
+				modes[m], i, lab, s.median, s.q1, s.q3,
+				(long long)(sizes[i] * 1024 / 64), n);
+			rows++;
+		}
+	fclose(f);
+	free(v);
+	if (!rows) {
+		no_data(c, "memmap", "no memmap_from_ram_kib samples");
+		return 0;
+	}
+	xtics_settings(sizes, ns, settings, sizeof(settings));
+	ret = write_script(c, "memmap", "memmap", settings);
+	return ret ? ret : render(c, "memmap");
+}
+
+/* Median of one oom-edge metric at (mode, target); NAN if none. */
+static double oom_stat(const struct sample_table *t, const char *memmap,
+		       int64_t target, const char *metric, double *v,
+		       struct stats_summary *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++) {
+		const struct sample *s = &t->s[i];
+
+		if (!s->warmup && s->target_mib == target &&
+		    !strcmp(s->memmap, memmap) && !strcmp(s->metric, metric))
+			v[n++] = s->value;
+	}
+	if (!n)
+		return NAN;
+	stats_summarize(v, n, out);
+	return out->median;
+}
+
+/* Rows of the oom-edge benchmark carry their free-memory target F. */
+static int plot_oom(struct plot_ctx *c, const struct sample_table *t)
+{
+	double *v = malloc((t->n + 1) * sizeof(*v));
+	int64_t targets[64];
+	size_t nt = 0, i, j, m;
+	int rows = 0, ret;
+	FILE *f;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		int64_t x = t->s[i].target_mib;
+
+		if (t->s[i].warmup || x < 0)
+			continue;
+		for (j = 0; j < nt && targets[j] != x; j++)
+			;
+		if (j == nt && nt < 64)
+			targets[nt++] = x;
+	}
+	if (!nt) {
+		free(v);
+		no_data(c, "oom-edge",
+			"this run has no oom-edge samples (benchmark = "
+			"oom-edge)");
+		return 0;
+	}
+	f = open_csv(c, "oom-edge");
+	if (!f) {
+		free(v);
+		return -errno;
+	}
+	fprintf(f, "memmap,target_mib,median,min,max,n,predicted\n");
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < nt; i++) {
+			struct stats_summary s, p;
+			double pred;
+
+			if (isnan(oom_stat(t, modes[m], targets[i],
+					   "dimms_added", v, &s)))
+				continue;
+			pred = oom_stat(t, modes[m], targets[i],
+					"predicted_dimms", v, &p);
+			fprintf(f, "%s,%lld,%g,%g,%g,%zu,%g\n", modes[m],
+				(long long)targets[i], s.median, s.min, s.max,
+				s.n, pred);
+			rows++;
+		}
+	fclose(f);
+	free(v);
+	if (!rows) {
+		no_data(c, "oom-edge", "no dimms_added samples");
+		return 0;
+	}
+	ret = write_script(c, "oom-edge", "oom-edge", "");
+	return ret ? ret : render(c, "oom-edge");
+}
+
+static int has_metric_prefix(const struct sample_table *t, const char *pre)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strncmp(t->s[i].metric, pre, strlen(pre)))
+			return 1;
+	return 0;
+}
+
+static int plot_trend(struct plot_ctx *c, const char *db)
+{
+	struct history_query q = {.metric = "latency_ns",
+				  .phase = "online",
+				  .view = "guest",
+				  .memmap = "",
+				  .window = 5,
+				  .alpha = 0.01};
+	char err[1024], settings[512];
+	struct stat st;
+	int ret;
+	FILE *f;
+
+	if (stat(db, &st)) {
+		char why[4300];
+
+		snprintf(why, sizeof(why), "no history at %s", db);
+		no_data(c, "trend", why);
+		return 0;
+	}
+	f = open_csv(c, "trend");
+	if (!f)
+		return -errno;
+	q.by_run = 1;
+	ret = history_trend(db, &q, 1, f, err, sizeof(err));
+	fclose(f);
+	if (ret == -ENODATA) {
+		no_data(c, "trend", err);
+		return 0;
+	}
+	if (ret) {
+		fprintf(stderr, "mhpbench plot: %s\n", err);
+		return ret;
+	}
+	snprintf(settings, sizeof(settings),
+		 "metric = \"online latency, guest view\"\nxlabel_text = "
+		 "\"run (oldest first)\"\nylabel_text = \"median online "
+		 "latency (ms)\"");
+	ret = write_script(c, "trend", "trend", settings);
+	return ret ? ret : render(c, "trend");
+}
+
+static const char plot_usage[] =
+	"usage: mhpbench plot [options] [RUN]\n"
+	"  Writes RUN/plots/NAME.{csv,gp,png,svg,txt} for: latency-host,\n"
+	"  latency-guest (candlesticks per phase against DIMM size), memmap,\n"
+	"  oom-edge, numa, online-breakdown and trend (from the history).\n"
+	"  --format LIST        png,svg,dumb (default all three)\n"
+	"  --db PATH            history for the trend (RESULTS/history.db)\n"
+	"  --results DIR        where run ids are looked up (results)\n"
+	"exit: 0 ok (plots without data say so), 2 bad command line,\n"
+	"  3 gnuplot missing, 8 cannot write, 10 corrupt or foreign run\n";
+
+int plot_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"db", required_argument, NULL, 'd'},
+		{"results", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{0}};
+	struct plot_ctx c = {.formats = {"png", "svg", "dumb"}, .nformats = 3};
+	const char *root = "results", *db = NULL;
+	char dir[4096], err[1024], dbbuf[4200], *list = NULL, *tok, *save;
+	struct ana_run r;
+	int ch, ret;
+
+	memset(&r, 0, sizeof(r));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			list = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'h':
+			fputs(plot_usage, stdout);
+			return 0;
+		default:
+			fputs(plot_usage, stderr);
+			return 2;
+		}
+	}
+	if (list) {
+		c.nformats = 0;
+		for (tok = strtok_r(list, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (c.nformats == 3 ||
+			    (strcmp(tok, "png") && strcmp(tok, "svg") &&
+			     strcmp(tok, "dumb"))) {
+				fprintf(stderr, "mhpbench plot: --format "
+						"takes png, svg, dumb\n");
+				return 2;
+			}
+			c.formats[c.nformats++] = tok;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(plot_usage, stderr);
+		return 2;
+	}
+	ret = store_find_run(root, optind < argc ? argv[optind] : NULL, dir,
+			     sizeof(dir));
+	if (ret) {
+		fprintf(stderr, "mhpbench plot: no run %s: %s\n",
+			optind < argc ? argv[optind] : "latest",
+			strerror(-ret));
+		return EXIT_BADINPUT;
+	}
+	if (ana_load_run(dir, &r, err, sizeof(err))) {
+		fprintf(stderr, "mhpbench plot: %s\n", err);
+		ana_free_run(&r);
+		return EXIT_BADINPUT;
+	}
+	if (!db) {
+		snprintf(dbbuf, sizeof(dbbuf), "%s/history.db", root);
+		db = dbbuf;
+	}
+	find_templates(c.tpl_dir, sizeof(c.tpl_dir));
+
+	snprintf(c.dir, sizeof(c.dir), "%s/plots", dir);
+	snprintf(c.subtitle, sizeof(c.subtitle),
+		 "kernel %s, %s, %lldM blocks%s", r.kernel, r.accel,
+		 (long long)r.block_mib,
+		 r.inject_online_delay_ms ? ", INJECTED online delay" : "");
+	gp_safe(c.subtitle);
+	if (mkdir(c.dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "mhpbench plot: cannot create %s: %s\n", c.dir,
+			strerror(errno));
+		ret = 8;
+		goto out;
+	}
+	{
+		char path[4400];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/common.gp", c.dir);
+		f = fopen(path, "w");
+		snprintf(path, sizeof(path), "%s/common.gp", c.tpl_dir);
+		if (!f || copy_file(path, f)) {
+			fprintf(stderr,
+				"mhpbench plot: cannot copy %s into %s\n", path,
+				c.dir);
+			if (f)
+				fclose(f);
+			ret = 8;
+			goto out;
+		}
+		fclose(f);
+	}
+	printf("plots of %s:\n", r.run_id);
+	ret = plot_latency(&c, &r.t, "host");
+	if (!ret)
+		ret = plot_latency(&c, &r.t, "guest");
+	if (!ret)
+		ret = plot_memmap(&c, &r.t);
+	if (!ret)
+		ret = plot_oom(&c, &r.t);
+	if (!ret && !has_metric_prefix(&r.t, "numa_"))
+		no_data(&c, "numa",
+			"no numa_* samples: the struct page locality probe "
+			"has not run");
+	if (!ret && !has_metric_prefix(&r.t, "online_"))
+		no_data(&c, "online-breakdown",
+			"no online_* samples: the online phase is timed as a "
+			"whole, not broken down");
+	if (!ret)
+		ret = plot_trend(&c, db);
+	if (ret == -ENOENT)
+		ret = 3;
+	else if (ret)
+		ret = 8;
+	else
+		printf("%d plot(s) made, %d without data\n", c.made, c.nodata);
+out:
+	ana_free_run(&r);
+	return ret;
+}

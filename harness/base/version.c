@@ -1,0 +1,7 @@
+#include "base/version.h"
+#include "gitrev.h"
+
+const char *version_git_rev(void)
+{
+	return MHP_GIT_REV;
+}

@@ -1,0 +1,2065 @@
+/* Job files. inih splits the text into key = value pairs; everything else
+ * (the options table, values, ranges, line numbers for errors) is here.
+ * The one options table below drives job_defaults(), the parser,
+ * job_dump() and job_help(), so they cannot drift apart. */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config/blocksize.h"
+#include "config/job.h"
+#include "config/numa.h"
+#include "base/units.h"
+
+#define KIB(x) ((int64_t)(x) << 10)
+#define MIB(x) ((int64_t)(x) << 20)
+#define GIB(x) ((int64_t)(x) << 30)
+#define TIB(x) ((int64_t)(x) << 40)
+#define SECONDS(x) ((int64_t)(x)*1000)
+#define MINUTES(x) (SECONDS(x) * 60)
+#define HOURS(x) (MINUTES(x) * 60)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define OFF(field) offsetof(struct job, field)
+#define FIELD_SIZE(field) sizeof(((struct job *)0)->field)
+
+/* Longest line, "\r\n" included; long enough for a JOB_PATH_MAX path. */
+#define JOB_LINE_MAX (JOB_PATH_MAX + 256)
+/* A job file is a few hundred bytes; anything this big is a wrong path. */
+#define JOB_FILE_MAX (1 << 20)
+#define HELP_WIDTH 79
+#define VALUE_MAX 64
+
+/* Enums are stored through int pointers by the table-driven code. */
+_Static_assert(sizeof(enum job_accel) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_memmap) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_zone) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_benchmark) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_yesno) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_on_hang) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_fault) == sizeof(int), "enum size");
+
+enum opt_type {
+	OPT_STR,
+	OPT_INT,
+	OPT_U64,
+	OPT_SIZE,
+	OPT_DURATION,
+	OPT_ENUM,
+	OPT_SIZE_LIST,
+	OPT_ENUM_LIST,
+};
+
+static const char *const type_names[] = {
+	[OPT_STR] = "string",
+	[OPT_INT] = "integer",
+	[OPT_U64] = "integer",
+	[OPT_SIZE] = "size",
+	[OPT_DURATION] = "duration",
+	[OPT_ENUM] = "choice",
+	[OPT_SIZE_LIST] = "list of sizes",
+	[OPT_ENUM_LIST] = "list",
+};
+
+struct opt {
+	const char *name;
+	enum opt_type type;
+	size_t off;
+	/* OPT_STR: buffer size; lists: most entries */
+	size_t size;
+	/* lists: offset of the int that counts the entries */
+	size_t count_off;
+	const char *def;
+	/* OPT_STR: length; OPT_INT: value; OPT_SIZE(_LIST): bytes;
+	 * OPT_DURATION: ms. min == max == 0: no range. */
+	int64_t min, max;
+	/* OPT_SIZE(_LIST): each value must be a multiple of this */
+	uint64_t align;
+	/* OPT_ENUM(_LIST): value i is spelled names[i]; NULL-terminated */
+	const char *const *names;
+	/* OPT_SIZE_LIST: the word "block" stands for one memory block */
+	bool block_word;
+	const char *help;
+};
+
+static const char *const accel_names[] = {
+	[ACCEL_AUTO] = "auto",
+	[ACCEL_KVM] = "kvm",
+	[ACCEL_TCG] = "tcg",
+	[ACCEL_TCG_ICOUNT] = "tcg-icount",
+	NULL,
+};
+
+static const char *const memmap_names[] = {
+	[MEMMAP_RAM] = "ram",
+	[MEMMAP_SELF] = "self",
+	NULL,
+};
+
+static const char *const benchmark_names[] = {
+	[BENCH_CYCLES] = "cycles",
+	[BENCH_OOM_EDGE] = "oom-edge",
+	NULL,
+};
+
+static const char *const yesno_names[] = {
+	[JOB_NO] = "no",
+	[JOB_YES] = "yes",
+	NULL,
+};
+
+static const char *const on_hang_names[] = {
+	[ON_HANG_STOP] = "stop",
+	[ON_HANG_NEXT_BOOT] = "next-boot",
+	NULL,
+};
+
+static const char *const fault_names[] = {
+	[FAULT_NONE] = "none",
+	[FAULT_HANG_AGENT] = "hang-agent",
+	[FAULT_CRASH_KERNEL] = "crash-kernel",
+	[FAULT_OFFLINE_BUSY] = "offline-busy",
+	NULL,
+};
+
+static const char *const zone_names[] = {
+	[ZONE_MOVABLE] = "movable",
+	[ZONE_NORMAL] = "normal",
+	[ZONE_AUTO] = "auto",
+	NULL,
+};
+
+static const struct opt opts[] = {
+	{
+		.name = "description",
+		.type = OPT_STR,
+		.off = OFF(description),
+		.size = FIELD_SIZE(description),
+		.def = "",
+		.help = "Free text stored with the results: what this job is "
+			"meant to show.",
+	},
+	{
+		.name = "kernel",
+		.type = OPT_STR,
+		.off = OFF(kernel),
+		.size = FIELD_SIZE(kernel),
+		.def = "debian",
+		.min = 1,
+		.help = "Guest kernel. \"debian\" is the kernel that "
+			"guest-images/ unpacks from Debian's linux-image .deb; "
+			"anything else is the path of a bzImage.",
+	},
+	{
+		.name = "initramfs",
+		.type = OPT_STR,
+		.off = OFF(initramfs),
+		.size = FIELD_SIZE(initramfs),
+		.def = "",
+		.help = "Guest initramfs (cpio.gz) holding the agent. Empty "
+			"means guest-images/build/initramfs.cpio.gz.",
+	},
+	{
+		.name = "qemu",
+		.type = OPT_STR,
+		.off = OFF(qemu),
+		.size = FIELD_SIZE(qemu),
+		.def = "qemu-system-x86_64",
+		.min = 1,
+		.help = "QEMU binary: a name looked up in PATH, or a path.",
+	},
+	{
+		.name = "cmdline_extra",
+		.type = OPT_STR,
+		.off = OFF(cmdline_extra),
+		.size = FIELD_SIZE(cmdline_extra),
+		.def = "",
+		.help = "Appended to the guest kernel command line, after "
+			"what mhpbench sets itself (memmap_on_memory comes "
+			"from the mode).",
+	},
+	{
+		.name = "accel",
+		.type = OPT_ENUM,
+		.off = OFF(accel),
+		.def = "auto",
+		.names = accel_names,
+		.help = "auto: probe KVM with a deadline "
+			"(kvm_probe_timeout) and fall back to TCG with a "
+			"warning; kvm: KVM or fail; tcg: multi-threaded TCG "
+			"(noisy); tcg-icount: TCG whose guest clock follows "
+			"the instruction count, the low-noise choice on shared "
+			"machines (runs with smp = 1). The accelerator used is "
+			"recorded with every result.",
+	},
+	{
+		.name = "icount_shift",
+		.type = OPT_INT,
+		.off = OFF(icount_shift),
+		.def = "3",
+		.min = 0,
+		.max = 10,
+		.help = "For accel = tcg-icount: each guest instruction "
+			"counts as 2^icount_shift ns of guest time.",
+	},
+	{
+		.name = "tcg_single_thread",
+		.type = OPT_ENUM,
+		.off = OFF(tcg_single),
+		.def = "no",
+		.names = yesno_names,
+		.help = "accel = tcg (or auto falling back to it) with one host "
+			"thread for all vCPUs (-accel tcg,thread=single). "
+			"Slower, but ftrace's tracer switches deadlock "
+			"multi-threaded TCG guests, so deep cycles trace only "
+			"with this, tcg-icount or kvm.",
+	},
+	{
+		.name = "smp",
+		.type = OPT_INT,
+		.off = OFF(smp),
+		.def = "2",
+		.min = 1,
+		.max = 64,
+		.help = "Guest vCPUs. tcg-icount uses 1, since SMP bring-up "
+			"hangs under icount.",
+	},
+	{
+		.name = "boot_mem",
+		.type = OPT_SIZE,
+		.off = OFF(boot_mem),
+		.def = "512M",
+		.min = MIB(128),
+		.max = TIB(1),
+		.align = MIB(2),
+		.help = "Memory the guest boots with. On x86 it also sets "
+			"the memory block size: 128M while boot memory ends "
+			"below 64G, larger (up to 2G) above.",
+	},
+	{
+		.name = "maxmem",
+		.type = OPT_SIZE,
+		.off = OFF(maxmem),
+		.def = "0",
+		.align = MIB(2),
+		.help = "QEMU's maxmem, the ceiling for boot memory plus "
+			"hot-added DIMMs. 0 picks it from boot_mem and sizes; "
+			"otherwise it must be at least boot_mem + the largest "
+			"size.",
+	},
+	{
+		.name = "slots",
+		.type = OPT_INT,
+		.off = OFF(slots),
+		.def = "4",
+		.min = 1,
+		.max = 256,
+		.help = "Hotplug slots QEMU reserves for DIMMs (-m slots=).",
+	},
+	{
+		.name = "sizes",
+		.type = OPT_SIZE_LIST,
+		.off = OFF(sizes),
+		.size = JOB_MAX_SIZES,
+		.count_off = OFF(nsizes),
+		.def = "128M",
+		.min = MIB(128),
+		.max = GIB(64),
+		.align = MIB(128),
+		.block_word = true,
+		.help = "DIMM sizes to hot-add, comma-separated. Each cycle "
+			"adds one pc-dimm of one size; a 128M DIMM is one "
+			"memory block at the default boot_mem. The word "
+			"`block` means one memory block of the boot at hand "
+			"(with block_sizes: DIMM = block). A size that is not "
+			"a "
+			"whole number of blocks is skipped, with the reason.",
+	},
+	{
+		.name = "modes",
+		.type = OPT_ENUM_LIST,
+		.off = OFF(modes),
+		.size = JOB_MAX_MODES,
+		.count_off = OFF(nmodes),
+		.def = "ram,self",
+		.names = memmap_names,
+		.help = "Memmap placements to compare, each in its own boot: "
+			"ram (memory_hotplug.memmap_on_memory=0, the memmap "
+			"comes from online RAM) and self (=1, the memmap lives "
+			"in the hot-added range itself).",
+	},
+	{
+		.name = "reps",
+		.type = OPT_INT,
+		.off = OFF(reps),
+		.def = "3",
+		.min = 1,
+		.max = 100000,
+		.help = "Measured add/online/offline/remove cycles per size, "
+			"per boot.",
+	},
+	{
+		.name = "warmup",
+		.type = OPT_INT,
+		.off = OFF(warmup),
+		.def = "1",
+		.min = 0,
+		.max = 1000,
+		.help = "Cycles at the start of each boot that are marked as "
+			"warm-up and left out of the statistics.",
+	},
+	{
+		.name = "boots",
+		.type = OPT_INT,
+		.off = OFF(boots),
+		.def = "1",
+		.min = 1,
+		.max = 1000,
+		.help = "Boots per mode. Modes alternate from boot to boot, "
+			"so slow drift on the host hits each mode alike.",
+	},
+	{
+		.name = "seed",
+		.type = OPT_U64,
+		.off = OFF(seed),
+		.def = "1",
+		.help = "Seed for the shuffled order of sizes; the same seed "
+			"gives the same order.",
+	},
+	{
+		.name = "zone",
+		.type = OPT_ENUM,
+		.off = OFF(zone),
+		.def = "movable",
+		.names = zone_names,
+		.help = "Where onlined memory goes: movable (online_movable, "
+			"so offlining can migrate its pages away), normal "
+			"(online_kernel) or auto (online, the kernel's "
+			"choice).",
+	},
+	{
+		.name = "node",
+		.type = OPT_INT,
+		.off = OFF(node),
+		.def = "0",
+		.min = 0,
+		.max = 63,
+		.help = "Guest NUMA node the DIMMs are plugged into. Boot "
+			"memory is on node 0, so a DIMM on another node shows "
+			"whether its memmap is local (self) or remote (ram).",
+	},
+	{
+		.name = "block_sizes",
+		.type = OPT_SIZE_LIST,
+		.off = OFF(block_sizes),
+		.size = JOB_MAX_SIZES,
+		.count_off = OFF(nblock_sizes),
+		.def = "",
+		.min = MIB(128),
+		.max = GIB(2),
+		.align = MIB(128),
+		.help = "Guest memory block sizes to sweep, each a power of "
+			"two in 128M..2G; empty: whatever the kernel picks at "
+			"boot_mem. For 256M and up the boot memory is set so "
+			"that it ends at 64G + the block size (63G for 2G "
+			"blocks), backed with reserve=off so only what the "
+			"guest "
+			"touches costs host memory; boot_mem then applies to "
+			"128M only. Every boot checks the guest's "
+			"block_size_bytes.",
+	},
+	{
+		.name = "kernels",
+		.type = OPT_STR,
+		.off = OFF(kernels_spec),
+		.size = FIELD_SIZE(kernels_spec),
+		.def = "",
+		.help = "Kernels to compare, as label:image pairs, "
+			"comma-separated (base:debian, patched:/path/bzImage). "
+			"An image is \"debian\", a bzImage, or a directory "
+			"made "
+			"by `make -C guest-images kernel`. Each kernel gets "
+			"the "
+			"same boots, interleaved, and every sample carries its "
+			"label. A [kernel LABEL] section may add cmdline_extra "
+			"and modules (a module tree) for one kernel. Excludes "
+			"`kernel`.",
+	},
+	{
+		.name = "numa_nodes",
+		.type = OPT_STR,
+		.off = OFF(numa_spec),
+		.size = FIELD_SIZE(numa_spec),
+		.def = "",
+		.help = "Guest NUMA nodes, comma-separated, each MEM[:CPUS]: "
+			"boot memory (0 = memoryless) and vCPUs (0-1, 0+2). "
+			"`512M:0-1, 0` is node 0 with 512M and both vCPUs, and "
+			"a memoryless node 1 for `node = 1` DIMMs. boot_mem is "
+			"then the sum. Empty: no NUMA.",
+	},
+	{
+		.name = "numa_host_nodes",
+		.type = OPT_STR,
+		.off = OFF(numa_host_spec),
+		.size = FIELD_SIZE(numa_host_spec),
+		.def = "",
+		.help = "Host node per guest node (0,1): binds each guest "
+			"node's memory there (host-nodes=, policy=bind) and "
+			"pins its vCPU threads to that node's CPUs, so remote "
+			"is physically remote. The manifest says whether it "
+			"was applied.",
+	},
+	{
+		.name = "deep_reps",
+		.type = OPT_INT,
+		.off = OFF(deep_reps),
+		.def = "1",
+		.min = 0,
+		.max = 1000,
+		.help = "Deep cycles per size per boot, after the measured "
+			"ones and kept apart from their latencies: the probe "
+			"module's memmap placement and struct page walk, and "
+			"ftrace's breakdown of online and offline.",
+	},
+	{
+		.name = "probe",
+		.type = OPT_ENUM,
+		.off = OFF(probe),
+		.def = "yes",
+		.names = yesno_names,
+		.help = "In deep cycles, load the probe module and report "
+			"where each block's memmap lives (NUMA node, fraction "
+			"local to the block) and the ns per struct page of a "
+			"cold and a warm walk.",
+	},
+	{
+		.name = "trace",
+		.type = OPT_ENUM,
+		.off = OFF(trace),
+		.def = "yes",
+		.names = yesno_names,
+		.help = "In deep cycles, online and offline under ftrace's "
+			"function_graph tracer: time per child function.",
+	},
+	{
+		.name = "trace_depth",
+		.type = OPT_INT,
+		.off = OFF(trace_depth),
+		.def = "2",
+		.min = 1,
+		.max = 8,
+		.help = "function_graph max_graph_depth; 2 = the entry and "
+			"its direct children.",
+	},
+	{
+		.name = "pmu_events",
+		.type = OPT_STR,
+		.off = OFF(pmu_events),
+		.size = FIELD_SIZE(pmu_events),
+		.def = "cycles,instructions",
+		.help = "libpfm4 event strings counted in the guest, "
+			"system-wide on every vCPU, around each measured phase. "
+			"Without a PMU each says unavailable, with the reason. "
+			"Empty: none.",
+	},
+	{
+		.name = "boot_timeout",
+		.type = OPT_DURATION,
+		.off = OFF(boot_timeout_ms),
+		.def = "120s",
+		.min = SECONDS(1),
+		.max = HOURS(1),
+		.help = "How long the guest agent has to say hello after QEMU "
+			"starts.",
+	},
+	{
+		.name = "kvm_probe_timeout",
+		.type = OPT_DURATION,
+		.off = OFF(kvm_probe_timeout_ms),
+		.def = "20s",
+		.min = SECONDS(1),
+		.max = MINUTES(10),
+		.help = "For accel = auto: how long a KVM guest has to say "
+			"hello before mhpbench falls back to TCG. A KVM that "
+			"cannot run the guest hangs rather than fails.",
+	},
+	{
+		.name = "phase_timeout",
+		.type = OPT_DURATION,
+		.off = OFF(phase_timeout_ms),
+		.def = "60s",
+		.min = SECONDS(1),
+		.max = HOURS(1),
+		.help = "How long any one phase (add, online, offline, "
+			"remove) may take before the run stops it as hung.",
+	},
+	{
+		.name = "benchmark",
+		.type = OPT_ENUM,
+		.off = OFF(benchmark),
+		.def = "cycles",
+		.names = benchmark_names,
+		.help = "cycles: time add/online/offline/remove of each size. "
+			"oom-edge: bring the guest to each free-memory target "
+			"in oom_targets, then hot-add DIMMs of the one size in "
+			"sizes until an add fails, the OOM killer fires, the "
+			"guest dies or oom_cap is reached; one boot per "
+			"target, "
+			"mode and rep.",
+	},
+	{
+		.name = "oom_targets",
+		.type = OPT_SIZE_LIST,
+		.off = OFF(oom_targets),
+		.size = JOB_MAX_SIZES,
+		.count_off = OFF(noom_targets),
+		.def = "32M",
+		.min = MIB(1),
+		.max = GIB(64),
+		.align = MIB(1),
+		.help = "oom-edge: free memory (MemFree) the guest is brought "
+			"down to before the adds, e.g. 64M,32M,16M,8M. Each "
+			"must be below boot_mem.",
+	},
+	{
+		.name = "oom_cap",
+		.type = OPT_INT,
+		.off = OFF(oom_cap),
+		.def = "0",
+		.min = 0,
+		.max = 256,
+		.help = "oom-edge: most DIMMs added per point; 0 means slots.",
+	},
+	{
+		.name = "oom_online",
+		.type = OPT_ENUM,
+		.off = OFF(oom_online),
+		.def = "no",
+		.names = yesno_names,
+		.help = "oom-edge: online each DIMM (zone) right after its "
+			"add. With no, the added memory never helps, so only "
+			"the memmap's cost counts.",
+	},
+	{
+		.name = "inject_online_delay",
+		.type = OPT_DURATION,
+		.off = OFF(inject_online_delay_ms),
+		.def = "0",
+		.min = 0,
+		.max = SECONDS(10),
+		.help = "TESTING ONLY: the agent sleeps this long inside every "
+			"timed online write, a known slowdown to check that "
+			"compare and gate catch it. A run with it set says so "
+			"in its manifest and table.",
+	},
+	{
+		.name = "on_hang",
+		.type = OPT_ENUM,
+		.off = OFF(on_hang),
+		.def = "stop",
+		.names = on_hang_names,
+		.help = "When the guest stops answering or dies mid-run (a "
+			"phase deadline, a guest kernel panic, QEMU killed): "
+			"stop ends the run there; next-boot kills that QEMU, "
+			"records the failure (a warning and the manifest's "
+			"failures) and goes on with the next boot. Either way "
+			"the run ends incomplete with exit code 6.",
+	},
+	{
+		.name = "offline_retries",
+		.type = OPT_INT,
+		.off = OFF(offline_retries),
+		.def = "2",
+		.min = 0,
+		.max = 10,
+		.help = "How many more times a block's offline is tried, 200 "
+			"ms apart, when the kernel refuses it (EBUSY). Each "
+			"refusal is an errno sample. A cycle whose offline "
+			"stays refused is recorded as failed and its DIMM "
+			"removed; the run goes on, and exits with 1.",
+	},
+	{
+		.name = "inject_fault",
+		.type = OPT_ENUM,
+		.off = OFF(inject_fault),
+		.def = "none",
+		.names = fault_names,
+		.help = "TESTING ONLY: a fault injected once per run, right "
+			"after the online phase of a cycle. hang-agent: the "
+			"agent stops answering; crash-kernel: the guest kernel "
+			"panics (sysrq c); offline-busy: the cycle's blocks "
+			"are onlined to ZONE_NORMAL and unmovable memory is "
+			"pinned there, so the offline fails with EBUSY. "
+			"Flagged in the manifest.",
+	},
+	{
+		.name = "inject_fault_after",
+		.type = OPT_INT,
+		.off = OFF(inject_fault_after),
+		.def = "0",
+		.min = 0,
+		.max = 1000000,
+		.help = "TESTING ONLY: inject_fault hits the first cycle whose "
+			"index in its boot (from 0, warm-up included) is at "
+			"least this.",
+	},
+};
+
+#define NOPTS ARRAY_SIZE(opts)
+
+/* A [kernel LABEL] section, matched to `kernels` once all is read. */
+struct kernel_section {
+	char label[JOB_LABEL_MAX];
+	int line;
+	char cmdline_extra[JOB_STR_MAX];
+	char modules[JOB_PATH_MAX];
+	int cmdline_line, modules_line;
+};
+
+struct parser {
+	struct job job;
+	struct job_error err;
+	int rc; /* 0 until the first error */
+	const char *buf;
+	size_t len, pos;
+	int lineno;	     /* of the line inih is working on */
+	int job_line;	     /* of [job]; 0 before it */
+	int set_line[NOPTS]; /* where each key was set; 0 = default */
+	struct kernel_section ks[JOB_MAX_KERNELS];
+	int nks;
+	int in_kernel; /* the current section is ks[nks - 1] */
+};
+
+static const struct opt *opt_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (!strcmp(opts[i].name, name))
+			return &opts[i];
+	return NULL;
+}
+
+static void *opt_ptr(const struct opt *o, struct job *job)
+{
+	return (char *)job + o->off;
+}
+
+static const void *opt_cptr(const struct opt *o, const struct job *job)
+{
+	return (const char *)job + o->off;
+}
+
+static bool opt_ranged(const struct opt *o)
+{
+	return o->min || o->max;
+}
+
+/* Tolerates a value outside the enum: it comes from a caller's struct. */
+static const char *name_at(const char *const *names, int v)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (i == v)
+			return names[i];
+	return "unknown";
+}
+
+const char *job_accel_name(enum job_accel a)
+{
+	return name_at(accel_names, (int)a);
+}
+
+const char *job_memmap_name(enum job_memmap m)
+{
+	return name_at(memmap_names, (int)m);
+}
+
+const char *job_zone_name(enum job_zone z)
+{
+	return name_at(zone_names, (int)z);
+}
+
+const char *job_benchmark_name(enum job_benchmark b)
+{
+	return name_at(benchmark_names, (int)b);
+}
+
+const char *job_fault_name(enum job_fault f)
+{
+	return name_at(fault_names, (int)f);
+}
+
+const char *job_on_hang_name(enum job_on_hang h)
+{
+	return name_at(on_hang_names, (int)h);
+}
+
+static void format_size(uint64_t v, char *buf, size_t len)
+{
+	units_format_size(v, buf, (int)len);
+}
+
+/* The coarsest exact unit, so that the text parses back to the same value. */
+static void format_list_size(const struct opt *o, uint64_t v, char *buf,
+			     size_t len)
+{
+	if (o->block_word && v == JOB_SIZE_BLOCK)
+		snprintf(buf, len, "block");
+	else
+		format_size(v, buf, len);
+}
+
+static void format_duration(int64_t ms, char *buf, size_t len)
+{
+	if (ms && ms % HOURS(1) == 0)
+		snprintf(buf, len, "%lldh", (long long)(ms / HOURS(1)));
+	else if (ms && ms % MINUTES(1) == 0)
+		snprintf(buf, len, "%lldm", (long long)(ms / MINUTES(1)));
+	else if (ms % SECONDS(1) == 0)
+		snprintf(buf, len, "%llds", (long long)(ms / SECONDS(1)));
+	else
+		snprintf(buf, len, "%lldms", (long long)ms);
+}
+
+static void format_names(const char *const *names, const char *sep, char *buf,
+			 size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; names[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? sep : "", names[i]);
+}
+
+static int lookup_name(const char *const *names, const char *s)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcasecmp(names[i], s))
+			return i;
+	return -1;
+}
+
+/* Plain decimal, optional '-': strtoll alone would take "+3", " 3", "0x3". */
+static int parse_int(const char *s, long long *v)
+{
+	char *end;
+
+	if (!((s[0] >= '0' && s[0] <= '9') ||
+	      (s[0] == '-' && s[1] >= '0' && s[1] <= '9')))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	return errno == ERANGE ? -ERANGE : 0;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long u;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	u = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	*v = u;
+	return 0;
+}
+
+static void range_text(const struct opt *o, char *buf, size_t len)
+{
+	char lo[VALUE_MAX], hi[VALUE_MAX];
+
+	switch (o->type) {
+	case OPT_SIZE:
+	case OPT_SIZE_LIST:
+		format_size((uint64_t)o->min, lo, sizeof(lo));
+		format_size((uint64_t)o->max, hi, sizeof(hi));
+		break;
+	case OPT_DURATION:
+		format_duration(o->min, lo, sizeof(lo));
+		format_duration(o->max, hi, sizeof(hi));
+		break;
+	default:
+		snprintf(lo, sizeof(lo), "%lld", (long long)o->min);
+		snprintf(hi, sizeof(hi), "%lld", (long long)o->max);
+		break;
+	}
+	snprintf(buf, len, "%s..%s", lo, hi);
+}
+
+/* One size, as a whole value or as a list entry: parse, range, alignment. */
+static int parse_size_value(const struct opt *o, const char *s, uint64_t *v,
+			    char *msg, size_t len)
+{
+	char range[2 * VALUE_MAX + 2], align[VALUE_MAX];
+	int ret;
+
+	ret = units_parse_size(s, v);
+	if (ret == -ERANGE) {
+		snprintf(msg, len, "%s: '%s' is too large", o->name, s);
+		return ret;
+	}
+	if (ret) {
+		snprintf(msg, len,
+			 "%s: '%s' is not a size (a whole number, optionally "
+			 "followed by K, M, G or T)",
+			 o->name, s);
+		return ret;
+	}
+	if (opt_ranged(o) && (*v < (uint64_t)o->min || *v > (uint64_t)o->max)) {
+		range_text(o, range, sizeof(range));
+		snprintf(msg, len, "%s: %s is out of range %s", o->name, s,
+			 range);
+		return -ERANGE;
+	}
+	if (o->align && *v % o->align) {
+		format_size(o->align, align, sizeof(align));
+		snprintf(msg, len, "%s: %s is not a multiple of %s", o->name, s,
+			 align);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_enum_value(const struct opt *o, const char *s, int *v,
+			    char *msg, size_t len)
+{
+	char names[VALUE_MAX * 2];
+
+	*v = lookup_name(o->names, s);
+	if (*v >= 0)
+		return 0;
+	format_names(o->names, ", ", names, sizeof(names));
+	snprintf(msg, len, "%s: '%s' is not one of %s", o->name, s, names);
+	return -EINVAL;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* Comma-separated sizes or names. The job is only changed once the whole
+ * list is good. */
+static int parse_list(const struct opt *o, struct job *job, const char *value,
+		      char *msg, size_t len)
+{
+	uint64_t vals[JOB_MAX_SIZES], v;
+	char *copy, *item, *next;
+	char shown[VALUE_MAX];
+	size_t n = 0, i;
+	int ret = 0, e;
+
+	copy = strdup(value);
+	if (!copy) {
+		snprintf(msg, len, "%s: out of memory", o->name);
+		return -ENOMEM;
+	}
+	if (!*trim(copy)) {
+		/* A list that is empty by default may be emptied again. */
+		if (!o->def[0]) {
+			*(int *)((char *)job + o->count_off) = 0;
+			goto out;
+		}
+		snprintf(msg, len, "%s: the list is empty", o->name);
+		ret = -EINVAL;
+		goto out;
+	}
+	for (next = copy; next;) {
+		item = next;
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		item = trim(item);
+		if (!*item) {
+			snprintf(msg, len, "%s: empty entry in the list",
+				 o->name);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (o->block_word && !strcasecmp(item, "block")) {
+			v = JOB_SIZE_BLOCK;
+		} else if (o->type == OPT_SIZE_LIST) {
+			ret = parse_size_value(o, item, &v, msg, len);
+		} else {
+			ret = parse_enum_value(o, item, &e, msg, len);
+			v = (uint64_t)e;
+		}
+		if (ret)
+			goto out;
+		/* Before the count: "ram,self,ram" is a repeat, not a
+		 * list that is too long. */
+		for (i = 0; i < n; i++) {
+			if (vals[i] != v)
+				continue;
+			if (o->type == OPT_SIZE_LIST)
+				format_list_size(o, v, shown, sizeof(shown));
+			else
+				snprintf(shown, sizeof(shown), "%s",
+					 o->names[v]);
+			snprintf(msg, len, "%s: %s is listed twice", o->name,
+				 shown);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (n == o->size || n == ARRAY_SIZE(vals)) {
+			snprintf(msg, len, "%s: more than %zu entries", o->name,
+				 o->size);
+			ret = -E2BIG;
+			goto out;
+		}
+		vals[n++] = v;
+	}
+
+	for (i = 0; i < n; i++) {
+		if (o->type == OPT_SIZE_LIST)
+			((uint64_t *)opt_ptr(o, job))[i] = vals[i];
+		else
+			((int *)opt_ptr(o, job))[i] = (int)vals[i];
+	}
+	*(int *)((char *)job + o->count_off) = (int)n;
+out:
+	free(copy);
+	return ret;
+}
+
+/* Sets one option from its text. On error @msg says why, naming the key. */
+static int opt_set(const struct opt *o, struct job *job, const char *value,
+		   char *msg, size_t len)
+{
+	char range[2 * VALUE_MAX + 2];
+	long long ll;
+	uint64_t u;
+	int64_t ms;
+	int ret, v;
+
+	switch (o->type) {
+	case OPT_STR:
+		if (strlen(value) >= o->size) {
+			snprintf(msg, len, "%s: longer than %zu characters",
+				 o->name, o->size - 1);
+			return -ENAMETOOLONG;
+		}
+		if (strlen(value) < (size_t)o->min) {
+			snprintf(msg, len, "%s: must not be empty", o->name);
+			return -EINVAL;
+		}
+		strcpy(opt_ptr(o, job), value);
+		return 0;
+	case OPT_INT:
+		ret = parse_int(value, &ll);
+		if (ret == -EINVAL) {
+			snprintf(msg, len, "%s: '%s' is not an integer",
+				 o->name, value);
+			return ret;
+		}
+		if (ret || ll < o->min || ll > o->max) {
+			range_text(o, range, sizeof(range));
+			snprintf(msg, len, "%s: %s is out of range %s", o->name,
+				 value, range);
+			return -ERANGE;
+		}
+		*(int *)opt_ptr(o, job) = (int)ll;
+		return 0;
+	case OPT_U64:
+		ret = parse_u64(value, &u);
+		if (ret == -EINVAL) {
+			snprintf(msg, len,
+				 "%s: '%s' is not a non-negative integer",
+				 o->name, value);
+			return ret;
+		}
+		if (ret) {
+			snprintf(msg, len, "%s: %s does not fit in 64 bits",
+				 o->name, value);
+			return ret;
+		}
+		*(uint64_t *)opt_ptr(o, job) = u;
+		return 0;
+	case OPT_SIZE:
+		ret = parse_size_value(o, value, &u, msg, len);
+		if (!ret)
+			*(uint64_t *)opt_ptr(o, job) = u;
+		return ret;
+	case OPT_DURATION:
+		ret = units_parse_duration_ms(value, &ms);
+		if (ret == -EINVAL) {
+			snprintf(msg, len,
+				 "%s: '%s' is not a duration (a whole number "
+				 "with ms, s, m or h; no suffix means s)",
+				 o->name, value);
+			return ret;
+		}
+		if (ret || ms < o->min || ms > o->max) {
+			range_text(o, range, sizeof(range));
+			snprintf(msg, len, "%s: %s is out of range %s", o->name,
+				 value, range);
+			return -ERANGE;
+		}
+		*(int64_t *)opt_ptr(o, job) = ms;
+		return 0;
+	case OPT_ENUM:
+		ret = parse_enum_value(o, value, &v, msg, len);
+		if (!ret)
+			*(int *)opt_ptr(o, job) = v;
+		return ret;
+	case OPT_SIZE_LIST:
+	case OPT_ENUM_LIST:
+		return parse_list(o, job, value, msg, len);
+	}
+	snprintf(msg, len, "%s: internal error: unknown option type", o->name);
+	return -EINVAL;
+}
+
+/* The value as job_dump() writes it, which opt_set() reads back. */
+static void opt_format(const struct opt *o, const struct job *job, char *buf,
+		       size_t len)
+{
+	const void *p = opt_cptr(o, job);
+	const uint64_t *sizes = p;
+	const int *ints = p;
+	char item[VALUE_MAX];
+	size_t used = 0;
+	int i, n;
+
+	buf[0] = '\0';
+	switch (o->type) {
+	case OPT_STR:
+		snprintf(buf, len, "%s", (const char *)p);
+		break;
+	case OPT_INT:
+		snprintf(buf, len, "%d", *(const int *)p);
+		break;
+	case OPT_U64:
+		snprintf(buf, len, "%llu",
+			 (unsigned long long)*(const uint64_t *)p);
+		break;
+	case OPT_SIZE:
+		format_size(*(const uint64_t *)p, buf, len);
+		break;
+	case OPT_DURATION:
+		format_duration(*(const int64_t *)p, buf, len);
+		break;
+	case OPT_ENUM:
+		snprintf(buf, len, "%s", name_at(o->names, *(const int *)p));
+		break;
+	case OPT_SIZE_LIST:
+	case OPT_ENUM_LIST:
+		n = *(const int *)((const char *)job + o->count_off);
+		if (n < 0 || (size_t)n > o->size)
+			n = 0;
+		for (i = 0; i < n && used < len; i++) {
+			if (o->type == OPT_SIZE_LIST)
+				format_list_size(o, sizes[i], item,
+						 sizeof(item));
+			else
+				snprintf(item, sizeof(item), "%s",
+					 name_at(o->names, ints[i]));
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 i ? "," : "", item);
+		}
+		break;
+	}
+}
+
+void job_defaults(struct job *job)
+{
+	char msg[256];
+	size_t i;
+
+	memset(job, 0, sizeof(*job));
+	/* The defaults are text in the table so that help shows exactly
+	 * what is applied; the unit tests check that each one parses. */
+	for (i = 0; i < NOPTS; i++)
+		opt_set(&opts[i], job, opts[i].def, msg, sizeof(msg));
+}
+
+/* Keeps the first error only: later ones are often its consequences. */
+__attribute__((format(printf, 4, 5))) static int
+fail(struct parser *p, int rc, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->rc)
+		return p->rc;
+	p->rc = rc;
+	p->err.line = line;
+	va_start(ap, fmt);
+	vsnprintf(p->err.msg, sizeof(p->err.msg), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Length of the UTF-8 sequence at @s (at most @n bytes), 0 if invalid:
+ * overlong forms, surrogates and code points above U+10FFFF included. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* A job file is text. Binary input is refused here, with its line, rather
+ * than left to inih, which stops reading a line at a NUL. */
+static int check_text(struct parser *p, const char *line, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	size_t i = 0, len;
+
+	while (i < n) {
+		if (s[i] == '\0')
+			return fail(p, -EINVAL, p->lineno,
+				    "NUL byte in column %zu: binary data, not "
+				    "a job file",
+				    i + 1);
+		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\r' &&
+		     s[i] != '\n') ||
+		    s[i] == 0x7f)
+			return fail(p, -EINVAL, p->lineno,
+				    "control character 0x%02x in column %zu: "
+				    "not a text file",
+				    s[i], i + 1);
+		len = utf8_len(s + i, n - i);
+		if (!len)
+			return fail(p, -EINVAL, p->lineno,
+				    "invalid UTF-8 in column %zu: not a text "
+				    "file",
+				    i + 1);
+		i += len;
+	}
+	return 0;
+}
+
+/* Labels name kernels in samples.csv, file names and selectors. */
+static int job_label_check(const char *l, size_t len, char *why, size_t wlen)
+{
+	if (!len || len >= JOB_LABEL_MAX) {
+		snprintf(why, wlen, "a label has 1 to %d characters",
+			 JOB_LABEL_MAX - 1);
+		return -EINVAL;
+	}
+	if (!isalnum((unsigned char)l[0])) {
+		snprintf(why, wlen, "a label starts with a letter or digit");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)l[i]) && !strchr("._+-", l[i])) {
+			snprintf(why, wlen,
+				 "'%c' in a label: use letters, digits and . "
+				 "_ + -",
+				 l[i]);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* "[kernel LABEL]": per-kernel extras of the kernels axis. */
+static int kernel_section(struct parser *p, const char *label, size_t len)
+{
+	struct kernel_section *k;
+	char why[128];
+
+	while (len && *label == ' ')
+		label++, len--;
+	while (len && label[len - 1] == ' ')
+		len--;
+	if (job_label_check(label, len, why, sizeof(why)))
+		return fail(p, -EINVAL, p->lineno, "[kernel %.*s]: %s",
+			    (int)(len > 64 ? 64 : len), label, why);
+	for (int i = 0; i < p->nks; i++)
+		if (strlen(p->ks[i].label) == len &&
+		    !strncmp(p->ks[i].label, label, len))
+			return fail(p, -EINVAL, p->lineno,
+				    "second [kernel %s] section (the first is "
+				    "at line %d)",
+				    p->ks[i].label, p->ks[i].line);
+	if (p->nks == JOB_MAX_KERNELS)
+		return fail(p, -E2BIG, p->lineno,
+			    "more than %d [kernel] sections", JOB_MAX_KERNELS);
+	k = &p->ks[p->nks++];
+	memcpy(k->label, label, len);
+	k->label[len] = '\0';
+	k->line = p->lineno;
+	p->in_kernel = 1;
+	return 0;
+}
+
+/* inih does not report section headers (this libinih is built without
+ * INI_CALL_HANDLER_ON_NEW_SECTION), so they are checked as the reader
+ * hands each line over, with the same syntax inih uses. */
+static int check_line(struct parser *p, const char *line)
+{
+	const char *s = line, *end;
+	size_t len;
+
+	if (p->lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+		s += 3;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s != '[')
+		return 0;
+	end = strchr(s, ']');
+	if (!end)
+		return 0; /* inih reports it as a syntax error */
+	len = (size_t)(end - s - 1);
+	p->in_kernel = 0;
+	if (len == 3 && !strncmp(s + 1, "job", 3)) {
+		if (p->job_line)
+			return fail(p, -EINVAL, p->lineno,
+				    "second [job] section (the first is at "
+				    "line %d): a job file holds one job",
+				    p->job_line);
+		p->job_line = p->lineno;
+		return 0;
+	}
+	if (len > 7 && !strncmp(s + 1, "kernel ", 7))
+		return kernel_section(p, s + 8, len - 7);
+	return fail(p, -EINVAL, p->lineno,
+		    "unknown section [%.*s]: a job file has a [job] section "
+		    "and optional [kernel LABEL] sections",
+		    (int)(len > 64 ? 64 : len), s + 1);
+}
+
+/* fgets-style reader for inih over the buffer. It counts lines, because
+ * this libinih is built without INI_HANDLER_LINENO, and stops the parse at
+ * the first error. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	const char *line, *nl;
+	size_t n;
+
+	if (p->rc || p->pos >= p->len)
+		return NULL;
+	line = p->buf + p->pos;
+	nl = memchr(line, '\n', p->len - p->pos);
+	n = nl ? (size_t)(nl - line) + 1 : p->len - p->pos;
+	p->pos += n;
+	p->lineno++;
+	if (check_text(p, line, n))
+		return NULL;
+	/* inih would parse the rest of a long line as a line of its own. */
+	if (n + 1 > (size_t)num) {
+		fail(p, -EINVAL, p->lineno, "line is longer than %d bytes",
+		     num - 3);
+		return NULL;
+	}
+	memcpy(str, line, n);
+	str[n] = '\0';
+	if (check_line(p, str))
+		return NULL;
+	return str;
+}
+
+/* Levenshtein distance, ignoring case: "SMP" is a typo for "smp". */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t row[VALUE_MAX + 1], la = strlen(a), lb = strlen(b), i, j;
+
+	if (la > VALUE_MAX || lb > VALUE_MAX)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best =
+				diag + (tolower((unsigned char)a[i - 1]) !=
+					tolower((unsigned char)b[j - 1]));
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static void unknown_key(struct parser *p, const char *name)
+{
+	size_t i, d, best = SIZE_MAX, len = strlen(name), limit;
+	const char *hint = NULL;
+
+	if (!*name) {
+		fail(p, -EINVAL, p->lineno, "missing key before '='");
+		return;
+	}
+	/* Close enough to be a typo, not so loose that anything matches. */
+	limit = len / 3 > 2 ? len / 3 : 2;
+	for (i = 0; i < NOPTS; i++) {
+		d = edit_distance(name, opts[i].name);
+		if (d < best) {
+			best = d;
+			hint = opts[i].name;
+		}
+	}
+	if (hint && best <= limit && best < len)
+		fail(p, -EINVAL, p->lineno,
+		     "unknown key '%.64s' (did you mean '%s'?)", name, hint);
+	else
+		fail(p, -EINVAL, p->lineno, "unknown key '%.64s'", name);
+}
+
+static void kernel_key(struct parser *p, struct kernel_section *k,
+		       const char *name, const char *value)
+{
+	char *dst;
+	size_t size;
+	int *line;
+
+	if (!strcmp(name, "cmdline_extra")) {
+		dst = k->cmdline_extra;
+		size = sizeof(k->cmdline_extra);
+		line = &k->cmdline_line;
+	} else if (!strcmp(name, "modules")) {
+		dst = k->modules;
+		size = sizeof(k->modules);
+		line = &k->modules_line;
+	} else {
+		fail(p, -EINVAL, p->lineno,
+		     "unknown key '%.64s' in [kernel %s]: it takes "
+		     "cmdline_extra and modules",
+		     name, k->label);
+		return;
+	}
+	if (*line) {
+		fail(p, -EINVAL, p->lineno,
+		     "duplicate key '%s' (first set at line %d)", name, *line);
+		return;
+	}
+	*line = p->lineno;
+	if (strlen(value) >= size)
+		fail(p, -ENAMETOOLONG, p->lineno,
+		     "%s: longer than %zu characters", name, size - 1);
+	else
+		strcpy(dst, value);
+}
+
+static int on_key(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	struct parser *p = user;
+	const struct opt *o;
+	char msg[sizeof(p->err.msg)];
+	size_t idx;
+
+	(void)section; /* check_line() already vetted it */
+	if (p->rc)
+		return 1;
+	if (p->in_kernel) {
+		kernel_key(p, &p->ks[p->nks - 1], name, value);
+		return 1;
+	}
+	if (!p->job_line) {
+		fail(p, -EINVAL, p->lineno,
+		     "'%.64s' is outside a section: options go under [job]",
+		     name);
+		return 1;
+	}
+	o = opt_find(name);
+	if (!o) {
+		unknown_key(p, name);
+		return 1;
+	}
+	idx = (size_t)(o - opts);
+	if (p->set_line[idx]) {
+		fail(p, -EINVAL, p->lineno,
+		     "duplicate key '%s' (first set at line %d)", name,
+		     p->set_line[idx]);
+		return 1;
+	}
+	p->set_line[idx] = p->lineno;
+	if (opt_set(o, &p->job, value, msg, sizeof(msg)))
+		fail(p, -EINVAL, p->lineno, "%s", msg);
+	/* Errors are kept in @p; a zero return would only make inih record
+	 * a second, vaguer one. */
+	return 1;
+}
+
+static void syntax_error(struct parser *p, int line)
+{
+	const char *s = p->buf, *end, *stop = p->buf + p->len;
+	int n;
+
+	for (n = 1; n < line && s; n++) {
+		s = memchr(s, '\n', p->len - (size_t)(s - p->buf));
+		if (s)
+			s++;
+	}
+	/* The buffer need not end in a NUL (job_load reads a file into
+	 * it): every scan stops at its end. */
+	if (!s)
+		s = stop;
+	while (s < stop && (*s == ' ' || *s == '\t'))
+		s++;
+	end = s;
+	while (end < stop && *end && *end != '\n' && *end != '\r')
+		end++;
+	p->rc = 0; /* an earlier line wins over a later error */
+	if (s < stop && *s == '[')
+		fail(p, -EINVAL, line, "section header without a closing ']'");
+	else
+		fail(p, -EINVAL, line,
+		     "expected 'key = value', '[job]' or a comment, got "
+		     "'%.*s'",
+		     (int)(end - s > 40 ? 40 : end - s), s);
+}
+
+uint64_t job_dimm_size(const struct job *job, int i, uint64_t block)
+{
+	return job->sizes[i] == JOB_SIZE_BLOCK ? block : job->sizes[i];
+}
+
+uint64_t job_largest_dimm(const struct job *job)
+{
+	uint64_t largest = 0, block = blocksize_for_boot_mem(job->boot_mem);
+
+	for (int i = 0; i < job->nblock_sizes; i++)
+		if (job->block_sizes[i] > block || !i)
+			block = job->block_sizes[i];
+	for (int i = 0; i < job->nsizes; i++)
+		if (job_dimm_size(job, i, block) > largest)
+			largest = job_dimm_size(job, i, block);
+	return largest;
+}
+
+int job_oom_cap(const struct job *job)
+{
+	return job->oom_cap ? job->oom_cap : job->slots;
+}
+
+/* oom-edge needs one DIMM size, targets below boot memory, and room for
+ * the cap's worth of DIMMs. */
+static void check_oom_edge(struct parser *p)
+{
+	const struct job *job = &p->job;
+	char a[VALUE_MAX], b[VALUE_MAX];
+	int i;
+
+	if (job->nsizes != 1)
+		fail(p, -EINVAL, p->set_line[opt_find("sizes") - opts],
+		     "sizes: benchmark = oom-edge takes exactly one DIMM "
+		     "size, got %d",
+		     job->nsizes);
+	for (i = 0; i < job->noom_targets; i++) {
+		if (job->oom_targets[i] < job->boot_mem)
+			continue;
+		format_size(job->oom_targets[i], a, sizeof(a));
+		format_size(job->boot_mem, b, sizeof(b));
+		fail(p, -EINVAL, p->set_line[opt_find("oom_targets") - opts],
+		     "oom_targets: %s is not below boot_mem (%s): the guest "
+		     "can never have that much free",
+		     a, b);
+	}
+	if (job->oom_cap > job->slots)
+		fail(p, -EINVAL, p->set_line[opt_find("oom_cap") - opts],
+		     "oom_cap: %d DIMMs need as many slots, but slots = %d",
+		     job->oom_cap, job->slots);
+}
+
+static int set_line(const struct parser *p, const char *name)
+{
+	return p->set_line[opt_find(name) - opts];
+}
+
+/* One "label:image" entry of `kernels`. */
+static void parse_kernel_item(struct parser *p, char *item)
+{
+	struct job *job = &p->job;
+	int line = set_line(p, "kernels");
+	char *colon = strchr(item, ':'), *label, *image, why[128];
+	struct job_kernel *k;
+
+	if (!colon) {
+		fail(p, -EINVAL, line,
+		     "kernels: '%.64s' is not label:image (e.g. "
+		     "base:debian)",
+		     item);
+		return;
+	}
+	*colon = '\0';
+	label = trim(item);
+	image = trim(colon + 1);
+	if (job_label_check(label, strlen(label), why, sizeof(why))) {
+		fail(p, -EINVAL, line, "kernels: '%.64s': %s", label, why);
+		return;
+	}
+	if (!*image) {
+		fail(p, -EINVAL, line, "kernels: %s has no image", label);
+		return;
+	}
+	for (int i = 0; i < job->nkernels; i++)
+		if (!strcmp(job->kernels[i].label, label)) {
+			fail(p, -EINVAL, line, "kernels: %s is listed twice",
+			     label);
+			return;
+		}
+	if (job->nkernels == JOB_MAX_KERNELS) {
+		fail(p, -E2BIG, line, "kernels: more than %d entries",
+		     JOB_MAX_KERNELS);
+		return;
+	}
+	k = &job->kernels[job->nkernels++];
+	snprintf(k->label, sizeof(k->label), "%s", label);
+	snprintf(k->image, sizeof(k->image), "%s", image);
+}
+
+/* Fills job->kernels from `kernels` and the [kernel LABEL] sections. */
+static void check_kernels(struct parser *p)
+{
+	struct job *job = &p->job;
+	char *copy, *item, *next;
+	int i, j;
+
+	job->nkernels = 0;
+	if (!job->kernels_spec[0]) {
+		if (p->nks)
+			fail(p, -EINVAL, p->ks[0].line,
+			     "[kernel %s]: there is no kernels = list for it "
+			     "to belong to",
+			     p->ks[0].label);
+		return;
+	}
+	/* job_dump() writes the default kernel too; only a real second
+	 * choice is a conflict. */
+	if (set_line(p, "kernel") && strcmp(job->kernel, "debian"))
+		fail(p, -EINVAL, set_line(p, "kernel"),
+		     "kernel: set kernels or kernel, not both (kernels is "
+		     "at line %d)",
+		     set_line(p, "kernels"));
+	copy = strdup(job->kernels_spec);
+	if (!copy) {
+		fail(p, -ENOMEM, 0, "out of memory");
+		return;
+	}
+	for (next = copy; next && !p->rc;) {
+		item = next;
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		parse_kernel_item(p, item);
+	}
+	free(copy);
+	for (i = 0; i < p->nks && !p->rc; i++) {
+		for (j = 0; j < job->nkernels; j++)
+			if (!strcmp(job->kernels[j].label, p->ks[i].label))
+				break;
+		if (j == job->nkernels) {
+			fail(p, -EINVAL, p->ks[i].line,
+			     "[kernel %s]: %s is not in kernels (line %d)",
+			     p->ks[i].label, p->ks[i].label,
+			     set_line(p, "kernels"));
+			break;
+		}
+		strcpy(job->kernels[j].cmdline_extra, p->ks[i].cmdline_extra);
+		strcpy(job->kernels[j].modules, p->ks[i].modules);
+		job->kernels[j].line = p->ks[i].line;
+	}
+}
+
+/* numa_nodes / numa_host_nodes, against smp, node and boot_mem. */
+static void check_numa(struct parser *p)
+{
+	struct job *job = &p->job;
+	int line = set_line(p, "numa_nodes");
+	const struct opt *bm = opt_find("boot_mem");
+	char msg[256], a[VALUE_MAX], range[2 * VALUE_MAX + 2];
+	uint64_t sum = 0;
+	int smp = job->accel == ACCEL_TCG_ICOUNT ? 1 : job->smp;
+
+	job->nnodes = 0;
+	if (numa_parse(job->numa_spec, job->nodes, &job->nnodes, msg,
+		       sizeof(msg)) ||
+	    numa_check(job->nodes, job->nnodes, smp, msg, sizeof(msg))) {
+		fail(p, -EINVAL, line, "numa_nodes: %s", msg);
+		return;
+	}
+	if (numa_parse_host(job->numa_host_spec, job->nodes, job->nnodes, msg,
+			    sizeof(msg))) {
+		fail(p, -EINVAL, set_line(p, "numa_host_nodes"),
+		     "numa_host_nodes: %s", msg);
+		return;
+	}
+	/* Without numa_nodes, QEMU itself judges `node` (device_add). */
+	if (!job->nnodes)
+		return;
+	if (job->node >= job->nnodes)
+		fail(p, -EINVAL, set_line(p, "node"),
+		     "node: %d, but numa_nodes has %d nodes", job->node,
+		     job->nnodes);
+	if (job->nblock_sizes)
+		fail(p, -EINVAL, line,
+		     "numa_nodes: not with block_sizes (one sets the boot "
+		     "memory per block size)");
+	/* Saturating: the sum stands in for boot_mem, so it gets
+	 * boot_mem's range check, which a wrapped sum could pass. */
+	for (int i = 0; i < job->nnodes; i++)
+		sum = job->nodes[i].mem > UINT64_MAX - sum
+			      ? UINT64_MAX
+			      : sum + job->nodes[i].mem;
+	if (sum < (uint64_t)bm->min || sum > (uint64_t)bm->max) {
+		format_size(sum, a, sizeof(a));
+		range_text(bm, range, sizeof(range));
+		fail(p, -EINVAL, line,
+		     "numa_nodes: the nodes' memory adds up to %s, but "
+		     "boot_mem must be in %s",
+		     sum == UINT64_MAX ? "more than 2^64 bytes" : a, range);
+		return;
+	}
+	if (set_line(p, "boot_mem") && sum != job->boot_mem)
+		fail(p, -EINVAL, set_line(p, "boot_mem"),
+		     "boot_mem: numa_nodes adds up to %lluM; leave boot_mem "
+		     "out or make it match",
+		     (unsigned long long)(sum >> 20));
+	job->boot_mem = sum;
+}
+
+/* Each block size must be one the guest can be made to pick. */
+static void check_block_sizes(struct parser *p)
+{
+	const struct job *job = &p->job;
+	int line = set_line(p, "block_sizes");
+	char a[VALUE_MAX], b[VALUE_MAX];
+	uint64_t mem;
+
+	if (!job->nblock_sizes)
+		return;
+	if (job->benchmark == BENCH_OOM_EDGE)
+		fail(p, -EINVAL, line,
+		     "block_sizes: benchmark = oom-edge runs at one boot_mem; "
+		     "sweep block sizes with benchmark = cycles");
+	if (set_line(p, "maxmem"))
+		fail(p, -EINVAL, set_line(p, "maxmem"),
+		     "maxmem: not with block_sizes, which sets the boot memory "
+		     "(and so maxmem) per block size");
+	for (int i = 0; i < job->nblock_sizes; i++) {
+		int ret = blocksize_boot_mem(job->block_sizes[i], job->boot_mem,
+					     &mem);
+
+		format_size(job->block_sizes[i], a, sizeof(a));
+		format_size(job->boot_mem, b, sizeof(b));
+		if (ret == -EINVAL)
+			fail(p, -EINVAL, line,
+			     "block_sizes: %s is not a power of two (Linux "
+			     "block sizes are 128M, 256M, 512M, 1G or 2G)",
+			     a);
+		else if (ret)
+			fail(p, -EINVAL, line,
+			     "block_sizes: 128M blocks need boot memory ending "
+			     "below 64G, but boot_mem is %s",
+			     b);
+	}
+}
+
+/* Fault injection happens in the cycles; offline-busy needs a block
+ * that only its pin allocates from. */
+static void check_faults(struct parser *p)
+{
+	const struct job *job = &p->job;
+	int line = set_line(p, "inject_fault");
+
+	if (job->inject_fault == FAULT_NONE)
+		return;
+	if (job->benchmark == BENCH_OOM_EDGE)
+		fail(p, -EINVAL, line,
+		     "inject_fault: not with benchmark = oom-edge, whose "
+		     "points end on a guest's death by design");
+	else if (job->inject_fault == FAULT_OFFLINE_BUSY &&
+		 (job->node >= job->nnodes || job->nodes[job->node].cpus))
+		fail(p, -EINVAL, line,
+		     "inject_fault: offline-busy needs the DIMMs on a NUMA "
+		     "node without vCPUs (numa_nodes = 512M:0-1, 0 and "
+		     "node = 1): next to the vCPUs the kernel's own "
+		     "allocations fill a ZONE_NORMAL block within moments, and "
+		     "it could not be offlined after the pin either");
+}
+
+/* Checks between keys, once all are read. */
+static void check_job(struct parser *p)
+{
+	const struct job *job = &p->job;
+	const struct opt *o = opt_find("maxmem");
+	char a[VALUE_MAX], b[VALUE_MAX], c[VALUE_MAX], d[VALUE_MAX];
+	uint64_t largest = job_largest_dimm(job);
+
+	check_kernels(p);
+	check_block_sizes(p);
+	check_numa(p);
+	check_faults(p);
+	if (job->benchmark == BENCH_OOM_EDGE)
+		check_oom_edge(p);
+	if (job->benchmark == BENCH_OOM_EDGE)
+		largest *= (uint64_t)job_oom_cap(job);
+	if (job->maxmem && job->maxmem < job->boot_mem + largest) {
+		format_size(job->maxmem, a, sizeof(a));
+		format_size(job->boot_mem, b, sizeof(b));
+		format_size(largest, c, sizeof(c));
+		format_size(job->boot_mem + largest, d, sizeof(d));
+		fail(p, -EINVAL, p->set_line[o - opts],
+		     "maxmem: %s is less than boot_mem + the largest size "
+		     "(%s + %s = %s)",
+		     a, b, c, d);
+	}
+}
+
+struct ini_settings {
+	bool multiline, bom, use_stack, realloc, stop, no_value;
+	int max_line, initial_alloc;
+	char *start_prefixes, *inline_prefixes;
+};
+
+static void ini_settings_swap(struct ini_settings *s)
+{
+	struct ini_settings old = {
+		.multiline = ini_allow_multiline,
+		.bom = ini_allow_bom,
+		.use_stack = ini_use_stack,
+		.realloc = ini_allow_realloc,
+		.stop = ini_stop_on_first_error,
+		.no_value = ini_allow_no_value,
+		.max_line = ini_max_line,
+		.initial_alloc = ini_initial_alloc,
+		.start_prefixes = ini_start_comment_prefixes,
+		.inline_prefixes = ini_inline_comment_prefixes,
+	};
+
+	ini_allow_multiline = s->multiline;
+	ini_allow_bom = s->bom;
+	ini_use_stack = s->use_stack;
+	ini_allow_realloc = s->realloc;
+	ini_stop_on_first_error = s->stop;
+	ini_allow_no_value = s->no_value;
+	ini_max_line = s->max_line;
+	ini_initial_alloc = s->initial_alloc;
+	ini_start_comment_prefixes = s->start_prefixes;
+	ini_inline_comment_prefixes = s->inline_prefixes;
+	*s = old;
+}
+
+static int parse(struct job *job, const char *name, const char *buf, size_t len,
+		 struct job_error *err)
+{
+	static char comment_prefixes[] = ";#";
+	/* Debian's libinih takes its options at run time; they are set for
+	 * each parse and put back after, since they are process-wide.
+	 * Continuation lines are off: an indented line that belongs to the
+	 * previous key is too easy to write by accident. A heap buffer is
+	 * the only way to get lines longer than the 200 bytes built in. */
+	struct ini_settings settings = {
+		.multiline = false,
+		.bom = true,
+		.use_stack = false,
+		.realloc = false,
+		.stop = false,
+		.no_value = false,
+		.max_line = JOB_LINE_MAX,
+		.initial_alloc = JOB_LINE_MAX,
+		.start_prefixes = comment_prefixes,
+		.inline_prefixes = comment_prefixes,
+	};
+	struct job_error scratch;
+	struct parser *p;
+	int ret;
+
+	if (!err)
+		err = &scratch;
+	err->line = 0;
+	err->msg[0] = '\0';
+	if (strlen(name) >= sizeof(job->path)) {
+		snprintf(err->msg, sizeof(err->msg), "path is too long");
+		return -ENAMETOOLONG;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -ENOMEM;
+	}
+	job_defaults(&p->job);
+	strcpy(p->job.path, name);
+	p->buf = buf;
+	p->len = len;
+
+	ini_settings_swap(&settings);
+	ret = ini_parse_stream(read_line, p, on_key, p);
+	ini_settings_swap(&settings);
+
+	if (ret == -2)
+		fail(p, -ENOMEM, 0, "out of memory");
+	else if (ret > 0 && (!p->rc || ret < p->err.line))
+		syntax_error(p, ret);
+	if (!p->rc && !p->job_line)
+		fail(p, -EINVAL, 0,
+		     len ? "no [job] section: a job file needs one"
+			 : "the file is empty: it needs a [job] section");
+	if (!p->rc)
+		check_job(p);
+
+	ret = p->rc;
+	if (ret)
+		*err = p->err;
+	else
+		*job = p->job;
+	free(p);
+	return ret;
+}
+
+int job_load_string(struct job *job, const char *name, const char *text,
+		    struct job_error *err)
+{
+	if (!text) {
+		if (err) {
+			err->line = 0;
+			snprintf(err->msg, sizeof(err->msg), "no job text");
+		}
+		return -EINVAL;
+	}
+	return parse(job, name ? name : "<string>", text, strlen(text), err);
+}
+
+int job_load_buffer(struct job *job, const char *name, const char *buf,
+		    size_t len, struct job_error *err)
+{
+	return parse(job, name ? name : "<buffer>", len ? buf : "", len, err);
+}
+
+int job_load(struct job *job, const char *path, struct job_error *err)
+{
+	struct job_error scratch;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (!err)
+		err = &scratch;
+	err->line = 0;
+	f = fopen(path, "rb");
+	if (!f) {
+		ret = -errno;
+		snprintf(err->msg, sizeof(err->msg), "cannot open %s: %s", path,
+			 strerror(-ret));
+		return ret;
+	}
+	buf = malloc(JOB_FILE_MAX + 1);
+	if (!buf) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		ret = -ENOMEM;
+		goto out;
+	}
+	len = fread(buf, 1, JOB_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		ret = errno ? -errno : -EIO;
+		snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s", path,
+			 strerror(-ret));
+		goto out;
+	}
+	if (len > JOB_FILE_MAX) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s is larger than %d KiB: not a job file", path,
+			 JOB_FILE_MAX >> 10);
+		ret = -EFBIG;
+		goto out;
+	}
+	ret = parse(job, path, buf, len, err);
+out:
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
+static int name_width(void)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strlen(opts[i].name) > w)
+			w = strlen(opts[i].name);
+	return (int)w;
+}
+
+/* "key = value" as inih reads it back: a value that starts with a comment
+ * character follows the '=' directly, since after a blank it would start
+ * an inline comment. */
+static void dump_line(FILE *f, int width, const char *name, const char *value)
+{
+	fprintf(f, "%-*s =%s%s\n", width, name,
+		value[0] && !strchr(";#", value[0]) ? " " : "", value);
+}
+
+void job_dump(const struct job *job, FILE *f)
+{
+	char value[JOB_PATH_MAX];
+	int width = name_width();
+	size_t i;
+
+	fprintf(f, "[job]\n");
+	for (i = 0; i < NOPTS; i++) {
+		opt_format(&opts[i], job, value, sizeof(value));
+		dump_line(f, width, opts[i].name, value);
+	}
+	for (i = 0; i < (size_t)job->nkernels; i++) {
+		const struct job_kernel *k = &job->kernels[i];
+
+		if (!k->cmdline_extra[0] && !k->modules[0])
+			continue;
+		fprintf(f, "\n[kernel %s]\n", k->label);
+		if (k->cmdline_extra[0])
+			dump_line(f, 0, "cmdline_extra", k->cmdline_extra);
+		if (k->modules[0])
+			dump_line(f, 0, "modules", k->modules);
+	}
+}
+
+/* Greedy word wrap to HELP_WIDTH; runs of blanks inside a line are kept. */
+static void print_wrapped(FILE *f, const char *text, int first_indent,
+			  int indent)
+{
+	const char *s = text, *word;
+	size_t gap, wlen;
+	int col = 0;
+
+	while (*s) {
+		for (gap = 0; *s == ' '; s++)
+			gap++;
+		if (!*s)
+			break;
+		for (word = s; *s && *s != ' '; s++)
+			;
+		wlen = (size_t)(s - word);
+		if (col && (size_t)col + gap + wlen > HELP_WIDTH) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (!col) {
+			col = fprintf(f, "%*s", first_indent, "");
+			first_indent = indent;
+			gap = 0;
+		}
+		col += fprintf(f, "%*s%.*s", (int)gap, "", (int)wlen, word);
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+void job_help(FILE *f)
+{
+	char head[512], range[256], tmp[2 * VALUE_MAX + 2];
+	char align[VALUE_MAX];
+	const struct opt *o;
+	size_t i;
+
+	print_wrapped(f,
+		      "A job file has one [job] section of 'key = value' "
+		      "lines. Lines starting with ';' or '#' are comments, and "
+		      "so is the rest of a line after ' ;' or ' #'. Sizes are "
+		      "whole numbers with an optional binary suffix K, M, G or "
+		      "T (also KiB, MiB, GiB, TiB; no suffix means bytes). "
+		      "Durations take ms, s, m or h (no suffix means seconds). "
+		      "Lists are comma-separated.",
+		      0, 0);
+	for (i = 0; i < NOPTS; i++) {
+		o = &opts[i];
+		range[0] = '\0';
+		switch (o->type) {
+		case OPT_STR:
+			if (o->min)
+				snprintf(range, sizeof(range), "not empty");
+			break;
+		case OPT_INT:
+		case OPT_DURATION:
+			range_text(o, range, sizeof(range));
+			break;
+		case OPT_U64:
+			snprintf(range, sizeof(range), "0..2^64-1");
+			break;
+		case OPT_SIZE:
+		case OPT_SIZE_LIST:
+			if (opt_ranged(o))
+				range_text(o, tmp, sizeof(tmp));
+			else
+				tmp[0] = '\0';
+			format_size(o->align, align, sizeof(align));
+			snprintf(range, sizeof(range), "%s%s%smultiple of %s",
+				 o->type == OPT_SIZE_LIST ? "each " : "", tmp,
+				 tmp[0] ? ", " : "", align);
+			break;
+		case OPT_ENUM:
+		case OPT_ENUM_LIST:
+			format_names(o->names, "|", tmp, sizeof(tmp));
+			snprintf(range, sizeof(range), "%s%s",
+				 o->type == OPT_ENUM_LIST ? "each " : "", tmp);
+			break;
+		}
+		if (o->type == OPT_SIZE_LIST)
+			snprintf(range + strlen(range),
+				 sizeof(range) - strlen(range),
+				 "; at most %zu, no repeats", o->size);
+		else if (o->type == OPT_ENUM_LIST)
+			snprintf(range + strlen(range),
+				 sizeof(range) - strlen(range), "; no repeats");
+		snprintf(head, sizeof(head), "%s (%s)  default: %s%s%s",
+			 o->name, type_names[o->type],
+			 o->def[0] ? o->def : "\"\"",
+			 range[0] ? "  range: " : "", range);
+		fputc('\n', f);
+		print_wrapped(f, head, 0, 4);
+		print_wrapped(f, o->help, 4, 4);
+	}
+}

@@ -1,0 +1,29 @@
+/* The run's summary: per-cell statistics computed from samples.csv (so a
+ * summary can be rebuilt from any run directory), the memmap placement
+ * verdicts, the harness overhead, and the plain-text table. */
+#ifndef MHP_REPORT_H
+#define MHP_REPORT_H
+
+#include "results/samples.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct report_timing {
+	int64_t wall_ns;  /* the whole run */
+	int64_t boot_ns;  /* QEMU start to hello, all boots */
+	int64_t phase_ns; /* host-view time of all measured phases */
+	int64_t inject_online_delay_ms; /* nonzero: online times are padded */
+	json_t *pmu_note; /* why PMU events did not count, or NULL; borrowed */
+	json_t *params_note; /* hotplug parameters that differ; borrowed */
+};
+
+/* Builds summary.json's object. Warm-up rows are left out. */
+json_t *report_summary(const struct sample_table *t,
+		       const struct report_timing *tm);
+
+/* Prints the tables from a summary object (80 columns). */
+void report_print(FILE *f, const json_t *summary);
+
+#endif

@@ -1,0 +1,241 @@
+#include "results/sidebyside.h"
+#include "base/units.h"
+
+#include <string.h>
+
+#define MAX_KERNELS 8
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static json_int_t num(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+/* Kernel labels in the order the cells are sorted (first seen first). */
+static json_t *labels(const json_t *cells)
+{
+	json_t *l = json_array(), *e;
+	size_t i, j;
+	const json_t *c;
+
+	json_array_foreach(cells, i, c)
+	{
+		int seen = 0;
+
+		json_array_foreach(l, j, e)
+			seen |= !strcmp(json_string_value(e), str(c, "kernel"));
+		if (!seen && json_array_size(l) < MAX_KERNELS)
+			json_array_append_new(l, json_string(str(c, "kernel")));
+	}
+	return l;
+}
+
+static int same_row(const json_t *a, const json_t *b)
+{
+	return num(a, "block_mib") == num(b, "block_mib") &&
+	       num(a, "dimm_mib") == num(b, "dimm_mib") &&
+	       !strcmp(str(a, "memmap"), str(b, "memmap")) &&
+	       !strcmp(str(a, "phase"), str(b, "phase")) &&
+	       !strcmp(str(a, "view"), str(b, "view")) &&
+	       !strcmp(str(a, "metric"), str(b, "metric")) &&
+	       !strcmp(str(a, "accel"), str(b, "accel"));
+}
+
+static int wanted(const json_t *c)
+{
+	return (!strcmp(str(c, "metric"), "latency_ns") &&
+		!strcmp(str(c, "view"), "host")) ||
+	       (!strcmp(str(c, "metric"), "memmap_from_ram_kib") &&
+		!strcmp(str(c, "phase"), "add"));
+}
+
+/* One row: the medians of every kernel for the row of @like. */
+static json_t *row(const json_t *cells, const json_t *like, const json_t *l)
+{
+	json_t *med = json_array(), *ratio = json_array(), *lab;
+	double base = 0;
+	size_t i, k;
+	const json_t *c;
+
+	json_array_foreach(l, k, lab)
+	{
+		json_t *m = json_null();
+
+		json_array_foreach(cells, i, c)
+		{
+			if (!strcmp(str(c, "kernel"), json_string_value(lab)) &&
+			    same_row(c, like)) {
+				m = json_real(json_number_value(
+					json_object_get(c, "median")));
+				break;
+			}
+		}
+		if (!k && json_is_real(m))
+			base = json_real_value(m);
+		json_array_append_new(
+			ratio, json_is_real(m) && base > 0
+				       ? json_real(json_real_value(m) / base)
+				       : json_null());
+		json_array_append_new(med, m);
+	}
+	return json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "accel",
+			 str(like, "accel"), "block_mib",
+			 num(like, "block_mib"), "dimm_mib",
+			 num(like, "dimm_mib"), "memmap", str(like, "memmap"),
+			 "phase", str(like, "phase"), "metric",
+			 str(like, "metric"), "unit", str(like, "unit"),
+			 "median", med, "ratio_to_first", ratio);
+}
+
+json_t *sidebyside_json(const json_t *cells)
+{
+	json_t *l = labels(cells), *rows = json_array();
+	const json_t *c;
+	size_t i, j;
+
+	if (json_array_size(l) < 2) {
+		json_decref(l);
+		json_decref(rows);
+		return NULL;
+	}
+	json_array_foreach(cells, i, c)
+	{
+		int done = 0;
+
+		if (!wanted(c))
+			continue;
+		/* Rows follow the first cell of each key. */
+		for (j = 0; j < i && !done; j++)
+			done = wanted(json_array_get(cells, j)) &&
+			       same_row(json_array_get(cells, j), c);
+		if (!done)
+			json_array_append_new(rows, row(cells, c, l));
+	}
+	return json_pack("{s:o,s:o}", "kernels", l, "rows", rows);
+}
+
+/* "128M", "1G": the units the job files use. */
+static void size_str(json_int_t mib, char *buf, size_t len)
+{
+	units_format_size((uint64_t)mib << 20, buf, (int)len);
+}
+
+static void print_row(FILE *f, const json_t *r, int ms)
+{
+	char b[24], d[24];
+	size_t k;
+	const json_t *m;
+
+	size_str(num(r, "block_mib"), b, sizeof(b));
+	size_str(num(r, "dimm_mib"), d, sizeof(d));
+	fprintf(f, "%-5s %-5s %-4s %-8s", b, d, str(r, "memmap"),
+		ms ? str(r, "phase") : "RAM KiB");
+	json_array_foreach(json_object_get(r, "median"), k, m)
+	{
+		const json_t *q =
+			json_array_get(json_object_get(r, "ratio_to_first"), k);
+
+		if (!json_is_number(m))
+			fprintf(f, " %16s", "-");
+		else if (!k)
+			fprintf(f, " %16.2f", json_number_value(m) / (ms ? 1e6 : 1));
+		else
+			fprintf(f, " %9.2f x%5.2f",
+				json_number_value(m) / (ms ? 1e6 : 1),
+				json_is_number(q) ? json_number_value(q) : 0.0);
+	}
+	fputc('\n', f);
+}
+
+void sidebyside_print(FILE *f, const json_t *sbs)
+{
+	const json_t *l = json_object_get(sbs, "kernels"), *lab, *r;
+	size_t k, i;
+
+	if (!sbs)
+		return;
+	fprintf(f, "\nKernels side by side: host ms median (x ratio to %s); "
+		   "RAM KiB = memmap taken from RAM at add\n",
+		json_string_value(json_array_get(l, 0)));
+	fprintf(f, "%-5s %-5s %-4s %-8s", "block", "DIMM", "mode", "phase");
+	json_array_foreach(l, k, lab)
+		fprintf(f, " %16.16s", json_string_value(lab));
+	fputc('\n', f);
+	json_array_foreach(json_object_get(sbs, "rows"), i, r)
+		print_row(f, r, !strcmp(str(r, "metric"), "latency_ns"));
+}
+
+/* label -> {param: value} from the first boot of each kernel. */
+static json_t *params_by_label(const json_t *manifest)
+{
+	json_t *by = json_object();
+	const json_t *b;
+	size_t i;
+
+	json_array_foreach(json_object_get(manifest, "boots"), i, b)
+	{
+		const char *l = str(b, "kernel_label");
+
+		if (!*l)
+			l = str(b, "kernel_release");
+		if (!json_object_get(by, l) &&
+		    json_is_object(json_object_get(b, "hotplug_params")))
+			json_object_set(by, l,
+					json_object_get(b, "hotplug_params"));
+	}
+	return by;
+}
+
+json_t *sidebyside_params_note(const json_t *manifest)
+{
+	json_t *by = params_by_label(manifest), *names = json_object(), *p;
+	const char *label, *name;
+	char buf[1024] = "";
+	size_t o = 0;
+
+	json_object_foreach(by, label, p)
+	{
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(p, k, v)
+			json_object_set_new(names, k, json_true());
+	}
+	json_object_foreach(names, name, p)
+	{
+		const char *first = NULL;
+		int differ = 0;
+		json_t *kp;
+
+		json_object_foreach(by, label, kp)
+		{
+			const char *v = str(kp, name);
+
+			differ |= first && strcmp(first, v);
+			first = first ? first : v;
+		}
+		if (!differ || o >= sizeof(buf))
+			continue;
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s (",
+				      o ? "; " : "", name);
+		json_object_foreach(by, label, kp)
+		{
+			if (o < sizeof(buf))
+				o += (size_t)snprintf(
+					buf + o, sizeof(buf) - o, "%s%s: %s",
+					buf[o - 1] == '(' ? "" : ", ", label,
+					*str(kp, name) ? str(kp, name) : "-");
+		}
+		if (o < sizeof(buf))
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, ")");
+	}
+	json_decref(names);
+	json_decref(by);
+	return o ? json_string(buf) : NULL;
+}

@@ -1,0 +1,279 @@
+#include "results/stats.h"
+
+#include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int stats_summarize(double *v, size_t n, struct stats_summary *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return -EINVAL;
+	gsl_sort(v, 1, n);
+	out->n = n;
+	out->median = gsl_stats_median_from_sorted_data(v, 1, n);
+	/* GSL's quantile is Hyndman & Fan type 7 (R's default). */
+	out->q1 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.25);
+	out->q3 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.75);
+	out->iqr = out->q3 - out->q1;
+	out->min = v[0];
+	out->max = v[n - 1];
+	out->mean = gsl_stats_mean(v, 1, n);
+	out->sd = n > 1 ? gsl_stats_sd_m(v, 1, n, out->mean) : 0;
+	return 0;
+}
+
+int stats_quantile(const double *v, size_t n, double p, double *out)
+{
+	double *s;
+
+	if (!n || p < 0 || p > 1)
+		return -EINVAL;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, v, n * sizeof(*s));
+	gsl_sort(s, 1, n);
+	*out = gsl_stats_quantile_from_sorted_data(s, 1, n, p);
+	free(s);
+	return 0;
+}
+
+/* Number of ways to pick k of the values 0..m+k-1... as the count of
+ * arrangements of na A's and nb B's with U = u: the standard recurrence
+ * f(u; m, n) = f(u - n; m - 1, n) + f(u; m, n - 1), done in doubles. */
+static int mw_exact_cdf(size_t na, size_t nb, double u, double *le, double *ge)
+{
+	size_t umax = na * nb, i, j, k;
+	double *f, *g, total = 0, lo = 0, hi = 0;
+
+	/* f[j][k]: ways with i A's and j B's giving U = k; iterate i. */
+	f = calloc((nb + 1) * (umax + 1), sizeof(*f));
+	g = calloc((nb + 1) * (umax + 1), sizeof(*g));
+	if (!f || !g) {
+		free(f);
+		free(g);
+		return -ENOMEM;
+	}
+#define F(a, j, k) (a)[(j) * (umax + 1) + (k)]
+	for (j = 0; j <= nb; j++)
+		F(f, j, 0) = 1; /* i = 0: U = 0 */
+	for (i = 1; i <= na; i++) {
+		memset(g, 0, (nb + 1) * (umax + 1) * sizeof(*g));
+		for (j = 0; j <= nb; j++)
+			for (k = 0; k <= i * j; k++) {
+				/* the largest value is an A (beats j B's) or a
+				 * B */
+				double v = k >= j ? F(f, j, k - j) : 0;
+
+				if (j)
+					v += F(g, j - 1, k);
+				F(g, j, k) = v;
+			}
+		memcpy(f, g, (nb + 1) * (umax + 1) * sizeof(*f));
+	}
+	for (k = 0; k <= umax; k++) {
+		double c = F(f, nb, k);
+
+		total += c;
+		if (k <= u + 1e-9)
+			lo += c;
+		if (k + 1e-9 >= u)
+			hi += c;
+	}
+#undef F
+	free(f);
+	free(g);
+	*le = lo / total;
+	*ge = hi / total;
+	return 0;
+}
+
+int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+		       struct stats_mw *out)
+{
+	size_t n = na + nb, i, j;
+	double *all, ties = 0, u = 0, mu, sigma, z;
+	int ret = 0, tied = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!na || !nb)
+		return -EINVAL;
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			u += a[i] > b[j] ? 1 : a[i] == b[j] ? 0.5 : 0;
+	out->u = u;
+	/* Tie groups over the pooled sample: sum of t^3 - t. */
+	all = malloc(n * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	memcpy(all, a, na * sizeof(*a));
+	memcpy(all + na, b, nb * sizeof(*b));
+	gsl_sort(all, 1, n);
+	for (i = 0; i < n;) {
+		for (j = i + 1; j < n && all[j] == all[i]; j++)
+			;
+		if (j - i > 1) {
+			double t = j - i;
+
+			ties += t * t * t - t;
+			tied = 1;
+		}
+		i = j;
+	}
+	free(all);
+	if (!tied && na < 50 && nb < 50) {
+		double le, ge;
+
+		ret = mw_exact_cdf(na, nb, u, &le, &ge);
+		if (ret)
+			return ret;
+		out->p = fmin(1, 2 * fmin(le, ge));
+		out->exact = 1;
+		return 0;
+	}
+	mu = na * (double)nb / 2;
+	sigma = sqrt(na * (double)nb / 12 *
+		     ((n + 1) - ties / ((double)n * (n - 1))));
+	if (sigma == 0) {
+		out->p = 1; /* every value equal: no evidence of a shift */
+		return 0;
+	}
+	z = u - mu;
+	z = (z - (z > 0 ? 0.5 : z < 0 ? -0.5 : 0)) / sigma;
+	out->p = fmin(1, 2 * gsl_cdf_ugaussian_Q(fabs(z)));
+	return 0;
+}
+
+struct holm_ix {
+	double p;
+	size_t i;
+};
+
+static int holm_cmp(const void *x, const void *y)
+{
+	const struct holm_ix *a = x, *b = y;
+
+	if (a->p != b->p)
+		return a->p < b->p ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int stats_holm(double *p, size_t n)
+{
+	struct holm_ix *ix;
+	double run = 0;
+	size_t k;
+
+	if (!n)
+		return 0;
+	ix = malloc(n * sizeof(*ix));
+	if (!ix)
+		return -ENOMEM;
+	for (k = 0; k < n; k++)
+		ix[k] = (struct holm_ix){.p = p[k], .i = k};
+	qsort(ix, n, sizeof(*ix), holm_cmp);
+	for (k = 0; k < n; k++) {
+		double adj = fmin(1, (n - k) * ix[k].p);
+
+		run = fmax(run, adj); /* step-down: never below a smaller p's */
+		p[ix[k].i] = run;
+	}
+	free(ix);
+	return 0;
+}
+
+static double center_of(double *buf, size_t n, enum stats_center c)
+{
+	gsl_sort(buf, 1, n);
+	return c == STATS_MIN ? buf[0]
+			      : gsl_stats_median_from_sorted_data(buf, 1, n);
+}
+
+static double resample(gsl_rng *r, const double *v, size_t n, double *buf,
+		       enum stats_center c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = v[gsl_rng_uniform_int(r, n)];
+	return center_of(buf, n, c);
+}
+
+int stats_bootstrap_ratio(const double *a, size_t na, const double *b,
+			  size_t nb, enum stats_center center,
+			  unsigned long seed, int reps, double level,
+			  struct stats_ci *out)
+{
+	double *buf = NULL, *ratios = NULL, ma, mb;
+	size_t k, got = 0;
+	gsl_rng *r = NULL;
+	int ret = 0;
+
+	out->ratio = out->lo = out->hi = NAN;
+	if (!na || !nb || reps < 10 || level <= 0 || level >= 1)
+		return -EINVAL;
+	buf = malloc((na > nb ? na : nb) * sizeof(*buf));
+	ratios = malloc(reps * sizeof(*ratios));
+	r = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!buf || !ratios || !r) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(buf, a, na * sizeof(*a));
+	ma = center_of(buf, na, center);
+	memcpy(buf, b, nb * sizeof(*b));
+	mb = center_of(buf, nb, center);
+	if (ma == 0) {
+		ret = -EDOM;
+		goto out;
+	}
+	out->ratio = mb / ma;
+	gsl_rng_set(r, seed);
+	for (k = 0; k < (size_t)reps; k++) {
+		double ra = resample(r, a, na, buf, center);
+		double rb = resample(r, b, nb, buf, center);
+
+		if (ra != 0)
+			ratios[got++] = rb / ra;
+	}
+	if (got < (size_t)reps / 2) {
+		ret = -EDOM;
+		goto out;
+	}
+	gsl_sort(ratios, 1, got);
+	out->lo = gsl_stats_quantile_from_sorted_data(ratios, 1, got,
+						      (1 - level) / 2);
+	out->hi = gsl_stats_quantile_from_sorted_data(ratios, 1, got,
+						      (1 + level) / 2);
+out:
+	gsl_rng_free(r);
+	free(ratios);
+	free(buf);
+	return ret;
+}
+
+int stats_welch_p(const double *a, size_t na, const double *b, size_t nb,
+		  double *p)
+{
+	double ma, mb, va, vb, se2, t, df;
+
+	if (na < 2 || nb < 2)
+		return -EINVAL;
+	ma = gsl_stats_mean(a, 1, na);
+	mb = gsl_stats_mean(b, 1, nb);
+	va = gsl_stats_variance_m(a, 1, na, ma) / na;
+	vb = gsl_stats_variance_m(b, 1, nb, mb) / nb;
+	se2 = va + vb;
+	if (se2 == 0)
+		return -EINVAL;
+	t = (ma - mb) / sqrt(se2);
+	df = se2 * se2 / (va * va / (na - 1) + vb * vb / (nb - 1));
+	*p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
+	return 0;
+}

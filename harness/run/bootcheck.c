@@ -1,0 +1,83 @@
+#include "run/bootcheck.h"
+#include "run/caps.h"
+#include "base/err.h"
+#include "base/progress.h"
+#include "base/units.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static int check_block(const struct guest *g, uint64_t asked)
+{
+	char a[32], got[32], mem[32];
+
+	if (!asked || g->hello.block_size == asked)
+		return 0;
+	units_format_size(asked, a, sizeof(a));
+	units_format_size(g->hello.block_size, got, sizeof(got));
+	units_format_size(g->boot_mem, mem, sizeof(mem));
+	err_set(EXIT_ENV,
+		"asked for %s memory blocks, but kernel %s chose %s with %s "
+		"of boot memory (block_size_bytes = %#llx): this kernel does "
+		"not follow x86's rule (the largest power of two up to 2G "
+		"that divides the end of boot memory, from 64G on)",
+		a, g->hello.kernel_release, got, mem,
+		(unsigned long long)g->hello.block_size);
+	return -EPROTO;
+}
+
+static int write_caps(struct store *st, const struct guest *g, int bidx,
+		      enum job_memmap mode, const struct caps *c)
+{
+	static const char *const names[] = {"memmap_on_memory_supported",
+					    "memmap_on_memory_enabled",
+					    "memmap_on_memory_force"};
+	const int vals[] = {c->mom_exists, c->mom_enabled, c->mom_force};
+	struct sample s;
+	int ret = 0;
+
+	guest_sample_init(g, &s, st->run_id, mode, 0, 0);
+	s.boot = bidx;
+	s.cycle = -1;
+	for (int i = 0; i < 3 && !ret; i++)
+		ret = guest_sample_write(st, &s, "boot", "guest", names[i],
+					 vals[i], "bool");
+	return ret;
+}
+
+int bootcheck_run(struct store *st, const struct guest *g, int bidx,
+		  enum job_memmap mode, uint64_t block_asked, json_t *boot)
+{
+	json_t *params = json_object();
+	struct caps c;
+	char why[256];
+	int ret;
+
+	ret = check_block(g, block_asked);
+	if (ret)
+		return ret;
+	caps_from_hello(&g->hello, &c);
+	for (int i = 0; i < g->hello.nparams; i++)
+		json_object_set_new(params, g->hello.params[i].name,
+				    json_string(g->hello.params[i].value));
+	json_object_set_new(boot, "hotplug_params", params);
+	ret = write_caps(st, g, bidx, mode, &c);
+	if (ret)
+		return ret;
+	if (!caps_unsupported(&c, mode == MEMMAP_SELF, g->hello.kernel_release,
+			      why, sizeof(why)))
+		return 0;
+	json_object_set_new(boot, "unsupported", json_string(why));
+	json_array_append_new(
+		json_object_get(st->manifest, "skipped"),
+		json_pack("{s:s,s:s,s:I,s:s}", "kernel",
+			  g->label[0] ? g->label : g->hello.kernel_release,
+			  "memmap", job_memmap_name(mode), "block_mib",
+			  (json_int_t)(g->hello.block_size >> 20), "reason",
+			  why));
+	warn_add("%s mode: %s", job_memmap_name(mode), why);
+	progress_note("boot %d: %s mode %s; no cycles", bidx,
+		      job_memmap_name(mode), why);
+	return 1;
+}

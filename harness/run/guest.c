@@ -1,0 +1,310 @@
+#include "run/guest.h"
+#include "clock.h"
+#include "base/err.h"
+#include "base/sig.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define QMP_CONNECT_MS 10000
+#define CONSOLE_LINES 20
+
+void guest_cmdline(const struct job *job, enum job_memmap mode,
+		   const char *kernel_extra, char *buf, size_t len)
+{
+	if (!kernel_extra)
+		kernel_extra = "";
+	/* memhp_default_state=offline: the harness does all onlining, so the
+	 * online phase is ours to time. panic=-1 + -no-reboot: a panic ends
+	 * QEMU at once instead of hanging until a deadline. */
+	snprintf(buf, len,
+		 "console=ttyS0 panic=-1 memory_hotplug.memmap_on_memory=%d "
+		 "memhp_default_state=offline%s%s%s%s",
+		 mode == MEMMAP_SELF, job->cmdline_extra[0] ? " " : "",
+		 job->cmdline_extra, kernel_extra[0] ? " " : "", kernel_extra);
+}
+
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem)
+{
+	uint64_t largest = job_largest_dimm(job);
+
+	if (job->maxmem)
+		return job->maxmem;
+	/* Cycles plug one DIMM at a time: room for the largest suffices.
+	 * oom-edge keeps up to the cap plugged at once. */
+	if (job->benchmark == BENCH_OOM_EDGE)
+		largest *= (uint64_t)job_oom_cap(job);
+	return boot_mem + largest;
+}
+
+static int qemu_alive(void *arg)
+{
+	return !qemu_exited(arg);
+}
+
+static void destroy(struct guest *g)
+{
+	agent_close(&g->agent);
+	if (g->qmp)
+		qmp_close(g->qmp);
+	g->qmp = NULL;
+	qemu_stop(&g->vm);
+	if (g->qmp_log)
+		fclose(g->qmp_log);
+	if (g->agent_log)
+		fclose(g->agent_log);
+	g->qmp_log = g->agent_log = NULL;
+	g->up = 0;
+}
+
+void guest_sample_init(const struct guest *g, struct sample *s,
+		       const char *run_id, enum job_memmap mode, uint64_t dimm,
+		       int node)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->run_id, sizeof(s->run_id), "%s", run_id);
+	snprintf(s->kernel, sizeof(s->kernel), "%s",
+		 g->label[0] ? g->label : g->hello.kernel_release);
+	snprintf(s->kernel_release, sizeof(s->kernel_release), "%s",
+		 g->hello.kernel_release);
+	snprintf(s->accel, sizeof(s->accel), "%s", qemu_accel_name(g->accel));
+	snprintf(s->memmap, sizeof(s->memmap), "%s", job_memmap_name(mode));
+	s->block_mib = (int64_t)(g->hello.block_size >> 20);
+	s->dimm_mib = (int64_t)(dimm >> 20);
+	s->node = node;
+	s->block = -1;
+	s->target_mib = -1;
+}
+
+int guest_sample_write(struct store *st, struct sample *s, const char *phase,
+		       const char *view, const char *metric, double value,
+		       const char *unit)
+{
+	int ret;
+
+	snprintf(s->phase, sizeof(s->phase), "%s", phase);
+	snprintf(s->view, sizeof(s->view), "%s", view);
+	snprintf(s->metric, sizeof(s->metric), "%s", metric);
+	snprintf(s->unit, sizeof(s->unit), "%s", unit);
+	s->value = value;
+	ret = store_sample(st, s);
+	if (ret)
+		err_set(EXIT_IO,
+			"writing %s/samples.csv: %s (the file ends at its last "
+			"complete row)",
+			st->dir, strerror(-ret));
+	return ret;
+}
+
+void guest_append_console(const struct guest *g, int lines)
+{
+	char tail[4096];
+
+	qemu_file_tail(g->vm.console_log, lines, tail, sizeof(tail));
+	err_append("\n--- last %d lines of the guest console (%s) ---\n%s",
+		   lines, g->vm.console_log, tail[0] ? tail : "(empty)\n");
+}
+
+/* Why a boot failed, in one line, plus QEMU's own stderr when it died. */
+static void describe_failure(struct guest *g, int ret, int64_t timeout_ms,
+			     char *why, size_t len)
+{
+	char st[128], tail[1024];
+
+	if (ret == -EINTR || sig_pending()) {
+		snprintf(why, len, "interrupted during boot");
+		return;
+	}
+	/* A QEMU that aborts (KVM refusing the CPU) closes its sockets a
+	 * moment before it can be reaped; give it that moment. */
+	qemu_wait_exit(&g->vm, clock_now_ns() + 500 * NS_PER_MS);
+	if (qemu_exited(&g->vm)) {
+		qemu_describe_exit(&g->vm, st, sizeof(st));
+		qemu_file_tail(g->vm.stderr_log, 4, tail, sizeof(tail));
+		while (*tail && tail[strlen(tail) - 1] == '\n')
+			tail[strlen(tail) - 1] = '\0';
+		snprintf(why, len, "QEMU %s before the guest said hello%s%s",
+			 st, tail[0] ? ": " : "", tail);
+		return;
+	}
+	if (ret == -ETIMEDOUT) {
+		snprintf(why, len,
+			 "guest agent did not say hello within %lld ms",
+			 (long long)timeout_ms);
+		return;
+	}
+	snprintf(why, len, "%s",
+		 g->agent.err[0] ? g->agent.err : strerror(-ret));
+}
+
+/* QEMU creates its sockets early; one that dies on bad options never does,
+ * and must not cost the whole connect deadline. */
+static int wait_socket(struct guest *g, int64_t deadline_ns)
+{
+	while (access(g->vm.qmp_sock, F_OK)) {
+		if (qemu_exited(&g->vm))
+			return -ECHILD;
+		if (sig_pending())
+			return -EINTR;
+		if (clock_now_ns() >= deadline_ns)
+			return -ETIMEDOUT;
+		usleep(5000);
+	}
+	return 0;
+}
+
+/* Connects in short slices: QEMU may leave a stale socket behind when it
+ * dies at start-up, and then only its exit tells us to stop trying. */
+static int connect_sockets(struct guest *g)
+{
+	int64_t deadline = clock_now_ns() + QMP_CONNECT_MS * NS_PER_MS;
+	int ret;
+
+	ret = wait_socket(g, deadline);
+	while (!ret && !g->qmp) {
+		ret = qmp_connect(&g->qmp, g->vm.qmp_sock,
+				  clock_now_ns() + 200 * NS_PER_MS);
+		if (ret == -ETIMEDOUT || ret == -ECONNREFUSED ||
+		    ret == -ENOENT) {
+			if (qemu_exited(&g->vm))
+				return -ECHILD;
+			if (clock_now_ns() < deadline)
+				ret = 0;
+		}
+	}
+	if (ret)
+		return ret;
+	qmp_set_log(g->qmp, g->qmp_log);
+	return agent_connect(&g->agent, g->vm.agent_sock, deadline);
+}
+
+static int connect_all(struct guest *g, const struct guest_params *p)
+{
+	int64_t t0 = g->vm.start_ns;
+	int ret;
+
+	ret = connect_sockets(g);
+	if (ret)
+		return ret;
+	g->agent.log = g->agent_log;
+	ret = agent_hello(&g->agent, &g->hello,
+			  t0 + p->hello_timeout_ms * NS_PER_MS, qemu_alive,
+			  &g->vm);
+	if (!ret)
+		g->boot_ns = clock_now_ns() - t0;
+	return ret;
+}
+
+int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
+	       char *why, size_t whylen)
+{
+	const struct job *job = p->job;
+	struct qemu_opts o = {
+		.binary = p->qemu_bin,
+		.kernel = p->kernel,
+		.initrd = p->initrd,
+		.append = g->cmdline,
+		.accel = p->accel,
+		.icount_shift = job->icount_shift,
+		.tcg_single = job->tcg_single == JOB_YES,
+		.smp = job->smp,
+		.boot_mem = p->boot_mem ? p->boot_mem : job->boot_mem,
+		.maxmem = guest_maxmem(job, p->boot_mem ? p->boot_mem
+							: job->boot_mem),
+		.slots = job->slots,
+		.nodes = job->nodes,
+		.nnodes = job->nnodes,
+		.console_log = p->console_log,
+		.stderr_log = p->stderr_log,
+	};
+	int ret;
+
+	memset(g, 0, sizeof(*g));
+	g->agent.fd = -1;
+	g->accel = p->accel;
+	g->boot_mem = o.boot_mem;
+	snprintf(g->label, sizeof(g->label), "%s", p->label ? p->label : "");
+	guest_cmdline(job, p->mode, p->cmdline_extra, g->cmdline,
+		      sizeof(g->cmdline));
+	g->qmp_log = fopen(p->qmp_log, "w");
+	g->agent_log = fopen(p->agent_log, "w");
+	ret = qemu_start(&g->vm, &o);
+	if (ret) {
+		snprintf(why, whylen, "cannot start %s: %s", p->qemu_bin,
+			 strerror(-ret));
+		if (!quiet_fail)
+			err_set(EXIT_ENV, "%s", why);
+		destroy(g);
+		return ret;
+	}
+	ret = connect_all(g, p);
+	if (!ret) {
+		g->up = 1;
+		return 0;
+	}
+	describe_failure(g, ret, p->hello_timeout_ms, why, whylen);
+	if (!quiet_fail && sig_pending()) {
+		err_set(EXIT_INTR, "boot (%s): %s", qemu_accel_name(p->accel),
+			why);
+	} else if (!quiet_fail) {
+		err_set(EXIT_BOOT, "boot (%s): %s", qemu_accel_name(p->accel),
+			why);
+		guest_append_console(g, CONSOLE_LINES);
+	}
+	destroy(g);
+	return ret;
+}
+
+void guest_shutdown(struct guest *g, int64_t timeout_ms)
+{
+	int64_t deadline = clock_now_ns() + timeout_ms * NS_PER_MS;
+
+	if (g->up && !qemu_exited(&g->vm) &&
+	    !agent_poweroff(&g->agent, deadline))
+		qemu_wait_exit(&g->vm, deadline);
+	destroy(g);
+}
+
+/* The "Kernel panic - ..." line of the console log, if the guest
+ * panicked (the last one). */
+static void panic_line(const char *console, char *buf, size_t len)
+{
+	char line[512];
+	FILE *f = fopen(console, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "Kernel panic");
+
+		if (p) {
+			p[strcspn(p, "\r\n")] = '\0';
+			snprintf(buf, len, "%s", p);
+		}
+	}
+	fclose(f);
+}
+
+int guest_death(struct guest *g, int channel_closed, char *buf, size_t len)
+{
+	char st[128], panic[512];
+
+	/* A guest that panics, or a QEMU that is killed, closes the sockets
+	 * a moment before QEMU can be reaped. */
+	if (channel_closed)
+		qemu_wait_exit(&g->vm, clock_now_ns() + 2 * NS_PER_S);
+	if (!qemu_exited(&g->vm)) {
+		snprintf(buf, len,
+			 "QEMU is running, the guest is not answering");
+		return 0;
+	}
+	g->up = 0; /* nothing left to power off */
+	qemu_describe_exit(&g->vm, st, sizeof(st));
+	panic_line(g->vm.console_log, panic, sizeof(panic));
+	snprintf(buf, len, "QEMU died: %s%s%s", st,
+		 panic[0] ? "; the guest kernel panicked: " : "", panic);
+	return 1;
+}

@@ -1,0 +1,85 @@
+/* One booted guest: a QEMU process, its QMP connection and the agent
+ * channel. Boot failures become errors with the console's last lines. */
+#ifndef MHP_GUEST_H
+#define MHP_GUEST_H
+
+#include "proto/agent.h"
+#include "config/job.h"
+#include "proto/qemu.h"
+#include "proto/qmp.h"
+#include "results/store.h"
+
+#include <stdio.h>
+
+struct guest_params {
+	const struct job *job;
+	const char *qemu_bin;
+	const char *kernel;
+	const char *initrd;
+	enum job_memmap mode;
+	enum qemu_accel accel;
+	int64_t hello_timeout_ms;
+	uint64_t boot_mem;	   /* bytes; 0 = the job's boot_mem */
+	const char *label;	   /* kernels axis label; NULL = the release */
+	const char *cmdline_extra; /* the kernel's own extras, or NULL */
+	/* Files in the run directory (kept as evidence). */
+	const char *console_log, *stderr_log, *qmp_log, *agent_log;
+};
+
+struct guest {
+	struct qemu vm;
+	struct qmp *qmp;
+	struct agent agent;
+	struct agent_hello hello;
+	enum qemu_accel accel;
+	char cmdline[2048];
+	int64_t boot_ns; /* QEMU start to the agent's hello */
+	FILE *qmp_log, *agent_log;
+	int dimm_seq;	/* DIMM/backend ids are unique per boot */
+	char label[32]; /* the `kernel` column: label, or the release */
+	uint64_t boot_mem;
+	int up; /* hello received */
+};
+
+/* maxmem: the job's, or @boot_mem plus the largest DIMM (auto). */
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem);
+
+/* The kernel command line for @mode plus the job's extras, then the
+ * kernel's own (@kernel_extra, may be NULL). */
+void guest_cmdline(const struct job *job, enum job_memmap mode,
+		   const char *kernel_extra, char *buf, size_t len);
+
+/* Starts QEMU and waits for the agent. On failure the guest is already
+ * destroyed and err_set() holds the reason (EXIT_BOOT, EXIT_ENV, ...),
+ * unless @quiet_fail (the KVM probe of accel=auto), which leaves err unset
+ * and writes the reason to @why. */
+int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
+	       char *why, size_t whylen);
+
+/* Asks the agent to power off and waits for QEMU to exit; kills it if it
+ * does not. Always leaves nothing running. */
+void guest_shutdown(struct guest *g, int64_t timeout_ms);
+
+/* Fills the columns every sample of this guest shares (run, kernel, accel,
+ * mode, block and DIMM size, node); the rest is the caller's. */
+void guest_sample_init(const struct guest *g, struct sample *s,
+		       const char *run_id, enum job_memmap mode, uint64_t dimm,
+		       int node);
+
+/* Sets phase/view/metric/value/unit and appends the row; a write error is
+ * recorded with err_set(EXIT_IO). */
+int guest_sample_write(struct store *st, struct sample *s, const char *phase,
+		       const char *view, const char *metric, double value,
+		       const char *unit);
+
+/* Appends the console's last lines to the recorded error. */
+void guest_append_console(const struct guest *g, int lines);
+
+/* Why the guest stopped answering, in words: "QEMU died: killed by signal
+ * 9 (Killed)", "QEMU died: exited with status 0; the guest kernel
+ * panicked: Kernel panic - ...", or "QEMU is running, the guest is not
+ * answering". With @channel_closed (EOF on a socket) QEMU gets a moment
+ * to exit first. Returns 1 when QEMU is gone. */
+int guest_death(struct guest *g, int channel_closed, char *buf, size_t len);
+
+#endif

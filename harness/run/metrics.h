@@ -1,0 +1,34 @@
+/* Memory accounting of one cycle: what the kernel really did with the
+ * memmap, derived from /proc/meminfo snapshots taken between phases. */
+#ifndef MHP_METRICS_H
+#define MHP_METRICS_H
+
+#include "proto/agent.h"
+
+#include <stdint.h>
+
+struct cycle_mem {
+	struct agent_meminfo before_add, after_add, after_online, after_offline,
+		after_remove;
+	int blocks_before, blocks_after_remove;
+	int all_online; /* every block of the DIMM went online */
+};
+
+struct cycle_derived {
+	int64_t memfree_delta_add_kib; /* after_add - before_add */
+	int64_t memmap_from_ram_kib;   /* drop of MemFree + per-CPU lists at add
+					*/
+	int64_t memtotal_delta_online_kib; /* after_online - before_add */
+	int64_t self_hosted_kib; /* DIMM - MemTotal increase after online */
+	int self_hosted; /* 1 memmap inside the DIMM, 0 from RAM, -1 unknown */
+	int64_t memtotal_residual_kib; /* after_remove - before_add */
+	int blocks_residual; /* blocks after remove - blocks before add */
+};
+
+void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
+		    struct cycle_derived *d);
+
+/* The memmap a DIMM needs: 64-byte struct page per 4 KiB page = 1/64. */
+int64_t metrics_memmap_kib(uint64_t dimm_bytes);
+
+#endif

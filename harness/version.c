@@ -1,7 +1,0 @@
-#include "version.h"
-#include "gitrev.h"
-
-const char *version_git_rev(void)
-{
-	return MHP_GIT_REV;
-}
