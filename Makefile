@@ -121,7 +121,7 @@ $(ASAN)/obj/harness/base/version.o: MHP_CFLAGS += -I$(BUILD)
 # --- fuzzing (docs/fuzzing.md) ---
 
 fuzz-deps: deps
-	@./scripts/deps-fuzz.sh
+	@./scripts/deps.sh --fuzz
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -157,7 +157,7 @@ unit: all $(UNIT_BIN)
 # tests/integration/errors-asan.t runs errors.t again against
 # build/asan/mhpbench.
 test: check-layers all guest $(UNIT_BIN) asan
-	CMOCKA_MESSAGE_OUTPUT=tap $(SAN_ENV) prove -e '' $(UNIT_BIN) \
+	CMOCKA_MESSAGE_OUTPUT=tap $(SAN_ENV) prove --timer -e '' $(UNIT_BIN) \
 		$(ASAN_UNIT_BIN) tests/integration/*.t
 
 # The one-way include rule between harness/'s folders (README, "Layout").
@@ -165,6 +165,7 @@ check-layers:
 	@./scripts/check-layers.sh harness
 
 format:
+	@./scripts/deps.sh --format
 	clang-format -i harness/*.[ch] harness/*/*.[ch] common/*.[ch] guest-images/agent/*.[ch] tests/unit/*.c \
 		tests/fuzz/*.[ch]
 
