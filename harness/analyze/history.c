@@ -342,64 +342,6 @@ out:
 	return ret;
 }
 
-int history_change_points(struct history_point *pts, size_t n, int window,
-			  double alpha)
-{
-	double *a, *b;
-	size_t i;
-	int j;
-
-	if (window < 2)
-		return -EINVAL;
-	a = malloc(window * sizeof(*a));
-	b = malloc(window * sizeof(*b));
-	if (!a || !b) {
-		free(a);
-		free(b);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		pts[i].change = 0;
-		pts[i].p = NAN;
-	}
-	/* Otava's windowed test: every split i with at least 2 nights on
-	 * each side, up to @window of them. */
-	for (i = 2; i + 2 <= n; i++) {
-		size_t na = 0, nb = 0, k;
-
-		for (j = window; j > 0; j--)
-			if (i >= (size_t)j)
-				a[na++] = pts[i - j].median;
-		for (j = 0; j < window && i + j < n; j++)
-			b[nb++] = pts[i + j].median;
-		if (stats_welch_p(a, na, b, nb, &pts[i].p)) {
-			/* No spread on either side: a step is certain,
-			 * a flat line is no change. */
-			double ma = 0, mb = 0;
-
-			for (k = 0; k < na; k++)
-				ma += a[k] / na;
-			for (k = 0; k < nb; k++)
-				mb += b[k] / nb;
-			pts[i].p = ma != mb ? 0 : 1;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		size_t k, from = i >= (size_t)window ? i - window : 0;
-		int best = isfinite(pts[i].p) && pts[i].p < alpha;
-
-		for (k = from; best && k < n && k <= i + window; k++)
-			if (k != i && isfinite(pts[k].p) &&
-			    (pts[k].p < pts[i].p ||
-			     (pts[k].p == pts[i].p && k < i)))
-				best = 0;
-		pts[i].change = best;
-	}
-	free(a);
-	free(b);
-	return 0;
-}
-
 static const char trend_sql[] =
 	"SELECT CASE WHEN ?1 THEN r.run_id ELSE r.night END AS grp, "
 	"s.memmap, s.dimm_mib, s.value, r.inject_online_delay_ms, r.kernel "
@@ -432,6 +374,28 @@ static int cell_close_point(struct trend_cell *c)
 	return 0;
 }
 
+/* Marks the points where a change starts (stats_change_points, on the
+ * medians); leaves them as they are when memory runs out. */
+static void mark_changes(struct history_point *pts, size_t n, int window,
+			 double alpha)
+{
+	double *v = malloc(n * sizeof(*v)), *p = malloc(n * sizeof(*p));
+	int *change = malloc(n * sizeof(*change));
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		v[i] = pts[i].median;
+	if (v && p && change &&
+	    !stats_change_points(v, n, window, alpha, p, change))
+		for (i = 0; i < n; i++) {
+			pts[i].p = p[i];
+			pts[i].change = change[i];
+		}
+	free(v);
+	free(p);
+	free(change);
+}
+
 static void print_cell(FILE *f, const struct history_query *q,
 		       struct trend_cell *c, int csv)
 {
@@ -439,7 +403,7 @@ static void print_cell(FILE *f, const struct history_query *q,
 	char sz[16];
 	size_t i;
 
-	history_change_points(c->pts, c->n, q->window, q->alpha);
+	mark_changes(c->pts, c->n, q->window, q->alpha);
 	ana_size_str(c->dimm_mib, sz, sizeof(sz));
 	if (!csv) {
 		fprintf(f,

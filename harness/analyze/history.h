@@ -30,13 +30,6 @@ struct history_point {
 	double p;   /* the t-test's p at this point (NaN if not tested) */
 };
 
-/* Marks change points in @pts: a point i starts a change when Welch's
- * t-test of the @window nights before it against the @window nights from
- * it on gives p < @alpha and p is the smallest among the neighbours within
- * the window. */
-int history_change_points(struct history_point *pts, size_t n, int window,
-			  double alpha);
-
 /* Which trend `mhpbench history` shows. */
 struct history_query {
 	const char *metric, *phase, *view;

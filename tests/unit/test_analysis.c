@@ -1,6 +1,6 @@
 /* Unit tests for the analysis on fixed data: the cell comparison
- * (harness/analyze/analysis.c), the gate's verdicts (harness/analyze/gate.c) and the
- * change points of the history (harness/analyze/history.c). */
+ * (harness/analyze/analysis.c) and the gate's verdicts
+ * (harness/analyze/gate.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,7 +14,6 @@
 #include "analyze/analysis.h"
 #include "analyze/compare.h"
 #include "analyze/gate.h"
-#include "analyze/history.h"
 
 static void add(struct sample_table *t, const char *memmap, const char *phase,
 		const char *view, const char *metric, const char *unit,
@@ -239,57 +238,6 @@ static void test_gate_verdicts(void **state)
 			 GATE_SAME);
 }
 
-static void series(struct history_point *p, const double *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		memset(&p[i], 0, sizeof(p[i]));
-		snprintf(p[i].night, sizeof(p[i].night), "n%zu", i);
-		p[i].median = v[i];
-	}
-}
-
-static void test_change_points(void **state)
-{
-	/* a step from ~20 to ~30 at index 6 */
-	static const double step[] = {20.1, 19.9, 20.0, 20.2, 19.8, 20.0,
-				      30.1, 29.9, 30.2, 30.0, 29.8, 30.1};
-	/* noise only */
-	static const double flat[] = {20.1, 19.9, 20.0, 20.2, 19.8, 20.0,
-				      20.1, 19.9, 20.2, 20.0, 19.8, 20.1};
-	/* a step without any noise (Welch's t is undefined: p = 0) */
-	static const double exact[] = {5, 5, 5, 5, 9, 9, 9, 9};
-	struct history_point p[12];
-	size_t i, n;
-
-	series(p, step, 12);
-	assert_int_equal(history_change_points(p, 12, 5, 0.01), 0);
-	for (i = n = 0; i < 12; i++)
-		n += p[i].change;
-	assert_int_equal(n, 1);
-	assert_true(p[6].change);
-	assert_true(p[6].p < 1e-6);
-
-	series(p, flat, 12);
-	assert_int_equal(history_change_points(p, 12, 5, 0.01), 0);
-	for (i = 0; i < 12; i++)
-		assert_false(p[i].change);
-
-	series(p, exact, 8);
-	assert_int_equal(history_change_points(p, 8, 3, 0.01), 0);
-	for (i = n = 0; i < 8; i++)
-		n += p[i].change;
-	assert_int_equal(n, 1);
-	assert_true(p[4].change);
-
-	/* too short to test: nothing marked, nothing tested */
-	series(p, step, 3);
-	assert_int_equal(history_change_points(p, 3, 5, 0.01), 0);
-	assert_false(p[0].change || p[1].change || p[2].change);
-	assert_int_equal(history_change_points(p, 3, 1, 0.01), -EINVAL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,7 +245,6 @@ int main(void)
 		cmocka_unit_test(test_compare_notes),
 		cmocka_unit_test(test_parse_sel),
 		cmocka_unit_test(test_gate_verdicts),
-		cmocka_unit_test(test_change_points),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
