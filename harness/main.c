@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "analyze/gate.h"
 #include "analyze/history.h"
+#include "analyze/history_cmd.h"
 #include "analyze/plot.h"
 #include "config/job.h"
 #include "results/report.h"

@@ -1,7 +1,7 @@
 #include "analyze/plot.h"
 
 #include "analyze/analysis.h"
-#include "analyze/history.h"
+#include "analyze/history_trend.h"
 #include "results/store.h"
 
 #include <ctype.h>
