@@ -4,7 +4,7 @@
 #include "results/sidebyside.h"
 #include "analyze/compare.h"
 #include "base/err.h"
-#include "analyze/gate.h"
+#include "analyze/gate_cmd.h"
 #include "analyze/history.h"
 #include "analyze/history_cmd.h"
 #include "analyze/plot.h"
