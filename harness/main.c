@@ -2,7 +2,7 @@
  * from err.h. */
 #include "results/deepreport.h"
 #include "results/sidebyside.h"
-#include "analyze/compare.h"
+#include "analyze/compare_cmd.h"
 #include "base/err.h"
 #include "analyze/gate_cmd.h"
 #include "analyze/history.h"
