@@ -1,13 +1,13 @@
 /* `mhpbench compare`: the A/B table of two runs, or of two selections
- * (e.g. memmap=ram against memmap=self) within one run, as 80-column text
- * (mmtests style, for a cover letter), CSV, JSON or Markdown. */
+ * (e.g. memmap=ram against memmap=self) within one run. This part holds
+ * what a comparison says beyond its rows (notes, labels, JSON); the
+ * printing is compare_print.h, the command line compare_cmd.h. */
 #ifndef MHP_COMPARE_H
 #define MHP_COMPARE_H
 
 #include "analyze/analysis.h"
 
 #include <jansson.h>
-#include <stdio.h>
 
 struct compare_side {
 	const struct ana_run *run;
@@ -26,12 +26,5 @@ json_t *compare_row_json(const struct ana_row *r);
 
 /* Label such as "128M" or "ram 128M" for the cell of @r. */
 void compare_cell_label(const struct ana_row *r, char *buf, size_t len);
-
-/* Prints the comparison in @format: text, csv, json or markdown. */
-int compare_print(FILE *f, const char *format, const struct compare_side *a,
-		  const struct compare_side *b, const struct ana_cmp *c);
-
-/* The subcommand; returns an exit code. */
-int compare_cmd(int argc, char **argv);
 
 #endif

@@ -1,10 +1,9 @@
+/* The run history in SQLite (README, "Analysis: compare, plot, gate,
+ * history"): its schema, appending a run, and reading samples back (the
+ * gate's baseline, a trend, the list of runs). */
 #include "analyze/history.h"
 
-#include "results/store.h"
-
 #include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,62 +341,42 @@ out:
 	return ret;
 }
 
-int history_change_points(struct history_point *pts, size_t n, int window,
-			  double alpha)
+/* A query being read row by row; @path names the history in errors. */
+struct history_cursor {
+	const char *path;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+};
+
+void history_cursor_close(struct history_cursor *cur)
 {
-	double *a, *b;
-	size_t i;
-	int j;
+	if (!cur)
+		return;
+	sqlite3_finalize(cur->st);
+	sqlite3_close(cur->db);
+	free(cur);
+}
 
-	if (window < 2)
-		return -EINVAL;
-	a = malloc(window * sizeof(*a));
-	b = malloc(window * sizeof(*b));
-	if (!a || !b) {
-		free(a);
-		free(b);
+static int cursor_open(const char *db_path, const char *sql,
+		       struct history_cursor **cur, char *err, size_t len)
+{
+	struct history_cursor *c = calloc(1, sizeof(*c));
+	int ret;
+
+	*cur = NULL;
+	if (!c)
 		return -ENOMEM;
+	c->path = db_path;
+	ret = open_db(db_path, 0, &c->db, err, len);
+	if (!ret && sqlite3_prepare_v2(c->db, sql, -1, &c->st, NULL)) {
+		snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(c->db));
+		ret = -EIO;
 	}
-	for (i = 0; i < n; i++) {
-		pts[i].change = 0;
-		pts[i].p = NAN;
-	}
-	/* Otava's windowed test: every split i with at least 2 nights on
-	 * each side, up to @window of them. */
-	for (i = 2; i + 2 <= n; i++) {
-		size_t na = 0, nb = 0, k;
-
-		for (j = window; j > 0; j--)
-			if (i >= (size_t)j)
-				a[na++] = pts[i - j].median;
-		for (j = 0; j < window && i + j < n; j++)
-			b[nb++] = pts[i + j].median;
-		if (stats_welch_p(a, na, b, nb, &pts[i].p)) {
-			/* No spread on either side: a step is certain,
-			 * a flat line is no change. */
-			double ma = 0, mb = 0;
-
-			for (k = 0; k < na; k++)
-				ma += a[k] / na;
-			for (k = 0; k < nb; k++)
-				mb += b[k] / nb;
-			pts[i].p = ma != mb ? 0 : 1;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		size_t k, from = i >= (size_t)window ? i - window : 0;
-		int best = isfinite(pts[i].p) && pts[i].p < alpha;
-
-		for (k = from; best && k < n && k <= i + window; k++)
-			if (k != i && isfinite(pts[k].p) &&
-			    (pts[k].p < pts[i].p ||
-			     (pts[k].p == pts[i].p && k < i)))
-				best = 0;
-		pts[i].change = best;
-	}
-	free(a);
-	free(b);
-	return 0;
+	if (ret)
+		history_cursor_close(c);
+	else
+		*cur = c;
+	return ret;
 }
 
 static const char trend_sql[] =
@@ -409,347 +388,65 @@ static const char trend_sql[] =
 	"AND (?6 = 0 OR s.dimm_mib = ?6) "
 	"ORDER BY s.memmap, s.dimm_mib, r.started_utc, r.run_id";
 
-struct trend_cell {
-	char memmap[8];
-	int64_t dimm_mib;
-	struct history_point *pts;
-	int *injected;
-	size_t n, cap;
-	double *vals;
-	size_t nv, vcap;
-};
-
-static int cell_close_point(struct trend_cell *c)
+int history_trend_open(const char *db_path, const struct history_query *q,
+		       struct history_cursor **cur, char *err, size_t len)
 {
-	struct stats_summary s;
+	int ret = cursor_open(db_path, trend_sql, cur, err, len);
+	sqlite3_stmt *st = ret ? NULL : (*cur)->st;
 
-	if (!c->nv)
-		return 0;
-	stats_summarize(c->vals, c->nv, &s);
-	c->pts[c->n - 1].median = s.median;
-	c->pts[c->n - 1].n = s.n;
-	c->nv = 0;
-	return 0;
-}
-
-static void print_cell(FILE *f, const struct history_query *q,
-		       struct trend_cell *c, int csv)
-{
-	const struct ana_metric_info *mi = ana_metric(q->metric);
-	char sz[16];
-	size_t i;
-
-	history_change_points(c->pts, c->n, q->window, q->alpha);
-	ana_size_str(c->dimm_mib, sz, sizeof(sz));
-	if (!csv) {
-		fprintf(f,
-			"\n%s %s %s, %s %s: median per %s (%s)\n"
-			"change points: windowed Welch t-test (as Apache "
-			"Otava), window %d, p < %g\n",
-			q->metric, q->phase, q->view, c->memmap, sz,
-			q->by_run ? "run" : "night", mi->shown_unit, q->window,
-			q->alpha);
-		fprintf(f, "%-32s %12s %5s %9s  %s\n",
-			q->by_run ? "run" : "night", "median", "n", "p",
-			"change");
-	}
-	for (i = 0; i < c->n; i++) {
-		const struct history_point *p = &c->pts[i];
-
-		if (csv) {
-			fprintf(f, "%s,%lld,%zu,%s,%.17g,%zu,%d,%.6g,%d\n",
-				c->memmap, (long long)c->dimm_mib, i, p->night,
-				p->median * mi->scale, p->n, p->change, p->p,
-				c->injected[i]);
-			continue;
-		}
-		fprintf(f, "%-32s %12.3f %5zu ", p->night,
-			p->median * mi->scale, p->n);
-		if (isfinite(p->p))
-			fprintf(f, "%9.2g", p->p);
-		else
-			fprintf(f, "%9s", "-");
-		fprintf(f, "  %s%s\n", p->change ? "<<< change point" : "",
-			c->injected[i] ? " (injected delay)" : "");
-	}
-}
-
-int history_trend(const char *db_path, const struct history_query *q, int csv,
-		  FILE *f, char *err, size_t len)
-{
-	struct trend_cell c = {0};
-	sqlite3_stmt *st = NULL;
-	sqlite3 *db = NULL;
-	char grp[96], memmap[8];
-	int ret, rc, cells = 0;
-
-	ret = open_db(db_path, 0, &db, err, len);
 	if (ret)
 		return ret;
-	if (sqlite3_prepare_v2(db, trend_sql, -1, &st, NULL)) {
-		snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
-		ret = -EIO;
-		goto out;
-	}
 	sqlite3_bind_int(st, 1, q->by_run);
 	bind_text(st, 2, q->metric);
 	bind_text(st, 3, q->view);
 	bind_text(st, 4, q->phase);
 	bind_text(st, 5, q->memmap);
 	sqlite3_bind_int64(st, 6, q->dimm_mib);
-	if (csv)
-		fprintf(f,
-			"memmap,dimm_mib,index,%s,median,n,change,p,"
-			"injected\n",
-			q->by_run ? "run" : "night");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t dimm = sqlite3_column_int64(st, 2);
-
-		col_text(st, 0, grp, sizeof(grp));
-		col_text(st, 1, memmap, sizeof(memmap));
-		if (c.n && (strcmp(memmap, c.memmap) || dimm != c.dimm_mib)) {
-			cell_close_point(&c);
-			print_cell(f, q, &c, csv);
-			cells++;
-			c.n = 0;
-		}
-		if (!c.n || strcmp(c.pts[c.n - 1].night, grp)) {
-			cell_close_point(&c);
-			if (c.n == c.cap) {
-				c.cap = c.cap * 2 + 16;
-				c.pts = realloc(c.pts, c.cap * sizeof(*c.pts));
-				c.injected =
-					realloc(c.injected,
-						c.cap * sizeof(*c.injected));
-				if (!c.pts || !c.injected) {
-					ret = -ENOMEM;
-					goto out;
-				}
-			}
-			memset(&c.pts[c.n], 0, sizeof(c.pts[0]));
-			snprintf(c.pts[c.n].night, sizeof(c.pts[0].night), "%s",
-				 grp);
-			c.injected[c.n] = 0;
-			c.n++;
-			snprintf(c.memmap, sizeof(c.memmap), "%s", memmap);
-			c.dimm_mib = dimm;
-		}
-		if (sqlite3_column_int64(st, 4))
-			c.injected[c.n - 1] = 1;
-		if (c.nv == c.vcap) {
-			c.vcap = c.vcap * 2 + 64;
-			c.vals = realloc(c.vals, c.vcap * sizeof(*c.vals));
-			if (!c.vals) {
-				ret = -ENOMEM;
-				goto out;
-			}
-		}
-		c.vals[c.nv++] = sqlite3_column_double(st, 3);
-	}
-	if (rc != SQLITE_DONE) {
-		snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
-		ret = -EIO;
-		goto out;
-	}
-	if (c.n) {
-		cell_close_point(&c);
-		print_cell(f, q, &c, csv);
-		cells++;
-	}
-	if (!cells) {
-		snprintf(err, len,
-			 "%s: no complete run has %s %s %s samples%s%s",
-			 db_path, q->metric, q->phase, q->view,
-			 q->memmap[0] ? " for memmap=" : "", q->memmap);
-		ret = -ENODATA;
-	}
-out:
-	free(c.pts);
-	free(c.injected);
-	free(c.vals);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return ret;
-}
-
-static int list_runs(const char *db_path, FILE *f, char *err, size_t len)
-{
-	sqlite3_stmt *st = NULL;
-	sqlite3 *db = NULL;
-	int ret, rc;
-
-	ret = open_db(db_path, 0, &db, err, len);
-	if (ret)
-		return ret;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT r.run_id, r.status, r.kernel, r.accel, "
-			       "r.inject_online_delay_ms, (SELECT count(*) "
-			       "FROM samples s WHERE s.run_id = r.run_id) "
-			       "FROM runs r ORDER BY r.started_utc, r.run_id",
-			       -1, &st, NULL)) {
-		snprintf(err, len, "%s: %s", db_path, sqlite3_errmsg(db));
-		ret = -EIO;
-		goto out;
-	}
-	fprintf(f, "%-36s %-10s %-16s %-10s %7s\n", "run", "status", "kernel",
-		"accel", "samples");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fprintf(f, "%-36s %-10s %-16s %-10s %7d%s\n",
-			sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-			sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
-			sqlite3_column_int(st, 5),
-			sqlite3_column_int(st, 4) ? " injected" : "");
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return ret;
-}
-
-static const char history_usage[] =
-	"usage: mhpbench history [options]\n"
-	"  --append RUN         store a run (complete or incomplete) in the\n"
-	"                       history, in one transaction (repeatable)\n"
-	"  --list               list the stored runs and their status\n"
-	"  otherwise prints the trend of one metric, per cell, with change\n"
-	"  points (windowed Welch t-test, as Apache Otava):\n"
-	"  --metric M (latency_ns) --phase P (online) --view V (guest)\n"
-	"  --memmap ram|self    --dimm SIZE (e.g. 128M)\n"
-	"  --by night|run       one point per night (UTC date) or per run\n"
-	"  --window N (5)       --alpha A (0.01)    --format text|csv\n"
-	"  --db PATH            (default RESULTS/history.db)\n"
-	"  --results DIR        (default results)\n"
-	"exit: 0 ok, 2 bad command line, 10 missing or corrupt history or "
-	"run\n";
-
-static int bad_usage(const char *msg)
-{
-	if (msg)
-		fprintf(stderr, "mhpbench history: %s\n", msg);
-	fputs(history_usage, stderr);
-	return 2;
-}
-
-int history_cmd(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"append", required_argument, NULL, 'A'},
-		{"list", no_argument, NULL, 'L'},
-		{"metric", required_argument, NULL, 'm'},
-		{"phase", required_argument, NULL, 'p'},
-		{"view", required_argument, NULL, 'v'},
-		{"memmap", required_argument, NULL, 'M'},
-		{"dimm", required_argument, NULL, 'd'},
-		{"by", required_argument, NULL, 'b'},
-		{"window", required_argument, NULL, 'w'},
-		{"alpha", required_argument, NULL, 'l'},
-		{"format", required_argument, NULL, 'f'},
-		{"db", required_argument, NULL, 'D'},
-		{"results", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{0}};
-	struct history_query q = {.metric = "latency_ns",
-				  .phase = "online",
-				  .view = "guest",
-				  .memmap = "",
-				  .window = 5,
-				  .alpha = 0.01};
-	const char *root = "results", *db = NULL, *append[64];
-	char dbbuf[4200], dir[4096], err[4600], *end;
-	int c, nappend = 0, list = 0, csv = 0, ret, i;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'A':
-			if (nappend == 64)
-				return bad_usage("too many --append");
-			append[nappend++] = optarg;
-			break;
-		case 'L':
-			list = 1;
-			break;
-		case 'm':
-			q.metric = optarg;
-			break;
-		case 'p':
-			q.phase = optarg;
-			break;
-		case 'v':
-			q.view = optarg;
-			break;
-		case 'M':
-			q.memmap = optarg;
-			break;
-		case 'd':
-			q.dimm_mib = strtoll(optarg, &end, 10);
-			if (*end == 'G' || *end == 'g')
-				q.dimm_mib *= 1024, end++;
-			else if (*end == 'M' || *end == 'm')
-				end++;
-			if (*end || q.dimm_mib <= 0)
-				return bad_usage("--dimm wants a size like "
-						 "128M or 1G");
-			break;
-		case 'b':
-			if (strcmp(optarg, "night") && strcmp(optarg, "run"))
-				return bad_usage("--by is night or run");
-			q.by_run = !strcmp(optarg, "run");
-			break;
-		case 'w':
-			q.window = strtol(optarg, &end, 10);
-			if (*end || q.window < 2 || q.window > 100)
-				return bad_usage("--window wants 2..100");
-			break;
-		case 'l':
-			q.alpha = strtod(optarg, &end);
-			if (*end || q.alpha <= 0 || q.alpha >= 1)
-				return bad_usage("--alpha wants 0 < A < 1");
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "csv"))
-				return bad_usage("--format is text or csv");
-			csv = !strcmp(optarg, "csv");
-			break;
-		case 'D':
-			db = optarg;
-			break;
-		case 'r':
-			root = optarg;
-			break;
-		case 'h':
-			fputs(history_usage, stdout);
-			return 0;
-		default:
-			return bad_usage(NULL);
-		}
-	}
-	if (optind != argc)
-		return bad_usage("unexpected argument");
-	if (!db) {
-		snprintf(dbbuf, sizeof(dbbuf), "%s/history.db", root);
-		db = dbbuf;
-	}
-	for (i = 0; i < nappend; i++) {
-		ret = store_find_run(root, append[i], dir, sizeof(dir));
-		if (ret) {
-			fprintf(stderr, "mhpbench history: no run %s: %s\n",
-				append[i], strerror(-ret));
-			return EXIT_BADINPUT;
-		}
-		ret = history_append_run(db, dir, err, sizeof(err));
-		if (ret) {
-			fprintf(stderr, "mhpbench history: %s\n", err);
-			return ret == -EIO ? 8 : EXIT_BADINPUT;
-		}
-		printf("appended %s to %s\n", dir, db);
-	}
-	if (nappend && !list)
-		return 0;
-	ret = list ? list_runs(db, stdout, err, sizeof(err))
-		   : history_trend(db, &q, csv, stdout, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "mhpbench history: %s\n", err);
-		return EXIT_BADINPUT;
-	}
 	return 0;
+}
+
+int history_trend_next(struct history_cursor *cur, struct history_sample *s,
+		       char *err, size_t len)
+{
+	int rc = sqlite3_step(cur->st);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW) {
+		snprintf(err, len, "%s: %s", cur->path,
+			 sqlite3_errmsg(cur->db));
+		return -EIO;
+	}
+	col_text(cur->st, 0, s->group, sizeof(s->group));
+	col_text(cur->st, 1, s->memmap, sizeof(s->memmap));
+	s->dimm_mib = sqlite3_column_int64(cur->st, 2);
+	s->value = sqlite3_column_double(cur->st, 3);
+	s->injected = sqlite3_column_int64(cur->st, 4) != 0;
+	return 1;
+}
+
+int history_runs_open(const char *db_path, struct history_cursor **cur,
+		      char *err, size_t len)
+{
+	return cursor_open(db_path,
+			   "SELECT r.run_id, r.status, r.kernel, r.accel, "
+			   "r.inject_online_delay_ms, (SELECT count(*) "
+			   "FROM samples s WHERE s.run_id = r.run_id) "
+			   "FROM runs r ORDER BY r.started_utc, r.run_id",
+			   cur, err, len);
+}
+
+int history_runs_next(struct history_cursor *cur, struct history_run *r)
+{
+	sqlite3_stmt *st = cur->st;
+
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return 0;
+	r->run_id = (const char *)sqlite3_column_text(st, 0);
+	r->status = (const char *)sqlite3_column_text(st, 1);
+	r->kernel = (const char *)sqlite3_column_text(st, 2);
+	r->accel = (const char *)sqlite3_column_text(st, 3);
+	r->injected = sqlite3_column_int(st, 4) != 0;
+	r->samples = sqlite3_column_int(st, 5);
+	return 1;
 }

@@ -1,14 +1,14 @@
 /* The run history: results/history.db (SQLite). Each run is appended in one
  * transaction with its manifest and samples; an incomplete run is stored as
- * incomplete. `mhpbench history` prints per-night medians of one cell and
- * marks change points (a windowed Welch t-test, as Apache Otava/Hunter
- * does); the gate can use the history as its baseline. */
+ * incomplete. The gate can use the history as its baseline; `mhpbench
+ * history` (history_cmd.h) lists it and prints trends (history_trend.h)
+ * from what is read back here. */
 #ifndef MHP_HISTORY_H
 #define MHP_HISTORY_H
 
 #include "analyze/analysis.h"
 
-#include <stdio.h>
+#include <stdint.h>
 
 /* Appends (or replaces) the run in @run_dir. 0 or -errno, with a one-line
  * reason in @err. Safe to call at the end of every run. */
@@ -21,22 +21,6 @@ int history_append_run(const char *db_path, const char *run_dir, char *err,
 int history_baseline(const char *db_path, const struct ana_run *cand,
 		     int max_runs, struct ana_run *out, char *err, size_t len);
 
-/* One point of a trend: a night (UTC date) and the median of its samples. */
-struct history_point {
-	char night[96]; /* or the run id, per run */
-	double median;
-	size_t n;
-	int change; /* a change point starts at this night */
-	double p;   /* the t-test's p at this point (NaN if not tested) */
-};
-
-/* Marks change points in @pts: a point i starts a change when Welch's
- * t-test of the @window nights before it against the @window nights from
- * it on gives p < @alpha and p is the smallest among the neighbours within
- * the window. */
-int history_change_points(struct history_point *pts, size_t n, int window,
-			  double alpha);
-
 /* Which trend `mhpbench history` shows. */
 struct history_query {
 	const char *metric, *phase, *view;
@@ -47,11 +31,40 @@ struct history_query {
 	double alpha;
 };
 
-/* Per cell (mode x DIMM size) the per-night (or per-run) medians with the
- * change points, as text or CSV, from complete runs only. */
-int history_trend(const char *db_path, const struct history_query *q, int csv,
-		  FILE *f, char *err, size_t len);
+/* A query over the history, read row by row. The *_open functions return
+ * 0 or -errno with a one-line reason in @err: -ENOENT no history, -EPROTO
+ * not a history, -EIO a query that failed. */
+struct history_cursor;
+void history_cursor_close(struct history_cursor *cur);
 
-int history_cmd(int argc, char **argv);
+/* One measured sample of a trend, from a complete run. */
+struct history_sample {
+	char group[96]; /* the night (UTC date), or the run id by run */
+	char memmap[8];
+	int64_t dimm_mib;
+	double value;
+	int injected; /* the run had inject_online_delay set */
+};
+
+/* The samples @q selects, ordered by cell (mode, DIMM size), then by when
+ * their run started. _next: 1 with the next sample in @s, 0 at the end,
+ * -EIO with the reason in @err. */
+int history_trend_open(const char *db_path, const struct history_query *q,
+		       struct history_cursor **cur, char *err, size_t len);
+int history_trend_next(struct history_cursor *cur, struct history_sample *s,
+		       char *err, size_t len);
+
+/* One stored run; the strings live until the next call. */
+struct history_run {
+	const char *run_id, *status, *kernel, *accel;
+	int injected; /* inject_online_delay was set */
+	int samples;
+};
+
+/* Every stored run, oldest first. _next: 1 with the next run in @r, 0 at
+ * the end (or when the query fails). */
+int history_runs_open(const char *db_path, struct history_cursor **cur,
+		      char *err, size_t len);
+int history_runs_next(struct history_cursor *cur, struct history_run *r);
 
 #endif

@@ -1,7 +1,7 @@
 #include "analyze/plot.h"
 
 #include "analyze/analysis.h"
-#include "analyze/history.h"
+#include "analyze/history_trend.h"
 #include "results/store.h"
 
 #include <ctype.h>
@@ -476,6 +476,53 @@ static int plot_trend(struct plot_ctx *c, const char *db)
 	return ret ? ret : render(c, "trend");
 }
 
+/* common.gp, which every script loads, into RUN/plots. 0 or -1, said
+ * why. */
+static int copy_common(struct plot_ctx *c)
+{
+	char path[4400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/common.gp", c->dir);
+	f = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/common.gp", c->tpl_dir);
+	if (!f || copy_file(path, f)) {
+		fprintf(stderr, "mhpbench plot: cannot copy %s into %s\n", path,
+			c->dir);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Every plot, in order; a plot without data says so. 0 or -errno
+ * (-ENOENT: gnuplot missing). */
+static int make_plots(struct plot_ctx *c, const struct sample_table *t,
+		      const char *db)
+{
+	int ret = plot_latency(c, t, "host");
+
+	if (!ret)
+		ret = plot_latency(c, t, "guest");
+	if (!ret)
+		ret = plot_memmap(c, t);
+	if (!ret)
+		ret = plot_oom(c, t);
+	if (!ret && !has_metric_prefix(t, "numa_"))
+		no_data(c, "numa",
+			"no numa_* samples: the struct page locality probe "
+			"has not run");
+	if (!ret && !has_metric_prefix(t, "online_"))
+		no_data(c, "online-breakdown",
+			"no online_* samples: the online phase is timed as a "
+			"whole, not broken down");
+	if (!ret)
+		ret = plot_trend(c, db);
+	return ret;
+}
+
 static const char plot_usage[] =
 	"usage: mhpbench plot [options] [RUN]\n"
 	"  Writes RUN/plots/NAME.{csv,gp,png,svg,txt} for: latency-host,\n"
@@ -487,7 +534,7 @@ static const char plot_usage[] =
 	"exit: 0 ok (plots without data say so), 2 bad command line,\n"
 	"  3 gnuplot missing, 8 cannot write, 10 corrupt or foreign run\n";
 
-int plot_cmd(int argc, char **argv)
+enum mhp_exit plot_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
@@ -498,8 +545,9 @@ int plot_cmd(int argc, char **argv)
 	struct plot_ctx c = {.formats = {"png", "svg", "dumb"}, .nformats = 3};
 	const char *root = "results", *db = NULL;
 	char dir[4096], err[1024], dbbuf[4200], *list = NULL, *tok, *save;
+	enum mhp_exit ret = EXIT_OK;
 	struct ana_run r;
-	int ch, ret;
+	int ch, e;
 
 	memset(&r, 0, sizeof(r));
 	optind = 1;
@@ -516,10 +564,10 @@ int plot_cmd(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(plot_usage, stdout);
-			return 0;
+			return EXIT_OK;
 		default:
 			fputs(plot_usage, stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (list) {
@@ -531,21 +579,20 @@ int plot_cmd(int argc, char **argv)
 			     strcmp(tok, "dumb"))) {
 				fprintf(stderr, "mhpbench plot: --format "
 						"takes png, svg, dumb\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			c.formats[c.nformats++] = tok;
 		}
 	}
 	if (argc - optind > 1) {
 		fputs(plot_usage, stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
-	ret = store_find_run(root, optind < argc ? argv[optind] : NULL, dir,
-			     sizeof(dir));
-	if (ret) {
+	e = store_find_run(root, optind < argc ? argv[optind] : NULL, dir,
+			   sizeof(dir));
+	if (e) {
 		fprintf(stderr, "mhpbench plot: no run %s: %s\n",
-			optind < argc ? argv[optind] : "latest",
-			strerror(-ret));
+			optind < argc ? argv[optind] : "latest", strerror(-e));
 		return EXIT_BADINPUT;
 	}
 	if (ana_load_run(dir, &r, err, sizeof(err))) {
@@ -568,49 +615,19 @@ int plot_cmd(int argc, char **argv)
 	if (mkdir(c.dir, 0777) && errno != EEXIST) {
 		fprintf(stderr, "mhpbench plot: cannot create %s: %s\n", c.dir,
 			strerror(errno));
-		ret = 8;
+		ret = EXIT_IO;
 		goto out;
 	}
-	{
-		char path[4400];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/common.gp", c.dir);
-		f = fopen(path, "w");
-		snprintf(path, sizeof(path), "%s/common.gp", c.tpl_dir);
-		if (!f || copy_file(path, f)) {
-			fprintf(stderr,
-				"mhpbench plot: cannot copy %s into %s\n", path,
-				c.dir);
-			if (f)
-				fclose(f);
-			ret = 8;
-			goto out;
-		}
-		fclose(f);
+	if (copy_common(&c)) {
+		ret = EXIT_IO;
+		goto out;
 	}
 	printf("plots of %s:\n", r.run_id);
-	ret = plot_latency(&c, &r.t, "host");
-	if (!ret)
-		ret = plot_latency(&c, &r.t, "guest");
-	if (!ret)
-		ret = plot_memmap(&c, &r.t);
-	if (!ret)
-		ret = plot_oom(&c, &r.t);
-	if (!ret && !has_metric_prefix(&r.t, "numa_"))
-		no_data(&c, "numa",
-			"no numa_* samples: the struct page locality probe "
-			"has not run");
-	if (!ret && !has_metric_prefix(&r.t, "online_"))
-		no_data(&c, "online-breakdown",
-			"no online_* samples: the online phase is timed as a "
-			"whole, not broken down");
-	if (!ret)
-		ret = plot_trend(&c, db);
-	if (ret == -ENOENT)
-		ret = 3;
-	else if (ret)
-		ret = 8;
+	e = make_plots(&c, &r.t, db);
+	if (e == -ENOENT)
+		ret = EXIT_ENV;
+	else if (e)
+		ret = EXIT_IO;
 	else
 		printf("%d plot(s) made, %d without data\n", c.made, c.nodata);
 out:

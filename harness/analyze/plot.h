@@ -6,6 +6,11 @@
 #ifndef MHP_PLOT_H
 #define MHP_PLOT_H
 
-int plot_cmd(int argc, char **argv);
+#include "base/err.h"
+
+/* Returns EXIT_OK (plots without data say so), EXIT_USAGE (command line),
+ * EXIT_ENV (gnuplot missing), EXIT_IO (cannot write) or EXIT_BADINPUT
+ * (corrupt or foreign run). */
+enum mhp_exit plot_cmd(int argc, char **argv);
 
 #endif

@@ -277,3 +277,69 @@ int stats_welch_p(const double *a, size_t na, const double *b, size_t nb,
 	*p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
 	return 0;
 }
+
+/* p of every split i with at least 2 values on each side, up to @window of
+ * them (Otava's windowed test); @a and @b hold @window values each. */
+static void split_p(const double *v, size_t n, int window, double *a,
+		    double *b, double *p)
+{
+	size_t i;
+	int j;
+
+	for (i = 2; i + 2 <= n; i++) {
+		size_t na = 0, nb = 0, k;
+
+		for (j = window; j > 0; j--)
+			if (i >= (size_t)j)
+				a[na++] = v[i - j];
+		for (j = 0; j < window && i + j < n; j++)
+			b[nb++] = v[i + j];
+		if (stats_welch_p(a, na, b, nb, &p[i])) {
+			/* No spread on either side: a step is certain,
+			 * a flat line is no change. */
+			double ma = 0, mb = 0;
+
+			for (k = 0; k < na; k++)
+				ma += a[k] / na;
+			for (k = 0; k < nb; k++)
+				mb += b[k] / nb;
+			p[i] = ma != mb ? 0 : 1;
+		}
+	}
+}
+
+int stats_change_points(const double *v, size_t n, int window, double alpha,
+			double *p, int *change)
+{
+	double *a, *b;
+	size_t i;
+
+	if (window < 2)
+		return -EINVAL;
+	a = malloc(window * sizeof(*a));
+	b = malloc(window * sizeof(*b));
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		change[i] = 0;
+		p[i] = NAN;
+	}
+	split_p(v, n, window, a, b, p);
+	/* A change starts where p is the smallest within the window. */
+	for (i = 0; i < n; i++) {
+		size_t k, from = i >= (size_t)window ? i - window : 0;
+		int best = isfinite(p[i]) && p[i] < alpha;
+
+		for (k = from; best && k < n && k <= i + window; k++)
+			if (k != i && isfinite(p[k]) &&
+			    (p[k] < p[i] || (p[k] == p[i] && k < i)))
+				best = 0;
+		change[i] = best;
+	}
+	free(a);
+	free(b);
+	return 0;
+}

@@ -57,4 +57,13 @@ int stats_bootstrap_ratio(const double *a, size_t na, const double *b,
 int stats_welch_p(const double *a, size_t na, const double *b, size_t nb,
 		  double *p);
 
+/* Change points of a series @v (e.g. per-night medians), as Apache Otava
+ * (Hunter) finds them: for every split i with at least 2 values on each
+ * side, Welch's t-test of the @window values before i against the @window
+ * values from i on gives @p[i] (NaN where no split is tested); i starts a
+ * change (@change[i] = 1) when @p[i] < @alpha and it is the smallest p
+ * among the neighbours within the window. -EINVAL when @window < 2. */
+int stats_change_points(const double *v, size_t n, int window, double alpha,
+			double *p, int *change);
+
 #endif

@@ -1,0 +1,228 @@
+/* A comparison printed: the 80-column text table (mmtests style, for a
+ * cover letter), Markdown, CSV or JSON, with the legend and the notes. */
+#include "analyze/compare_print.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+static void side_name(const struct compare_side *s, char *buf, size_t len)
+{
+	if (s->sel.key[0])
+		snprintf(buf, len, "%s %s=%s", s->run->run_id, s->sel.key,
+			 s->sel.val);
+	else
+		snprintf(buf, len, "%s", s->run->run_id);
+}
+
+static void fmt_change(const struct ana_row *r, char *buf, size_t len)
+{
+	if (!isfinite(r->change_pct))
+		snprintf(buf, len, "n/a");
+	else if (!ana_metric(r->k.metric)->better)
+		snprintf(buf, len, "(%+.1f%%)", r->change_pct);
+	else
+		snprintf(buf, len, "%+.1f%%", r->change_pct);
+}
+
+static void fmt_bound(double v, char *buf, size_t len)
+{
+	snprintf(buf, len, fabs(v) < 10 ? "%.3f" : "%.1f", v == 0 ? 0.0 : v);
+}
+
+static void fmt_ci(const struct ana_row *r, char *buf, size_t len)
+{
+	char lo[16], hi[16];
+
+	if (!r->ci_ok) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
+	fmt_bound(r->ci.lo, lo, sizeof(lo));
+	fmt_bound(r->ci.hi, hi, sizeof(hi));
+	snprintf(buf, len, "[%s,%s]", lo, hi);
+}
+
+static void legend(FILE *f, const struct ana_cmp *c, int md)
+{
+	const char *p = md ? "- " : "  ";
+
+	fprintf(f, "%sA, B: %s, in the unit after the metric name\n", p,
+		c->o.center == STATS_MIN ? "minimums" : "medians");
+	fprintf(f,
+		"%schange: B against A, signed so that + is better (lower "
+		"latency or\n%s  memory taken, higher free or total memory); "
+		"(..): neutral metric, B-A\n",
+		p, md ? "" : "  ");
+	fprintf(f,
+		"%s*: Mann-Whitney U two-sided p < %.2g after Holm "
+		"correction over %zu rows\n",
+		p, c->o.alpha, c->n);
+	fprintf(f,
+		"%sB/A 95%% CI: percentile bootstrap of %s(B)/%s(A), "
+		"%d resamples,\n%s  seed %lu (n/a: that value of A is 0)\n",
+		p, ana_center_name(c->o.center), ana_center_name(c->o.center),
+		c->o.reps, md ? "" : "  ", c->o.seed);
+}
+
+static void print_notes(FILE *f, const json_t *notes, int md)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_array_size(notes))
+		return;
+	fprintf(f, "%s\n", md ? "\n**Notes**\n" : "\nNotes:");
+	json_array_foreach(notes, i, v)
+	{
+		const char *s = json_string_value(v);
+		int first = 1;
+
+		if (md) {
+			fprintf(f, "- %s\n", s);
+			continue;
+		}
+		/* Wrapped to 80 columns for a cover letter. */
+		while (*s) {
+			int n = strlen(s), cut = n;
+
+			if (n > 74) {
+				for (cut = 74; cut > 0 && s[cut] != ' '; cut--)
+					;
+				if (!cut)
+					cut = 74;
+			}
+			fprintf(f, "%s%.*s\n", first ? "  - " : "    ", cut, s);
+			s += cut;
+			while (*s == ' ')
+				s++;
+			first = 0;
+		}
+	}
+}
+
+static void print_text(FILE *f, const struct compare_side *a,
+		       const struct compare_side *b, const struct ana_cmp *c,
+		       const json_t *notes, int md)
+{
+	char na[256], nb[256], cell[64], last[64] = "", ch[24], ci[64];
+	size_t i;
+
+	side_name(a, na, sizeof(na));
+	side_name(b, nb, sizeof(nb));
+	if (md) {
+		fprintf(f, "**A**: %s  \n**B**: %s  \n", na, nb);
+		fprintf(f, "kernel %s, accel %s, %lldM blocks\n\n",
+			b->run->kernel, b->run->accel,
+			(long long)b->run->block_mib);
+		fprintf(f, "| cell | phase | view | metric | A | B | change "
+			   "| sig | B/A 95%% CI |\n");
+		fprintf(f, "|---|---|---|---|--:|--:|--:|:-:|---|\n");
+	} else {
+		fprintf(f, "A: %s\nB: %s\n", na, nb);
+		fprintf(f, "kernel %s, accel %s, %lldM blocks\n",
+			b->run->kernel, b->run->accel,
+			(long long)b->run->block_mib);
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct ana_row *r = &c->rows[i];
+		const struct ana_metric_info *mi = ana_metric(r->k.metric);
+		char metric[64];
+
+		compare_cell_label(r, cell, sizeof(cell));
+		fmt_change(r, ch, sizeof(ch));
+		fmt_ci(r, ci, sizeof(ci));
+		snprintf(metric, sizeof(metric), "%s", mi->label);
+		if (md) {
+			fprintf(f,
+				"| %s | %s | %s | %s | %.2f | %.2f | %s | %s "
+				"| %s |\n",
+				cell, r->k.phase, r->k.view, metric,
+				r->ca * mi->scale, r->cb * mi->scale, ch,
+				r->sig ? "*" : "", ci);
+			continue;
+		}
+		if (strcmp(cell, last)) {
+			fprintf(f, "\n%-33s %10s %10s %8s %1s %s\n", cell, "A",
+				"B", "change", "", "B/A 95% CI");
+			snprintf(last, sizeof(last), "%s", cell);
+		}
+		fprintf(f, "%-7s %-5s %-19.19s %10.2f %10.2f %8s %1s %s\n",
+			r->k.phase, r->k.view, metric, r->ca * mi->scale,
+			r->cb * mi->scale, ch, r->sig ? "*" : "", ci);
+	}
+	fprintf(f, "\n");
+	legend(f, c, md);
+	print_notes(f, notes, md);
+}
+
+static void print_csv(FILE *f, const struct ana_cmp *c)
+{
+	size_t i;
+
+	fprintf(f, "memmap,dimm_mib,node,target_mib,phase,view,metric,unit,"
+		   "better,a_n,a_median,a_q1,a_q3,a_min,a_max,a_mean,a_sd,b_n,"
+		   "b_median,b_q1,b_q3,b_min,b_max,b_mean,b_sd,change_pct,u,p,"
+		   "p_holm,significant,ratio,ci_lo,ci_hi\n");
+	for (i = 0; i < c->n; i++) {
+		const struct ana_row *r = &c->rows[i];
+		const struct ana_metric_info *mi = ana_metric(r->k.metric);
+
+		fprintf(f,
+			"%s,%lld,%d,%lld,%s,%s,%s,%s,%s,%zu,%.17g,%.17g,%."
+			"17g,%.17g,%.17g,%.17g,%.17g,%zu,%.17g,%.17g,%.17g,%."
+			"17g,%.17g,%.17g,%.17g,%.6g,%.1f,%.6g,%.6g,%d,%.6g,%."
+			"6g,%.6g\n",
+			r->k.memmap, (long long)r->k.dimm_mib, r->k.node,
+			(long long)r->k.target_mib, r->k.phase, r->k.view,
+			r->k.metric, r->k.unit,
+			mi->better > 0	 ? "higher"
+			: mi->better < 0 ? "lower"
+					 : "neutral",
+			r->a.n, r->a.median, r->a.q1, r->a.q3, r->a.min,
+			r->a.max, r->a.mean, r->a.sd, r->b.n, r->b.median,
+			r->b.q1, r->b.q3, r->b.min, r->b.max, r->b.mean,
+			r->b.sd, r->change_pct, r->mw.u, r->mw.p, r->p_holm,
+			r->sig, r->ci.ratio, r->ci_ok ? r->ci.lo : NAN,
+			r->ci_ok ? r->ci.hi : NAN);
+	}
+}
+
+int compare_print(FILE *f, const char *format, const struct compare_side *a,
+		  const struct compare_side *b, const struct ana_cmp *c)
+{
+	json_t *notes = json_array(), *o;
+	size_t i;
+
+	if (!notes)
+		return -ENOMEM;
+	compare_notes(a, b, c, notes);
+	if (!strcmp(format, "text") || !strcmp(format, "markdown")) {
+		print_text(f, a, b, c, notes, !strcmp(format, "markdown"));
+	} else if (!strcmp(format, "csv")) {
+		print_csv(f, c);
+	} else if (!strcmp(format, "json")) {
+		json_t *rows = json_array();
+
+		for (i = 0; i < c->n; i++)
+			json_array_append_new(rows,
+					      compare_row_json(&c->rows[i]));
+		o = json_pack(
+			"{s:o, s:o, s:s, s:I, s:i, s:f, s:f, s:s, s:s, "
+			"s:o, s:o}",
+			"a", compare_side_json(a), "b", compare_side_json(b),
+			"center", ana_center_name(c->o.center), "seed",
+			(json_int_t)c->o.seed, "bootstrap_reps", c->o.reps,
+			"alpha", c->o.alpha, "ci_level", 0.95, "test",
+			"mann-whitney-u two-sided", "correction", "holm",
+			"rows", rows, "notes", json_incref(notes));
+		json_dumpf(o, f, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fputc('\n', f);
+		json_decref(o);
+	} else {
+		json_decref(notes);
+		return -EINVAL;
+	}
+	json_decref(notes);
+	return 0;
+}

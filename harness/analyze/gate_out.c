@@ -1,0 +1,229 @@
+/* The gate's table on stdout, gate.json and the JUnit XML. */
+#include "analyze/gate_out.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The overall verdict in words: for the table, for gate.json. */
+static const char *verdict_text(enum mhp_exit ret)
+{
+	return ret == EXIT_FAIL ? "REGRESSION"
+	       : ret == EXIT_OK ? "nothing regressed"
+				: "inconclusive (more samples needed)";
+}
+
+static const char *verdict_json(enum mhp_exit ret)
+{
+	return ret == EXIT_FAIL ? "regression"
+	       : ret == EXIT_OK ? "pass"
+				: "inconclusive";
+}
+
+static void print_header(FILE *f, const struct ana_run *base,
+			 const struct ana_run *cand, const struct ana_cmp *c,
+			 const struct gate_rules *g)
+{
+	fprintf(f, "gate: candidate %s\n      baseline  %s\n", cand->run_id,
+		base->run_id);
+	fprintf(f,
+		"kernel %s, accel %s, %lldM blocks\nMann-Whitney U with "
+		"Holm over %zu, alpha %.2g; 95%% CI of the %s ratio,\n"
+		"bootstrap %d resamples, seed %lu; default threshold %.0f%%\n",
+		cand->kernel, cand->accel, (long long)cand->block_mib, c->n,
+		g->ao.alpha, ana_center_name(g->ao.center), g->ao.reps,
+		g->ao.seed, g->threshold * 100);
+	if (cand->inject_online_delay_ms || base->inject_online_delay_ms)
+		fprintf(f,
+			"NOTE: inject_online_delay is set (baseline %lld ms, "
+			"candidate %lld ms): a deliberate slowdown\n",
+			(long long)base->inject_online_delay_ms,
+			(long long)cand->inject_online_delay_ms);
+}
+
+void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
+		const struct ana_cmp *c, const struct gate_rules *g,
+		const struct gate_result *res, const json_t *notes)
+{
+	enum mhp_exit ret = gate_exit_code(res->worst);
+	char cell[64];
+	size_t i;
+	json_t *n;
+
+	print_header(f, base, cand, c, g);
+	fprintf(f, "\n%-16s %-7s %-5s %-14s %9s %9s %7s %s\n", "cell", "phase",
+		"view", "metric", "base", "cand", "change", "verdict");
+	for (i = 0; i < c->n; i++) {
+		const struct ana_row *r = &c->rows[i];
+		const struct ana_metric_info *mi = ana_metric(r->k.metric);
+
+		compare_cell_label(r, cell, sizeof(cell));
+		fprintf(f, "%-16s %-7s %-5s %-14.14s %9.2f %9.2f %+6.1f%% %s\n",
+			cell, r->k.phase, r->k.view, mi->label,
+			r->ca * mi->scale, r->cb * mi->scale,
+			isfinite(r->change_pct) ? r->change_pct : 0,
+			res->verdict[i] == GATE_REGRESSION
+				? "REGRESSION"
+				: gate_verdict_name(res->verdict[i]));
+		fprintf(f, "  %s\n", res->why[i]);
+	}
+	fprintf(f,
+		"\nverdict: %s (%zu regression, %zu inconclusive, %zu same, "
+		"%zu improvement)\n",
+		verdict_text(ret), res->count[GATE_REGRESSION],
+		res->count[GATE_INCONCLUSIVE], res->count[GATE_SAME],
+		res->count[GATE_IMPROVEMENT]);
+	if (json_array_size(notes)) {
+		fprintf(f, "notes:\n");
+		json_array_foreach(notes, i, n)
+			fprintf(f, "  - %s\n", json_string_value(n));
+	}
+}
+
+json_t *gate_json(const struct compare_side *base,
+		  const struct compare_side *cand, const struct ana_cmp *c,
+		  const struct gate_rules *g, const struct gate_result *res,
+		  json_t *notes)
+{
+	enum mhp_exit ret = gate_exit_code(res->worst);
+	json_t *rows = json_array(), *out;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		json_t *jr = compare_row_json(&c->rows[i]);
+
+		json_object_set_new(
+			jr, "verdict",
+			json_string(gate_verdict_name(res->verdict[i])));
+		json_object_set_new(jr, "reason", json_string(res->why[i]));
+		json_object_set_new(jr, "threshold_pct",
+				    json_real(res->threshold[i] * 100));
+		json_array_append_new(rows, jr);
+	}
+	out = json_pack(
+		"{s:s, s:s, s:i, s:o, s:o, s:f, s:f, s:I, s:i, s:I, "
+		"s:s, s:s, s:b, s:o, s:o, s:{s:I, s:I, s:I, s:I}}",
+		"center", ana_center_name(g->ao.center), "verdict",
+		verdict_json(ret), "exit_code", (int)ret, "baseline",
+		compare_side_json(base), "candidate", compare_side_json(cand),
+		"alpha", g->ao.alpha, "default_threshold_pct",
+		g->threshold * 100, "seed", (json_int_t)g->ao.seed,
+		"bootstrap_reps", g->ao.reps, "min_n", (json_int_t)g->min_n,
+		"test", "mann-whitney-u two-sided, holm", "ci",
+		"95% percentile bootstrap of the ratio B/A", "floor_guard",
+		g->floor_guard, "rows", json_incref(rows), "notes",
+		json_incref(notes), "counts", "regression",
+		(json_int_t)res->count[GATE_REGRESSION], "inconclusive",
+		(json_int_t)res->count[GATE_INCONCLUSIVE], "same",
+		(json_int_t)res->count[GATE_SAME], "improvement",
+		(json_int_t)res->count[GATE_IMPROVEMENT]);
+	json_decref(rows);
+	return out;
+}
+
+static void xml_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}
+
+/* Writes through a temporary file and rename(), as store.c does. */
+int gate_write_junit(const char *path, const struct ana_cmp *c,
+		     const struct gate_result *res, const json_t *notes)
+{
+	const enum gate_verdict *v = res->verdict;
+	char tmp[4300], name[256], cell[64];
+	size_t i, fails = 0, skips = 0;
+	FILE *f;
+	json_t *n;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	for (i = 0; i < c->n; i++) {
+		fails += v[i] == GATE_REGRESSION;
+		skips += v[i] == GATE_INCONCLUSIVE;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f,
+		"<testsuites><testsuite name=\"mhpbench-gate\" tests=\"%zu\" "
+		"failures=\"%zu\" skipped=\"%zu\" errors=\"0\">\n",
+		c->n, fails, skips);
+	if (json_array_size(notes)) {
+		fprintf(f, "<properties>\n");
+		json_array_foreach(notes, i, n)
+		{
+			fprintf(f, "<property name=\"note%zu\" value=\"", i);
+			xml_escape(f, json_string_value(n));
+			fprintf(f, "\"/>\n");
+		}
+		fprintf(f, "</properties>\n");
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct ana_row *r = &c->rows[i];
+
+		compare_cell_label(r, cell, sizeof(cell));
+		snprintf(name, sizeof(name), "%s %s %s %s", cell, r->k.phase,
+			 r->k.view, r->k.metric);
+		fprintf(f, "<testcase classname=\"mhpbench.gate\" name=\"");
+		xml_escape(f, name);
+		fprintf(f, "\">");
+		if (v[i] == GATE_REGRESSION || v[i] == GATE_INCONCLUSIVE) {
+			fprintf(f,
+				v[i] == GATE_REGRESSION
+					? "<failure type=\"regression\" "
+					  "message=\""
+					: "<skipped message=\"inconclusive: ");
+			xml_escape(f, res->why[i]);
+			fprintf(f, "\"/>");
+		} else {
+			fprintf(f, "<system-out>%s: ", gate_verdict_name(v[i]));
+			xml_escape(f, res->why[i]);
+			fprintf(f, "</system-out>");
+		}
+		fprintf(f, "</testcase>\n");
+	}
+	fprintf(f, "</testsuite></testsuites>\n");
+	if (fclose(f) || rename(tmp, path)) {
+		int e = -errno;
+
+		unlink(tmp);
+		return e;
+	}
+	return 0;
+}
+
+int gate_write_json(const char *path, json_t *o)
+{
+	char tmp[4300];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS))
+		return -EIO;
+	if (rename(tmp, path)) {
+		int e = -errno;
+
+		unlink(tmp);
+		return e;
+	}
+	return 0;
+}

@@ -1,0 +1,196 @@
+/* The history's trend per cell: samples grouped into per-night (or per-run)
+ * medians, change points marked, printed as text or CSV. */
+#include "analyze/history_trend.h"
+
+#include "results/stats.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One point of a trend: a night (UTC date) and the median of its samples. */
+struct history_point {
+	char night[96]; /* or the run id, per run */
+	double median;
+	size_t n;
+	int change; /* a change point starts at this night */
+	double p;   /* the t-test's p at this point (NaN if not tested) */
+};
+
+struct trend_cell {
+	char memmap[8];
+	int64_t dimm_mib;
+	struct history_point *pts;
+	int *injected;
+	size_t n, cap;
+	double *vals;
+	size_t nv, vcap;
+};
+
+static int cell_close_point(struct trend_cell *c)
+{
+	struct stats_summary s;
+
+	if (!c->nv)
+		return 0;
+	stats_summarize(c->vals, c->nv, &s);
+	c->pts[c->n - 1].median = s.median;
+	c->pts[c->n - 1].n = s.n;
+	c->nv = 0;
+	return 0;
+}
+
+/* Closes the point before and starts the one of @s's night (or run). */
+static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
+{
+	cell_close_point(c);
+	if (c->n == c->cap) {
+		c->cap = c->cap * 2 + 16;
+		c->pts = realloc(c->pts, c->cap * sizeof(*c->pts));
+		c->injected =
+			realloc(c->injected, c->cap * sizeof(*c->injected));
+		if (!c->pts || !c->injected)
+			return -ENOMEM;
+	}
+	memset(&c->pts[c->n], 0, sizeof(c->pts[0]));
+	snprintf(c->pts[c->n].night, sizeof(c->pts[0].night), "%s", s->group);
+	c->injected[c->n] = 0;
+	c->n++;
+	snprintf(c->memmap, sizeof(c->memmap), "%s", s->memmap);
+	c->dimm_mib = s->dimm_mib;
+	return 0;
+}
+
+static int cell_add_value(struct trend_cell *c, double v)
+{
+	if (c->nv == c->vcap) {
+		c->vcap = c->vcap * 2 + 64;
+		c->vals = realloc(c->vals, c->vcap * sizeof(*c->vals));
+		if (!c->vals)
+			return -ENOMEM;
+	}
+	c->vals[c->nv++] = v;
+	return 0;
+}
+
+/* Marks the points where a change starts (stats_change_points, on the
+ * medians); leaves them as they are when memory runs out. */
+static void mark_changes(struct history_point *pts, size_t n, int window,
+			 double alpha)
+{
+	double *v = malloc(n * sizeof(*v)), *p = malloc(n * sizeof(*p));
+	int *change = malloc(n * sizeof(*change));
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		v[i] = pts[i].median;
+	if (v && p && change &&
+	    !stats_change_points(v, n, window, alpha, p, change))
+		for (i = 0; i < n; i++) {
+			pts[i].p = p[i];
+			pts[i].change = change[i];
+		}
+	free(v);
+	free(p);
+	free(change);
+}
+
+static void print_cell(FILE *f, const struct history_query *q,
+		       struct trend_cell *c, int csv)
+{
+	const struct ana_metric_info *mi = ana_metric(q->metric);
+	char sz[16];
+	size_t i;
+
+	mark_changes(c->pts, c->n, q->window, q->alpha);
+	ana_size_str(c->dimm_mib, sz, sizeof(sz));
+	if (!csv) {
+		fprintf(f,
+			"\n%s %s %s, %s %s: median per %s (%s)\n"
+			"change points: windowed Welch t-test (as Apache "
+			"Otava), window %d, p < %g\n",
+			q->metric, q->phase, q->view, c->memmap, sz,
+			q->by_run ? "run" : "night", mi->shown_unit, q->window,
+			q->alpha);
+		fprintf(f, "%-32s %12s %5s %9s  %s\n",
+			q->by_run ? "run" : "night", "median", "n", "p",
+			"change");
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct history_point *p = &c->pts[i];
+
+		if (csv) {
+			fprintf(f, "%s,%lld,%zu,%s,%.17g,%zu,%d,%.6g,%d\n",
+				c->memmap, (long long)c->dimm_mib, i, p->night,
+				p->median * mi->scale, p->n, p->change, p->p,
+				c->injected[i]);
+			continue;
+		}
+		fprintf(f, "%-32s %12.3f %5zu ", p->night,
+			p->median * mi->scale, p->n);
+		if (isfinite(p->p))
+			fprintf(f, "%9.2g", p->p);
+		else
+			fprintf(f, "%9s", "-");
+		fprintf(f, "  %s%s\n", p->change ? "<<< change point" : "",
+			c->injected[i] ? " (injected delay)" : "");
+	}
+}
+
+int history_trend(const char *db_path, const struct history_query *q, int csv,
+		  FILE *f, char *err, size_t len)
+{
+	struct trend_cell c = {0};
+	struct history_cursor *cur;
+	struct history_sample s;
+	int ret, cells = 0;
+
+	ret = history_trend_open(db_path, q, &cur, err, len);
+	if (ret)
+		return ret;
+	if (csv)
+		fprintf(f,
+			"memmap,dimm_mib,index,%s,median,n,change,p,"
+			"injected\n",
+			q->by_run ? "run" : "night");
+	while ((ret = history_trend_next(cur, &s, err, len)) > 0) {
+		if (c.n &&
+		    (strcmp(s.memmap, c.memmap) || s.dimm_mib != c.dimm_mib)) {
+			cell_close_point(&c);
+			print_cell(f, q, &c, csv);
+			cells++;
+			c.n = 0;
+		}
+		if (!c.n || strcmp(c.pts[c.n - 1].night, s.group)) {
+			ret = cell_new_point(&c, &s);
+			if (ret)
+				goto out;
+		}
+		if (s.injected)
+			c.injected[c.n - 1] = 1;
+		ret = cell_add_value(&c, s.value);
+		if (ret)
+			goto out;
+	}
+	if (ret)
+		goto out;
+	if (c.n) {
+		cell_close_point(&c);
+		print_cell(f, q, &c, csv);
+		cells++;
+	}
+	if (!cells) {
+		snprintf(err, len,
+			 "%s: no complete run has %s %s %s samples%s%s",
+			 db_path, q->metric, q->phase, q->view,
+			 q->memmap[0] ? " for memmap=" : "", q->memmap);
+		ret = -ENODATA;
+	}
+out:
+	free(c.pts);
+	free(c.injected);
+	free(c.vals);
+	history_cursor_close(cur);
+	return ret;
+}

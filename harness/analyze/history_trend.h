@@ -1,0 +1,19 @@
+/* The trend `mhpbench history` prints (and `mhpbench plot` draws): per
+ * cell (mode x DIMM size) the per-night or per-run medians of one metric
+ * from the history's complete runs, with change points marked by a
+ * windowed Welch t-test (stats_change_points, as Apache Otava/Hunter
+ * does). */
+#ifndef MHP_HISTORY_TREND_H
+#define MHP_HISTORY_TREND_H
+
+#include "analyze/history.h"
+
+#include <stdio.h>
+
+/* Prints the trend @q selects as text or CSV. 0 or -errno with a one-line
+ * reason in @err: those of history_trend_open, -ENODATA when no complete
+ * run has such samples. */
+int history_trend(const char *db_path, const struct history_query *q, int csv,
+		  FILE *f, char *err, size_t len);
+
+#endif

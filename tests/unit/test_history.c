@@ -1,0 +1,209 @@
+/* Unit tests for the run history (harness/analyze/history.c and
+ * history_trend.c) on made-up runs in a temporary directory: appending,
+ * replacing, listing, the gate's baseline, and a trend with its change
+ * point. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "analyze/history_trend.h"
+
+#define NRUNS 8
+#define PER_RUN 5 /* measured samples; each run also has one warm-up */
+
+static char tmp[64], db[128];
+
+/* run<k>: a complete run on night 2026-01-0<k+1>; online latency ~20 ms
+ * in the first half, ~30 ms in the second. */
+static void make_run(int k)
+{
+	char dir[128], path[192], id[16], started[32];
+	struct sample s;
+	json_t *m;
+	FILE *f;
+	int i;
+
+	snprintf(id, sizeof(id), "run%d", k);
+	snprintf(dir, sizeof(dir), "%s/%s", tmp, id);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	snprintf(started, sizeof(started), "2026-01-0%dT00:00:00Z", k + 1);
+	m = json_pack("{s:{s:s}, s:s, s:s, s:s, s:{s:s}}", "mhpbench",
+		      "git_rev", "x", "run_id", id, "status", "complete",
+		      "started_utc", started, "accel", "used", "tcg");
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	assert_int_equal(json_dump_file(m, path, 0), 0);
+	json_decref(m);
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	f = samples_open(path);
+	assert_non_null(f);
+	for (i = -1; i < PER_RUN; i++) {
+		memset(&s, 0, sizeof(s));
+		snprintf(s.run_id, sizeof(s.run_id), "%s", id);
+		snprintf(s.kernel, sizeof(s.kernel), "6.1.0-56-amd64");
+		snprintf(s.accel, sizeof(s.accel), "tcg");
+		snprintf(s.memmap, sizeof(s.memmap), "ram");
+		s.block_mib = s.dimm_mib = 128;
+		s.rep = i;
+		s.warmup = i < 0;
+		s.block = s.target_mib = -1;
+		snprintf(s.phase, sizeof(s.phase), "online");
+		snprintf(s.view, sizeof(s.view), "guest");
+		snprintf(s.metric, sizeof(s.metric), "latency_ns");
+		snprintf(s.unit, sizeof(s.unit), "ns");
+		s.value = i < 0 ? 9e9 : (k < NRUNS / 2 ? 20e6 : 30e6) + i * 1e3;
+		assert_int_equal(samples_write(f, &s), 0);
+	}
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	char dir[128], err[512];
+	int k;
+
+	snprintf(tmp, sizeof(tmp), "/tmp/test_history.XXXXXX");
+	if (!mkdtemp(tmp))
+		return -1;
+	snprintf(db, sizeof(db), "%s/history.db", tmp);
+	for (k = 0; k < NRUNS; k++) {
+		make_run(k);
+		snprintf(dir, sizeof(dir), "%s/run%d", tmp, k);
+		if (history_append_run(db, dir, err, sizeof(err)))
+			return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char path[192];
+	int k;
+
+	for (k = 0; k < NRUNS; k++) {
+		snprintf(path, sizeof(path), "%s/run%d/manifest.json", tmp, k);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/run%d/samples.csv", tmp, k);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/run%d", tmp, k);
+		rmdir(path);
+	}
+	unlink(db);
+	return rmdir(tmp);
+}
+
+/* Every run listed once, oldest first, also after one is appended again. */
+static void test_list(void **state)
+{
+	struct history_cursor *cur;
+	struct history_run r;
+	char dir[128], err[512];
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/run3", tmp);
+	assert_int_equal(history_append_run(db, dir, err, sizeof(err)), 0);
+	assert_int_equal(history_runs_open(db, &cur, err, sizeof(err)), 0);
+	while (history_runs_next(cur, &r) > 0) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "run%d", n++);
+		assert_string_equal(r.run_id, want);
+		assert_string_equal(r.status, "complete");
+		assert_int_equal(r.samples, PER_RUN + 1);
+		assert_false(r.injected);
+	}
+	history_cursor_close(cur);
+	assert_int_equal(n, NRUNS);
+}
+
+/* The last runs like the candidate, the candidate and warm-ups left out. */
+static void test_baseline(void **state)
+{
+	struct ana_run cand, base;
+	char dir[128], err[512];
+
+	snprintf(dir, sizeof(dir), "%s/run7", tmp);
+	assert_int_equal(ana_load_run(dir, &cand, err, sizeof(err)), 0);
+	assert_int_equal(
+		history_baseline(db, &cand, 3, &base, err, sizeof(err)), 0);
+	assert_int_equal(base.t.n, 3 * PER_RUN);
+	assert_string_equal(base.run_id, "history: 3 runs run4..run6");
+	assert_string_equal(base.kernel, "6.1.0-56-amd64");
+	ana_free_run(&base);
+	snprintf(cand.accel, sizeof(cand.accel), "kvm");
+	assert_int_equal(
+		history_baseline(db, &cand, 3, &base, err, sizeof(err)),
+		-ENODATA);
+	ana_free_run(&cand);
+	assert_int_equal(history_baseline("/nonexistent/history.db", &cand, 3,
+					  &base, err, sizeof(err)),
+			 -ENOENT);
+}
+
+/* Per-night medians with one change point, where the step is. */
+static void test_trend(void **state)
+{
+	struct history_query q = {.metric = "latency_ns",
+				  .phase = "online",
+				  .view = "guest",
+				  .memmap = "",
+				  .window = 5,
+				  .alpha = 0.01};
+	char *buf = NULL, err[512], *line, *save;
+	size_t len = 0;
+	int rows = 0, changes = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(history_trend(db, &q, 1, f, err, sizeof(err)), 0);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), rows++) {
+		char *fld[16];
+
+		if (!rows) {
+			assert_string_equal(line, "memmap,dimm_mib,index,night,"
+						  "median,n,change,p,"
+						  "injected");
+			continue;
+		}
+		assert_int_equal(samples_split(line, fld, 16), 9);
+		assert_string_equal(fld[0], "ram");
+		assert_string_equal(fld[5], "5"); /* no warm-up */
+		if (strcmp(fld[6], "1"))
+			continue;
+		changes++;
+		assert_string_equal(fld[2], "4");
+		assert_string_equal(fld[3], "2026-01-05");
+	}
+	free(buf);
+	assert_int_equal(rows, 1 + NRUNS);
+	assert_int_equal(changes, 1);
+
+	q.metric = "nosuch";
+	f = open_memstream(&buf, &len);
+	assert_int_equal(history_trend(db, &q, 1, f, err, sizeof(err)),
+			 -ENODATA);
+	fclose(f);
+	free(buf);
+	assert_non_null(strstr(err, "no complete run has nosuch"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_baseline),
+		cmocka_unit_test(test_trend),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
