@@ -6,6 +6,7 @@
 
 #include "config/job.h"
 #include "config/job_opts.h"
+#include "config/job_value.h"
 
 #define OFF(field) offsetof(struct job, field)
 #define FIELD_SIZE(field) sizeof(((struct job *)0)->field)
@@ -589,4 +590,16 @@ const char *job_fault_name(enum job_fault f)
 const char *job_on_hang_name(enum job_on_hang h)
 {
 	return opt_name_at(on_hang_names, (int)h);
+}
+
+void job_defaults(struct job *job)
+{
+	char msg[256];
+	size_t i;
+
+	memset(job, 0, sizeof(*job));
+	/* The defaults are text in the table so that help shows exactly
+	 * what is applied; the unit tests check that each one parses. */
+	for (i = 0; i < JOB_NOPTS; i++)
+		opt_set(&job_opts[i], job, job_opts[i].def, msg, sizeof(msg));
 }
