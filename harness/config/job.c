@@ -17,40 +17,16 @@
 #include "config/blocksize.h"
 #include "config/job.h"
 #include "config/job_opts.h"
+#include "config/job_parse.h"
 #include "config/job_value.h"
-#include "config/numa.h"
 
 /* Longest line, "\r\n" included; long enough for a JOB_PATH_MAX path. */
 #define JOB_LINE_MAX (JOB_PATH_MAX + 256)
 /* A job file is a few hundred bytes; anything this big is a wrong path. */
 #define JOB_FILE_MAX (1 << 20)
 
-/* A [kernel LABEL] section, matched to `kernels` once all is read. */
-struct kernel_section {
-	char label[JOB_LABEL_MAX];
-	int line;
-	char cmdline_extra[JOB_STR_MAX];
-	char modules[JOB_PATH_MAX];
-	int cmdline_line, modules_line;
-};
-
-struct parser {
-	struct job job;
-	struct job_error err;
-	int rc; /* 0 until the first error */
-	const char *buf;
-	size_t len, pos;
-	int lineno;	     /* of the line inih is working on */
-	int job_line;	     /* of [job]; 0 before it */
-	int set_line[JOB_NOPTS]; /* where each key was set; 0 = default */
-	struct kernel_section ks[JOB_MAX_KERNELS];
-	int nks;
-	int in_kernel; /* the current section is ks[nks - 1] */
-};
-
 /* Keeps the first error only: later ones are often its consequences. */
-__attribute__((format(printf, 4, 5))) static int
-fail(struct parser *p, int rc, int line, const char *fmt, ...)
+int parser_fail(struct parser *p, int rc, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -107,20 +83,20 @@ static int check_text(struct parser *p, const char *line, size_t n)
 
 	while (i < n) {
 		if (s[i] == '\0')
-			return fail(p, -EINVAL, p->lineno,
+			return parser_fail(p, -EINVAL, p->lineno,
 				    "NUL byte in column %zu: binary data, not "
 				    "a job file",
 				    i + 1);
 		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\r' &&
 		     s[i] != '\n') ||
 		    s[i] == 0x7f)
-			return fail(p, -EINVAL, p->lineno,
+			return parser_fail(p, -EINVAL, p->lineno,
 				    "control character 0x%02x in column %zu: "
 				    "not a text file",
 				    s[i], i + 1);
 		len = utf8_len(s + i, n - i);
 		if (!len)
-			return fail(p, -EINVAL, p->lineno,
+			return parser_fail(p, -EINVAL, p->lineno,
 				    "invalid UTF-8 in column %zu: not a text "
 				    "file",
 				    i + 1);
@@ -140,17 +116,17 @@ static int kernel_section(struct parser *p, const char *label, size_t len)
 	while (len && label[len - 1] == ' ')
 		len--;
 	if (job_label_check(label, len, why, sizeof(why)))
-		return fail(p, -EINVAL, p->lineno, "[kernel %.*s]: %s",
+		return parser_fail(p, -EINVAL, p->lineno, "[kernel %.*s]: %s",
 			    (int)(len > 64 ? 64 : len), label, why);
 	for (int i = 0; i < p->nks; i++)
 		if (strlen(p->ks[i].label) == len &&
 		    !strncmp(p->ks[i].label, label, len))
-			return fail(p, -EINVAL, p->lineno,
+			return parser_fail(p, -EINVAL, p->lineno,
 				    "second [kernel %s] section (the first is "
 				    "at line %d)",
 				    p->ks[i].label, p->ks[i].line);
 	if (p->nks == JOB_MAX_KERNELS)
-		return fail(p, -E2BIG, p->lineno,
+		return parser_fail(p, -E2BIG, p->lineno,
 			    "more than %d [kernel] sections", JOB_MAX_KERNELS);
 	k = &p->ks[p->nks++];
 	memcpy(k->label, label, len);
@@ -181,7 +157,7 @@ static int check_line(struct parser *p, const char *line)
 	p->in_kernel = 0;
 	if (len == 3 && !strncmp(s + 1, "job", 3)) {
 		if (p->job_line)
-			return fail(p, -EINVAL, p->lineno,
+			return parser_fail(p, -EINVAL, p->lineno,
 				    "second [job] section (the first is at "
 				    "line %d): a job file holds one job",
 				    p->job_line);
@@ -190,7 +166,7 @@ static int check_line(struct parser *p, const char *line)
 	}
 	if (len > 7 && !strncmp(s + 1, "kernel ", 7))
 		return kernel_section(p, s + 8, len - 7);
-	return fail(p, -EINVAL, p->lineno,
+	return parser_fail(p, -EINVAL, p->lineno,
 		    "unknown section [%.*s]: a job file has a [job] section "
 		    "and optional [kernel LABEL] sections",
 		    (int)(len > 64 ? 64 : len), s + 1);
@@ -216,7 +192,7 @@ static char *read_line(char *str, int num, void *stream)
 		return NULL;
 	/* inih would parse the rest of a long line as a line of its own. */
 	if (n + 1 > (size_t)num) {
-		fail(p, -EINVAL, p->lineno, "line is longer than %d bytes",
+		parser_fail(p, -EINVAL, p->lineno, "line is longer than %d bytes",
 		     num - 3);
 		return NULL;
 	}
@@ -263,7 +239,7 @@ static void unknown_key(struct parser *p, const char *name)
 	const char *hint = NULL;
 
 	if (!*name) {
-		fail(p, -EINVAL, p->lineno, "missing key before '='");
+		parser_fail(p, -EINVAL, p->lineno, "missing key before '='");
 		return;
 	}
 	/* Close enough to be a typo, not so loose that anything matches. */
@@ -276,10 +252,10 @@ static void unknown_key(struct parser *p, const char *name)
 		}
 	}
 	if (hint && best <= limit && best < len)
-		fail(p, -EINVAL, p->lineno,
+		parser_fail(p, -EINVAL, p->lineno,
 		     "unknown key '%.64s' (did you mean '%s'?)", name, hint);
 	else
-		fail(p, -EINVAL, p->lineno, "unknown key '%.64s'", name);
+		parser_fail(p, -EINVAL, p->lineno, "unknown key '%.64s'", name);
 }
 
 static void kernel_key(struct parser *p, struct kernel_section *k,
@@ -298,20 +274,20 @@ static void kernel_key(struct parser *p, struct kernel_section *k,
 		size = sizeof(k->modules);
 		line = &k->modules_line;
 	} else {
-		fail(p, -EINVAL, p->lineno,
+		parser_fail(p, -EINVAL, p->lineno,
 		     "unknown key '%.64s' in [kernel %s]: it takes "
 		     "cmdline_extra and modules",
 		     name, k->label);
 		return;
 	}
 	if (*line) {
-		fail(p, -EINVAL, p->lineno,
+		parser_fail(p, -EINVAL, p->lineno,
 		     "duplicate key '%s' (first set at line %d)", name, *line);
 		return;
 	}
 	*line = p->lineno;
 	if (strlen(value) >= size)
-		fail(p, -ENAMETOOLONG, p->lineno,
+		parser_fail(p, -ENAMETOOLONG, p->lineno,
 		     "%s: longer than %zu characters", name, size - 1);
 	else
 		strcpy(dst, value);
@@ -333,7 +309,7 @@ static int on_key(void *user, const char *section, const char *name,
 		return 1;
 	}
 	if (!p->job_line) {
-		fail(p, -EINVAL, p->lineno,
+		parser_fail(p, -EINVAL, p->lineno,
 		     "'%.64s' is outside a section: options go under [job]",
 		     name);
 		return 1;
@@ -345,14 +321,14 @@ static int on_key(void *user, const char *section, const char *name,
 	}
 	idx = (size_t)(o - job_opts);
 	if (p->set_line[idx]) {
-		fail(p, -EINVAL, p->lineno,
+		parser_fail(p, -EINVAL, p->lineno,
 		     "duplicate key '%s' (first set at line %d)", name,
 		     p->set_line[idx]);
 		return 1;
 	}
 	p->set_line[idx] = p->lineno;
 	if (opt_set(o, &p->job, value, msg, sizeof(msg)))
-		fail(p, -EINVAL, p->lineno, "%s", msg);
+		parser_fail(p, -EINVAL, p->lineno, "%s", msg);
 	/* Errors are kept in @p; a zero return would only make inih record
 	 * a second, vaguer one. */
 	return 1;
@@ -379,9 +355,9 @@ static void syntax_error(struct parser *p, int line)
 		end++;
 	p->rc = 0; /* an earlier line wins over a later error */
 	if (s < stop && *s == '[')
-		fail(p, -EINVAL, line, "section header without a closing ']'");
+		parser_fail(p, -EINVAL, line, "section header without a closing ']'");
 	else
-		fail(p, -EINVAL, line,
+		parser_fail(p, -EINVAL, line,
 		     "expected 'key = value', '[job]' or a comment, got "
 		     "'%.*s'",
 		     (int)(end - s > 40 ? 40 : end - s), s);
@@ -408,280 +384,6 @@ uint64_t job_largest_dimm(const struct job *job)
 int job_oom_cap(const struct job *job)
 {
 	return job->oom_cap ? job->oom_cap : job->slots;
-}
-
-/* oom-edge needs one DIMM size, targets below boot memory, and room for
- * the cap's worth of DIMMs. */
-static void check_oom_edge(struct parser *p)
-{
-	const struct job *job = &p->job;
-	char a[VALUE_MAX], b[VALUE_MAX];
-	int i;
-
-	if (job->nsizes != 1)
-		fail(p, -EINVAL, p->set_line[opt_find("sizes") - job_opts],
-		     "sizes: benchmark = oom-edge takes exactly one DIMM "
-		     "size, got %d",
-		     job->nsizes);
-	for (i = 0; i < job->noom_targets; i++) {
-		if (job->oom_targets[i] < job->boot_mem)
-			continue;
-		value_format_size(job->oom_targets[i], a, sizeof(a));
-		value_format_size(job->boot_mem, b, sizeof(b));
-		fail(p, -EINVAL, p->set_line[opt_find("oom_targets") - job_opts],
-		     "oom_targets: %s is not below boot_mem (%s): the guest "
-		     "can never have that much free",
-		     a, b);
-	}
-	if (job->oom_cap > job->slots)
-		fail(p, -EINVAL, p->set_line[opt_find("oom_cap") - job_opts],
-		     "oom_cap: %d DIMMs need as many slots, but slots = %d",
-		     job->oom_cap, job->slots);
-}
-
-static int set_line(const struct parser *p, const char *name)
-{
-	return p->set_line[opt_find(name) - job_opts];
-}
-
-/* One "label:image" entry of `kernels`. */
-static void parse_kernel_item(struct parser *p, char *item)
-{
-	struct job *job = &p->job;
-	int line = set_line(p, "kernels");
-	char *colon = strchr(item, ':'), *label, *image, why[128];
-	struct job_kernel *k;
-
-	if (!colon) {
-		fail(p, -EINVAL, line,
-		     "kernels: '%.64s' is not label:image (e.g. "
-		     "base:debian)",
-		     item);
-		return;
-	}
-	*colon = '\0';
-	label = value_trim(item);
-	image = value_trim(colon + 1);
-	if (job_label_check(label, strlen(label), why, sizeof(why))) {
-		fail(p, -EINVAL, line, "kernels: '%.64s': %s", label, why);
-		return;
-	}
-	if (!*image) {
-		fail(p, -EINVAL, line, "kernels: %s has no image", label);
-		return;
-	}
-	for (int i = 0; i < job->nkernels; i++)
-		if (!strcmp(job->kernels[i].label, label)) {
-			fail(p, -EINVAL, line, "kernels: %s is listed twice",
-			     label);
-			return;
-		}
-	if (job->nkernels == JOB_MAX_KERNELS) {
-		fail(p, -E2BIG, line, "kernels: more than %d entries",
-		     JOB_MAX_KERNELS);
-		return;
-	}
-	k = &job->kernels[job->nkernels++];
-	snprintf(k->label, sizeof(k->label), "%s", label);
-	snprintf(k->image, sizeof(k->image), "%s", image);
-}
-
-/* Fills job->kernels from `kernels` and the [kernel LABEL] sections. */
-static void check_kernels(struct parser *p)
-{
-	struct job *job = &p->job;
-	char *copy, *item, *next;
-	int i, j;
-
-	job->nkernels = 0;
-	if (!job->kernels_spec[0]) {
-		if (p->nks)
-			fail(p, -EINVAL, p->ks[0].line,
-			     "[kernel %s]: there is no kernels = list for it "
-			     "to belong to",
-			     p->ks[0].label);
-		return;
-	}
-	/* job_dump() writes the default kernel too; only a real second
-	 * choice is a conflict. */
-	if (set_line(p, "kernel") && strcmp(job->kernel, "debian"))
-		fail(p, -EINVAL, set_line(p, "kernel"),
-		     "kernel: set kernels or kernel, not both (kernels is "
-		     "at line %d)",
-		     set_line(p, "kernels"));
-	copy = strdup(job->kernels_spec);
-	if (!copy) {
-		fail(p, -ENOMEM, 0, "out of memory");
-		return;
-	}
-	for (next = copy; next && !p->rc;) {
-		item = next;
-		next = strchr(item, ',');
-		if (next)
-			*next++ = '\0';
-		parse_kernel_item(p, item);
-	}
-	free(copy);
-	for (i = 0; i < p->nks && !p->rc; i++) {
-		for (j = 0; j < job->nkernels; j++)
-			if (!strcmp(job->kernels[j].label, p->ks[i].label))
-				break;
-		if (j == job->nkernels) {
-			fail(p, -EINVAL, p->ks[i].line,
-			     "[kernel %s]: %s is not in kernels (line %d)",
-			     p->ks[i].label, p->ks[i].label,
-			     set_line(p, "kernels"));
-			break;
-		}
-		strcpy(job->kernels[j].cmdline_extra, p->ks[i].cmdline_extra);
-		strcpy(job->kernels[j].modules, p->ks[i].modules);
-		job->kernels[j].line = p->ks[i].line;
-	}
-}
-
-/* numa_nodes / numa_host_nodes, against smp, node and boot_mem. */
-static void check_numa(struct parser *p)
-{
-	struct job *job = &p->job;
-	int line = set_line(p, "numa_nodes");
-	const struct opt *bm = opt_find("boot_mem");
-	char msg[256], a[VALUE_MAX], range[2 * VALUE_MAX + 2];
-	uint64_t sum = 0;
-	int smp = job->accel == ACCEL_TCG_ICOUNT ? 1 : job->smp;
-
-	job->nnodes = 0;
-	if (numa_parse(job->numa_spec, job->nodes, &job->nnodes, msg,
-		       sizeof(msg)) ||
-	    numa_check(job->nodes, job->nnodes, smp, msg, sizeof(msg))) {
-		fail(p, -EINVAL, line, "numa_nodes: %s", msg);
-		return;
-	}
-	if (numa_parse_host(job->numa_host_spec, job->nodes, job->nnodes, msg,
-			    sizeof(msg))) {
-		fail(p, -EINVAL, set_line(p, "numa_host_nodes"),
-		     "numa_host_nodes: %s", msg);
-		return;
-	}
-	/* Without numa_nodes, QEMU itself judges `node` (device_add). */
-	if (!job->nnodes)
-		return;
-	if (job->node >= job->nnodes)
-		fail(p, -EINVAL, set_line(p, "node"),
-		     "node: %d, but numa_nodes has %d nodes", job->node,
-		     job->nnodes);
-	if (job->nblock_sizes)
-		fail(p, -EINVAL, line,
-		     "numa_nodes: not with block_sizes (one sets the boot "
-		     "memory per block size)");
-	/* Saturating: the sum stands in for boot_mem, so it gets
-	 * boot_mem's range check, which a wrapped sum could pass. */
-	for (int i = 0; i < job->nnodes; i++)
-		sum = job->nodes[i].mem > UINT64_MAX - sum
-			      ? UINT64_MAX
-			      : sum + job->nodes[i].mem;
-	if (sum < (uint64_t)bm->min || sum > (uint64_t)bm->max) {
-		value_format_size(sum, a, sizeof(a));
-		opt_range_text(bm, range, sizeof(range));
-		fail(p, -EINVAL, line,
-		     "numa_nodes: the nodes' memory adds up to %s, but "
-		     "boot_mem must be in %s",
-		     sum == UINT64_MAX ? "more than 2^64 bytes" : a, range);
-		return;
-	}
-	if (set_line(p, "boot_mem") && sum != job->boot_mem)
-		fail(p, -EINVAL, set_line(p, "boot_mem"),
-		     "boot_mem: numa_nodes adds up to %lluM; leave boot_mem "
-		     "out or make it match",
-		     (unsigned long long)(sum >> 20));
-	job->boot_mem = sum;
-}
-
-/* Each block size must be one the guest can be made to pick. */
-static void check_block_sizes(struct parser *p)
-{
-	const struct job *job = &p->job;
-	int line = set_line(p, "block_sizes");
-	char a[VALUE_MAX], b[VALUE_MAX];
-	uint64_t mem;
-
-	if (!job->nblock_sizes)
-		return;
-	if (job->benchmark == BENCH_OOM_EDGE)
-		fail(p, -EINVAL, line,
-		     "block_sizes: benchmark = oom-edge runs at one boot_mem; "
-		     "sweep block sizes with benchmark = cycles");
-	if (set_line(p, "maxmem"))
-		fail(p, -EINVAL, set_line(p, "maxmem"),
-		     "maxmem: not with block_sizes, which sets the boot memory "
-		     "(and so maxmem) per block size");
-	for (int i = 0; i < job->nblock_sizes; i++) {
-		int ret = blocksize_boot_mem(job->block_sizes[i], job->boot_mem,
-					     &mem);
-
-		value_format_size(job->block_sizes[i], a, sizeof(a));
-		value_format_size(job->boot_mem, b, sizeof(b));
-		if (ret == -EINVAL)
-			fail(p, -EINVAL, line,
-			     "block_sizes: %s is not a power of two (Linux "
-			     "block sizes are 128M, 256M, 512M, 1G or 2G)",
-			     a);
-		else if (ret)
-			fail(p, -EINVAL, line,
-			     "block_sizes: 128M blocks need boot memory ending "
-			     "below 64G, but boot_mem is %s",
-			     b);
-	}
-}
-
-/* Fault injection happens in the cycles; offline-busy needs a block
- * that only its pin allocates from. */
-static void check_faults(struct parser *p)
-{
-	const struct job *job = &p->job;
-	int line = set_line(p, "inject_fault");
-
-	if (job->inject_fault == FAULT_NONE)
-		return;
-	if (job->benchmark == BENCH_OOM_EDGE)
-		fail(p, -EINVAL, line,
-		     "inject_fault: not with benchmark = oom-edge, whose "
-		     "points end on a guest's death by design");
-	else if (job->inject_fault == FAULT_OFFLINE_BUSY &&
-		 (job->node >= job->nnodes || job->nodes[job->node].cpus))
-		fail(p, -EINVAL, line,
-		     "inject_fault: offline-busy needs the DIMMs on a NUMA "
-		     "node without vCPUs (numa_nodes = 512M:0-1, 0 and "
-		     "node = 1): next to the vCPUs the kernel's own "
-		     "allocations fill a ZONE_NORMAL block within moments, and "
-		     "it could not be offlined after the pin either");
-}
-
-/* Checks between keys, once all are read. */
-static void check_job(struct parser *p)
-{
-	const struct job *job = &p->job;
-	const struct opt *o = opt_find("maxmem");
-	char a[VALUE_MAX], b[VALUE_MAX], c[VALUE_MAX], d[VALUE_MAX];
-	uint64_t largest = job_largest_dimm(job);
-
-	check_kernels(p);
-	check_block_sizes(p);
-	check_numa(p);
-	check_faults(p);
-	if (job->benchmark == BENCH_OOM_EDGE)
-		check_oom_edge(p);
-	if (job->benchmark == BENCH_OOM_EDGE)
-		largest *= (uint64_t)job_oom_cap(job);
-	if (job->maxmem && job->maxmem < job->boot_mem + largest) {
-		value_format_size(job->maxmem, a, sizeof(a));
-		value_format_size(job->boot_mem, b, sizeof(b));
-		value_format_size(largest, c, sizeof(c));
-		value_format_size(job->boot_mem + largest, d, sizeof(d));
-		fail(p, -EINVAL, p->set_line[o - job_opts],
-		     "maxmem: %s is less than boot_mem + the largest size "
-		     "(%s + %s = %s)",
-		     a, b, c, d);
-	}
 }
 
 struct ini_settings {
@@ -766,15 +468,15 @@ static int parse(struct job *job, const char *name, const char *buf, size_t len,
 	ini_settings_swap(&settings);
 
 	if (ret == -2)
-		fail(p, -ENOMEM, 0, "out of memory");
+		parser_fail(p, -ENOMEM, 0, "out of memory");
 	else if (ret > 0 && (!p->rc || ret < p->err.line))
 		syntax_error(p, ret);
 	if (!p->rc && !p->job_line)
-		fail(p, -EINVAL, 0,
+		parser_fail(p, -EINVAL, 0,
 		     len ? "no [job] section: a job file needs one"
 			 : "the file is empty: it needs a [job] section");
 	if (!p->rc)
-		check_job(p);
+		job_check(p);
 
 	ret = p->rc;
 	if (ret)
