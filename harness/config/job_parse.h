@@ -38,6 +38,19 @@ struct parser {
 __attribute__((format(printf, 4, 5))) int
 parser_fail(struct parser *p, int rc, int line, const char *fmt, ...);
 
+/* inih's reader: the next line of the buffer into @str (@num bytes), or
+ * NULL at its end or at the first error. */
+char *job_read_line(char *str, int num, void *stream);
+
+/* inih's handler: one key = value of the current section. */
+int job_on_key(void *user, const char *section, const char *name,
+	       const char *value);
+
+/* Records inih's syntax error at @line, worded from that line's text, in
+ * place of any error recorded so far (the caller's rule: the earlier line
+ * wins). */
+void job_syntax_error(struct parser *p, int line);
+
 /* Checks between keys, once all are read; fills the kernels and NUMA
  * nodes they describe. */
 void job_check(struct parser *p);
