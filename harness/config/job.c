@@ -78,8 +78,9 @@ static void ini_settings_swap(struct ini_settings *s)
 	*s = old;
 }
 
-static int parse(struct job *job, const char *name, const char *buf, size_t len,
-		 struct job_error *err)
+/* Runs inih over the parser's buffer; returns what ini_parse_stream()
+ * does. */
+static int run_inih(struct parser *p)
 {
 	static char comment_prefixes[] = ";#";
 	/* Debian's libinih takes its options at run time; they are set for
@@ -99,6 +100,34 @@ static int parse(struct job *job, const char *name, const char *buf, size_t len,
 		.start_prefixes = comment_prefixes,
 		.inline_prefixes = comment_prefixes,
 	};
+	int ret;
+
+	ini_settings_swap(&settings);
+	ret = ini_parse_stream(job_read_line, p, job_on_key, p);
+	ini_settings_swap(&settings);
+	return ret;
+}
+
+/* What inih's result (@ret) and a missing [job] section add to the errors
+ * the reader recorded, then the checks between options. */
+static void finish(struct parser *p, int ret)
+{
+	if (ret == -2)
+		parser_fail(p, -ENOMEM, 0, "out of memory");
+	else if (ret > 0 && (!p->rc || ret < p->err.line))
+		job_syntax_error(p, ret);
+	if (!p->rc && !p->job_line)
+		parser_fail(p, -EINVAL, 0,
+			    p->len ? "no [job] section: a job file needs one"
+				   : "the file is empty: it needs a [job] "
+				     "section");
+	if (!p->rc)
+		job_check(p);
+}
+
+static int parse(struct job *job, const char *name, const char *buf, size_t len,
+		 struct job_error *err)
+{
 	struct job_error scratch;
 	struct parser *p;
 	int ret;
@@ -120,21 +149,7 @@ static int parse(struct job *job, const char *name, const char *buf, size_t len,
 	strcpy(p->job.path, name);
 	p->buf = buf;
 	p->len = len;
-
-	ini_settings_swap(&settings);
-	ret = ini_parse_stream(job_read_line, p, job_on_key, p);
-	ini_settings_swap(&settings);
-
-	if (ret == -2)
-		parser_fail(p, -ENOMEM, 0, "out of memory");
-	else if (ret > 0 && (!p->rc || ret < p->err.line))
-		job_syntax_error(p, ret);
-	if (!p->rc && !p->job_line)
-		parser_fail(p, -EINVAL, 0,
-		     len ? "no [job] section: a job file needs one"
-			 : "the file is empty: it needs a [job] section");
-	if (!p->rc)
-		job_check(p);
+	finish(p, run_inih(p));
 
 	ret = p->rc;
 	if (ret)

@@ -119,11 +119,22 @@ void opt_range_text(const struct opt *o, char *buf, size_t len)
 	snprintf(buf, len, "%s..%s", lo, hi);
 }
 
+/* "KEY: VALUE is out of range LO..HI", and -ERANGE. */
+static int out_of_range(const struct opt *o, const char *value, char *msg,
+			size_t len)
+{
+	char range[2 * VALUE_MAX + 2];
+
+	opt_range_text(o, range, sizeof(range));
+	snprintf(msg, len, "%s: %s is out of range %s", o->name, value, range);
+	return -ERANGE;
+}
+
 /* One size, as a whole value or as a list entry: parse, range, alignment. */
 static int parse_size_value(const struct opt *o, const char *s, uint64_t *v,
 			    char *msg, size_t len)
 {
-	char range[2 * VALUE_MAX + 2], align[VALUE_MAX];
+	char align[VALUE_MAX];
 	int ret;
 
 	ret = units_parse_size(s, v);
@@ -138,12 +149,8 @@ static int parse_size_value(const struct opt *o, const char *s, uint64_t *v,
 			 o->name, s);
 		return ret;
 	}
-	if (opt_ranged(o) && (*v < (uint64_t)o->min || *v > (uint64_t)o->max)) {
-		opt_range_text(o, range, sizeof(range));
-		snprintf(msg, len, "%s: %s is out of range %s", o->name, s,
-			 range);
-		return -ERANGE;
-	}
+	if (opt_ranged(o) && (*v < (uint64_t)o->min || *v > (uint64_t)o->max))
+		return out_of_range(o, s, msg, len);
 	if (o->align && *v % o->align) {
 		value_format_size(o->align, align, sizeof(align));
 		snprintf(msg, len, "%s: %s is not a multiple of %s", o->name, s,
@@ -178,33 +185,71 @@ char *value_trim(char *s)
 	return s;
 }
 
-/* Comma-separated sizes or names. The job is only changed once the whole
- * list is good. */
-static int parse_list(const struct opt *o, struct job *job, const char *value,
-		      char *msg, size_t len)
-{
-	uint64_t vals[JOB_MAX_SIZES], v;
-	char *copy, *item, *next;
-	char shown[VALUE_MAX];
-	size_t n = 0, i;
-	int ret = 0, e;
+/* The entries of a list as they are read, before they go into the job. */
+struct list {
+	uint64_t v[JOB_MAX_SIZES];
+	size_t n;
+};
 
-	copy = strdup(value);
-	if (!copy) {
-		snprintf(msg, len, "%s: out of memory", o->name);
-		return -ENOMEM;
+static int *list_count(const struct opt *o, struct job *job)
+{
+	return (int *)((char *)job + o->count_off);
+}
+
+/* One list entry: the word block, a size or a name. */
+static int parse_list_item(const struct opt *o, const char *item, uint64_t *v,
+			   char *msg, size_t len)
+{
+	int ret, e;
+
+	if (o->block_word && !strcasecmp(item, "block")) {
+		*v = JOB_SIZE_BLOCK;
+		return 0;
 	}
-	if (!*value_trim(copy)) {
-		/* A list that is empty by default may be emptied again. */
-		if (!o->def[0]) {
-			*(int *)((char *)job + o->count_off) = 0;
-			goto out;
-		}
-		snprintf(msg, len, "%s: the list is empty", o->name);
-		ret = -EINVAL;
-		goto out;
+	if (o->type == OPT_SIZE_LIST)
+		return parse_size_value(o, item, v, msg, len);
+	ret = parse_enum_value(o, item, &e, msg, len);
+	*v = (uint64_t)e;
+	return ret;
+}
+
+/* Appends @v: no repeats, at most o->size entries. */
+static int list_add(const struct opt *o, struct list *l, uint64_t v, char *msg,
+		    size_t len)
+{
+	char shown[VALUE_MAX];
+	size_t i;
+
+	/* Before the count: "ram,self,ram" is a repeat, not a list that is
+	 * too long. */
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i] != v)
+			continue;
+		if (o->type == OPT_SIZE_LIST)
+			format_list_size(o, v, shown, sizeof(shown));
+		else
+			snprintf(shown, sizeof(shown), "%s", o->names[v]);
+		snprintf(msg, len, "%s: %s is listed twice", o->name, shown);
+		return -EINVAL;
 	}
-	for (next = copy; next;) {
+	if (l->n == o->size || l->n == ARRAY_SIZE(l->v)) {
+		snprintf(msg, len, "%s: more than %zu entries", o->name,
+			 o->size);
+		return -E2BIG;
+	}
+	l->v[l->n++] = v;
+	return 0;
+}
+
+/* The comma-separated entries of @text (cut in place) into @l. */
+static int parse_list_items(const struct opt *o, char *text, struct list *l,
+			    char *msg, size_t len)
+{
+	char *item, *next;
+	uint64_t v;
+	int ret;
+
+	for (next = text; next;) {
 		item = next;
 		next = strchr(item, ',');
 		if (next)
@@ -213,52 +258,147 @@ static int parse_list(const struct opt *o, struct job *job, const char *value,
 		if (!*item) {
 			snprintf(msg, len, "%s: empty entry in the list",
 				 o->name);
-			ret = -EINVAL;
-			goto out;
+			return -EINVAL;
 		}
-		if (o->block_word && !strcasecmp(item, "block")) {
-			v = JOB_SIZE_BLOCK;
-		} else if (o->type == OPT_SIZE_LIST) {
-			ret = parse_size_value(o, item, &v, msg, len);
-		} else {
-			ret = parse_enum_value(o, item, &e, msg, len);
-			v = (uint64_t)e;
-		}
+		ret = parse_list_item(o, item, &v, msg, len);
+		if (!ret)
+			ret = list_add(o, l, v, msg, len);
 		if (ret)
-			goto out;
-		/* Before the count: "ram,self,ram" is a repeat, not a
-		 * list that is too long. */
-		for (i = 0; i < n; i++) {
-			if (vals[i] != v)
-				continue;
-			if (o->type == OPT_SIZE_LIST)
-				format_list_size(o, v, shown, sizeof(shown));
-			else
-				snprintf(shown, sizeof(shown), "%s",
-					 o->names[v]);
-			snprintf(msg, len, "%s: %s is listed twice", o->name,
-				 shown);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (n == o->size || n == ARRAY_SIZE(vals)) {
-			snprintf(msg, len, "%s: more than %zu entries", o->name,
-				 o->size);
-			ret = -E2BIG;
-			goto out;
-		}
-		vals[n++] = v;
+			return ret;
 	}
+	return 0;
+}
 
-	for (i = 0; i < n; i++) {
+static void list_store(const struct opt *o, struct job *job,
+		       const struct list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
 		if (o->type == OPT_SIZE_LIST)
-			((uint64_t *)opt_ptr(o, job))[i] = vals[i];
+			((uint64_t *)opt_ptr(o, job))[i] = l->v[i];
 		else
-			((int *)opt_ptr(o, job))[i] = (int)vals[i];
+			((int *)opt_ptr(o, job))[i] = (int)l->v[i];
 	}
-	*(int *)((char *)job + o->count_off) = (int)n;
-out:
+	*list_count(o, job) = (int)l->n;
+}
+
+/* Comma-separated sizes or names. The job is only changed once the whole
+ * list is good. */
+static int parse_list(const struct opt *o, struct job *job, const char *value,
+		      char *msg, size_t len)
+{
+	struct list l = {.n = 0};
+	char *copy = strdup(value);
+	int ret = 0;
+
+	if (!copy) {
+		snprintf(msg, len, "%s: out of memory", o->name);
+		return -ENOMEM;
+	}
+	if (*value_trim(copy)) {
+		ret = parse_list_items(o, copy, &l, msg, len);
+		if (!ret)
+			list_store(o, job, &l);
+	} else if (!o->def[0]) {
+		/* A list that is empty by default may be emptied again. */
+		*list_count(o, job) = 0;
+	} else {
+		snprintf(msg, len, "%s: the list is empty", o->name);
+		ret = -EINVAL;
+	}
 	free(copy);
+	return ret;
+}
+
+static int set_str(const struct opt *o, struct job *job, const char *value,
+		   char *msg, size_t len)
+{
+	if (strlen(value) >= o->size) {
+		snprintf(msg, len, "%s: longer than %zu characters", o->name,
+			 o->size - 1);
+		return -ENAMETOOLONG;
+	}
+	if (strlen(value) < (size_t)o->min) {
+		snprintf(msg, len, "%s: must not be empty", o->name);
+		return -EINVAL;
+	}
+	strcpy(opt_ptr(o, job), value);
+	return 0;
+}
+
+static int set_int(const struct opt *o, struct job *job, const char *value,
+		   char *msg, size_t len)
+{
+	long long ll;
+	int ret = parse_int(value, &ll);
+
+	if (ret == -EINVAL) {
+		snprintf(msg, len, "%s: '%s' is not an integer", o->name,
+			 value);
+		return ret;
+	}
+	if (ret || ll < o->min || ll > o->max)
+		return out_of_range(o, value, msg, len);
+	*(int *)opt_ptr(o, job) = (int)ll;
+	return 0;
+}
+
+static int set_u64(const struct opt *o, struct job *job, const char *value,
+		   char *msg, size_t len)
+{
+	uint64_t u;
+	int ret = parse_u64(value, &u);
+
+	if (ret == -EINVAL) {
+		snprintf(msg, len, "%s: '%s' is not a non-negative integer",
+			 o->name, value);
+		return ret;
+	}
+	if (ret) {
+		snprintf(msg, len, "%s: %s does not fit in 64 bits", o->name,
+			 value);
+		return ret;
+	}
+	*(uint64_t *)opt_ptr(o, job) = u;
+	return 0;
+}
+
+static int set_size(const struct opt *o, struct job *job, const char *value,
+		    char *msg, size_t len)
+{
+	uint64_t u;
+	int ret = parse_size_value(o, value, &u, msg, len);
+
+	if (!ret)
+		*(uint64_t *)opt_ptr(o, job) = u;
+	return ret;
+}
+
+static int set_duration(const struct opt *o, struct job *job, const char *value,
+			char *msg, size_t len)
+{
+	int64_t ms;
+	int ret = units_parse_duration_ms(value, &ms);
+
+	if (ret == -EINVAL) {
+		snprintf(msg, len,
+			 "%s: '%s' is not a duration (a whole number with ms, "
+			 "s, m or h; no suffix means s)",
+			 o->name, value);
+		return ret;
+	}
+	if (ret || ms < o->min || ms > o->max)
+		return out_of_range(o, value, msg, len);
+	*(int64_t *)opt_ptr(o, job) = ms;
+	return 0;
+}
+
+static int set_enum(const struct opt *o, struct job *job, const char *value,
+		    char *msg, size_t len)
+{
+	int v, ret = parse_enum_value(o, value, &v, msg, len);
+
+	if (!ret)
+		*(int *)opt_ptr(o, job) = v;
 	return ret;
 }
 
@@ -266,82 +406,19 @@ out:
 int opt_set(const struct opt *o, struct job *job, const char *value, char *msg,
 	    size_t len)
 {
-	char range[2 * VALUE_MAX + 2];
-	long long ll;
-	uint64_t u;
-	int64_t ms;
-	int ret, v;
-
 	switch (o->type) {
 	case OPT_STR:
-		if (strlen(value) >= o->size) {
-			snprintf(msg, len, "%s: longer than %zu characters",
-				 o->name, o->size - 1);
-			return -ENAMETOOLONG;
-		}
-		if (strlen(value) < (size_t)o->min) {
-			snprintf(msg, len, "%s: must not be empty", o->name);
-			return -EINVAL;
-		}
-		strcpy(opt_ptr(o, job), value);
-		return 0;
+		return set_str(o, job, value, msg, len);
 	case OPT_INT:
-		ret = parse_int(value, &ll);
-		if (ret == -EINVAL) {
-			snprintf(msg, len, "%s: '%s' is not an integer",
-				 o->name, value);
-			return ret;
-		}
-		if (ret || ll < o->min || ll > o->max) {
-			opt_range_text(o, range, sizeof(range));
-			snprintf(msg, len, "%s: %s is out of range %s", o->name,
-				 value, range);
-			return -ERANGE;
-		}
-		*(int *)opt_ptr(o, job) = (int)ll;
-		return 0;
+		return set_int(o, job, value, msg, len);
 	case OPT_U64:
-		ret = parse_u64(value, &u);
-		if (ret == -EINVAL) {
-			snprintf(msg, len,
-				 "%s: '%s' is not a non-negative integer",
-				 o->name, value);
-			return ret;
-		}
-		if (ret) {
-			snprintf(msg, len, "%s: %s does not fit in 64 bits",
-				 o->name, value);
-			return ret;
-		}
-		*(uint64_t *)opt_ptr(o, job) = u;
-		return 0;
+		return set_u64(o, job, value, msg, len);
 	case OPT_SIZE:
-		ret = parse_size_value(o, value, &u, msg, len);
-		if (!ret)
-			*(uint64_t *)opt_ptr(o, job) = u;
-		return ret;
+		return set_size(o, job, value, msg, len);
 	case OPT_DURATION:
-		ret = units_parse_duration_ms(value, &ms);
-		if (ret == -EINVAL) {
-			snprintf(msg, len,
-				 "%s: '%s' is not a duration (a whole number "
-				 "with ms, s, m or h; no suffix means s)",
-				 o->name, value);
-			return ret;
-		}
-		if (ret || ms < o->min || ms > o->max) {
-			opt_range_text(o, range, sizeof(range));
-			snprintf(msg, len, "%s: %s is out of range %s", o->name,
-				 value, range);
-			return -ERANGE;
-		}
-		*(int64_t *)opt_ptr(o, job) = ms;
-		return 0;
+		return set_duration(o, job, value, msg, len);
 	case OPT_ENUM:
-		ret = parse_enum_value(o, value, &v, msg, len);
-		if (!ret)
-			*(int *)opt_ptr(o, job) = v;
-		return ret;
+		return set_enum(o, job, value, msg, len);
 	case OPT_SIZE_LIST:
 	case OPT_ENUM_LIST:
 		return parse_list(o, job, value, msg, len);
@@ -350,9 +427,9 @@ int opt_set(const struct opt *o, struct job *job, const char *value, char *msg,
 	return -EINVAL;
 }
 
-/* The value as job_dump() writes it, which opt_set() reads back. */
-void opt_format(const struct opt *o, const struct job *job, char *buf,
-		size_t len)
+/* A list's entries, comma-separated. */
+static void format_list(const struct opt *o, const struct job *job, char *buf,
+			size_t len)
 {
 	const void *p = opt_cptr(o, job);
 	const uint64_t *sizes = p;
@@ -360,6 +437,26 @@ void opt_format(const struct opt *o, const struct job *job, char *buf,
 	char item[VALUE_MAX];
 	size_t used = 0;
 	int i, n;
+
+	n = *(const int *)((const char *)job + o->count_off);
+	if (n < 0 || (size_t)n > o->size)
+		n = 0;
+	for (i = 0; i < n && used < len; i++) {
+		if (o->type == OPT_SIZE_LIST)
+			format_list_size(o, sizes[i], item, sizeof(item));
+		else
+			snprintf(item, sizeof(item), "%s",
+				 opt_name_at(o->names, ints[i]));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? "," : "", item);
+	}
+}
+
+/* The value as job_dump() writes it, which opt_set() reads back. */
+void opt_format(const struct opt *o, const struct job *job, char *buf,
+		size_t len)
+{
+	const void *p = opt_cptr(o, job);
 
 	buf[0] = '\0';
 	switch (o->type) {
@@ -385,19 +482,7 @@ void opt_format(const struct opt *o, const struct job *job, char *buf,
 		break;
 	case OPT_SIZE_LIST:
 	case OPT_ENUM_LIST:
-		n = *(const int *)((const char *)job + o->count_off);
-		if (n < 0 || (size_t)n > o->size)
-			n = 0;
-		for (i = 0; i < n && used < len; i++) {
-			if (o->type == OPT_SIZE_LIST)
-				format_list_size(o, sizes[i], item,
-						 sizeof(item));
-			else
-				snprintf(item, sizeof(item), "%s",
-					 opt_name_at(o->names, ints[i]));
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 i ? "," : "", item);
-		}
+		format_list(o, job, buf, len);
 		break;
 	}
 }
