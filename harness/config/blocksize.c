@@ -1,3 +1,6 @@
+/* The block-size rule of blocksize.h: where a guest's boot memory ends
+ * on QEMU's pc machine, the block size Linux picks for it, and the boot
+ * memory that makes it pick a given one. */
 #include "config/blocksize.h"
 
 #include <errno.h>

@@ -1,6 +1,8 @@
 /* Job files: INI (inih) with one [job] section. Every option lives once in
- * the table in job.c (name, type, offset, default, range, help); the parser,
- * `mhpbench help job` and `run --parse-only` all read that table. */
+ * the table in job_opts.c (name, type, offset, default, range, help); the
+ * parser, `mhpbench help job` and `run --parse-only` all read that table.
+ * The parser is job.c (entry points), job_read.c (lines, sections, keys),
+ * job_value.c (values) and job_check.c (checks between options). */
 #ifndef MHP_JOB_H
 #define MHP_JOB_H
 

@@ -1,6 +1,6 @@
-/* What DESIGN's kernel facts say a kernel does with the memmap of
- * hot-added memory (README, "Expected and observed placement"). Pure
- * functions of the release: the run side and the analysis both use them. */
+/* What a kernel does with the memmap of hot-added memory (README,
+ * "Expected and observed placement"). Pure functions of the release: the
+ * run side and the analysis both use them. */
 #include "config/kernel_rules.h"
 
 #include <stdio.h>

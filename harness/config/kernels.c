@@ -1,3 +1,6 @@
+/* The kernels a run boots (kernels.h): each one's image, release, module
+ * tree and initramfs, found from "debian", a directory or a bzImage and
+ * checked before QEMU starts, and their list for the manifest. */
 #include "config/kernels.h"
 #include "base/err.h"
 

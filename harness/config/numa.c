@@ -1,23 +1,15 @@
+/* Parsing and checking a job's NUMA specs (numa.h): numa_nodes into
+ * nodes with memory and vCPUs, numa_host_nodes into their host nodes, and
+ * CPU masks back into ranges. Pinning to the host's nodes is in
+ * run/numa_pin.c. */
 #include "config/numa.h"
+#include "config/job_value.h"
 #include "base/units.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
 
 /* "0-1+3" -> bits 0, 1, 3. */
 static int parse_cpus(const char *s, uint64_t *mask)
@@ -53,9 +45,9 @@ static int parse_node(char *item, struct job_node *node, char *msg,
 
 	if (colon) {
 		*colon = '\0';
-		cpus = trim(colon + 1);
+		cpus = value_trim(colon + 1);
 	}
-	item = trim(item);
+	item = value_trim(item);
 	memset(node, 0, sizeof(*node));
 	node->host_node = -1;
 	if (units_parse_size(item, &node->mem) ||
@@ -81,7 +73,7 @@ int numa_parse(const char *spec, struct job_node *nodes, int *n, char *msg,
 	*n = 0;
 	if (!copy)
 		return -ENOMEM;
-	if (!*trim(copy))
+	if (!*value_trim(copy))
 		goto out;
 	for (next = copy; next && !ret;) {
 		item = next;

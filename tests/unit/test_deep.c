@@ -1,6 +1,6 @@
 /* Deep metrics on the host side: the reply parsers (recorded replies of
- * the real agent, tests/data/agent/), the summary rows built from them,
- * and the NUMA topology parser. */
+ * the real agent, tests/data/agent/) and the summary rows built from
+ * them. The NUMA spec parser's tests are in test_numa.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,13 +8,11 @@
 
 #include "run/deep.h"
 #include "results/deepreport.h"
-#include "config/numa.h"
 
 #include <errno.h>
 #include <string.h>
 
 #define DATA "tests/data/agent/"
-#define MIB (1ULL << 20)
 
 static json_t *load(const char *name)
 {
@@ -191,53 +189,13 @@ static void breakdown_rows(void **state)
 	json_decref(cells);
 }
 
-static void numa_topology(void **state)
-{
-	struct job_node n[JOB_MAX_NODES];
-	char msg[256], text[64];
-	int cnt;
-
-	assert_int_equal(numa_parse("512M:0-1, 0", n, &cnt, msg, sizeof(msg)),
-			 0);
-	assert_int_equal(cnt, 2);
-	assert_int_equal(n[0].mem, 512 * MIB);
-	assert_int_equal(n[0].cpus, 3);
-	assert_int_equal(n[1].mem, 0);
-	assert_int_equal(n[1].cpus, 0);
-	assert_int_equal(n[1].host_node, -1);
-	assert_int_equal(numa_check(n, cnt, 2, msg, sizeof(msg)), 0);
-	assert_int_equal(numa_check(n, cnt, 4, msg, sizeof(msg)), -EINVAL);
-	assert_non_null(strstr(msg, "every vCPU 0..3 must be on a node"));
-	assert_int_equal(numa_parse_host("0, 1", n, cnt, msg, sizeof(msg)), 0);
-	assert_int_equal(n[1].host_node, 1);
-	assert_int_equal(numa_parse_host("0", n, cnt, msg, sizeof(msg)),
-			 -EINVAL);
-	assert_int_equal(numa_parse("256M:0+2-3,256M:1", n, &cnt, msg,
-				    sizeof(msg)),
-			 0);
-	numa_cpus_text(n[0].cpus, "+", text, sizeof(text));
-	assert_string_equal(text, "0+2-3");
-	numa_cpus_text(n[0].cpus, ",cpus=", text, sizeof(text));
-	assert_string_equal(text, ",cpus=0,cpus=2-3");
-	assert_int_equal(numa_parse("0:0-1, 512M", n, &cnt, msg, sizeof(msg)),
-			 0);
-	assert_int_equal(numa_check(n, cnt, 2, msg, sizeof(msg)), -EINVAL);
-	assert_non_null(strstr(msg, "node 0 needs memory"));
-	assert_int_equal(numa_parse("512M:x", n, &cnt, msg, sizeof(msg)),
-			 -EINVAL);
-	assert_int_equal(numa_parse("3M", n, &cnt, msg, sizeof(msg)), -EINVAL);
-	assert_int_equal(numa_parse("2M,2M,2M,2M,2M,2M,2M,2M,2M", n, &cnt,
-				    msg, sizeof(msg)),
-			 -E2BIG);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(probe_reply),	   cmocka_unit_test(trace_reply),
 		cmocka_unit_test(trace_nested),
 		cmocka_unit_test(pmu_unavailable), cmocka_unit_test(pmu_counts),
-		cmocka_unit_test(breakdown_rows),  cmocka_unit_test(numa_topology),
+		cmocka_unit_test(breakdown_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

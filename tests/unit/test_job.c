@@ -1,7 +1,8 @@
-/* Unit tests for harness/config/job.c: defaults, every option's range edges, lists,
- * every class of error with its exact line, dump/load round trips, help,
- * and the job files in bench/. Paths are relative to the repository root,
- * where `make test` runs the tests. */
+/* Unit tests for the job parser (harness/config/job*.c, through job.h):
+ * defaults, every option's range edges, lists, every class of error with
+ * its exact line, dump/load round trips, help, and the job files in
+ * bench/. Paths are relative to the repository root, where `make test`
+ * runs the tests. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
