@@ -26,7 +26,7 @@ for b in 0 1; do
 	ok $([ "$rss" -gt 0 ] && [ "$rss" -lt 8388608 ]; echo $?) \
 		"boot $b: QEMU's peak RSS recorded and well below 64G ($rss KiB)"
 done
-awk -F, 'NR > 1 && $11 == "latency_ns" { print $5 "," $6 }' "$csv" | sort -u | all_equal 1024,1024
+csvawk 'f("metric") == "latency_ns" { print f("block_mib") "," f("dimm_mib") }' "$csv" | sort -u | all_equal 1024,1024
 ok $? "every latency sample is a 1G DIMM on 1G blocks"
 
 metric "$csv" self online self_hosted | all_equal 1

@@ -4,12 +4,9 @@
 # guest that never says hello, a QMP error and one real 128M cycle, with
 # every sanitizer report fatal. Reports also go to files, so one that
 # errors.t's checks happen to miss still fails the last test here.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 bin="$ROOT/build/asan/mhpbench"
-if [ ! -x "$bin" ]; then
-	echo "1..0 # SKIP $bin is not built (make test builds it)"
-	exit 0
-fi
+[ -x "$bin" ] || skip_all "$bin is not built (make test builds it)"
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 export MHP="$bin"

@@ -23,14 +23,16 @@ run=$(run_dir "$res/r")
 csv="$run/samples.csv"
 csv_clean "$csv"
 ok $? "samples.csv has no partial row"
-errnos=$(awk -F, '$9 == "offline" && $11 == "errno" && $15 == 1 { print $12 }' "$csv")
+errnos=$(csvawk 'f("phase") == "offline" && f("metric") == "errno" && f("cycle") == 1 { print f("value") }' "$csv")
 is "$(echo $errnos)" "16 16 16" "an errno 16 (EBUSY) sample for each of the 3 tries"
-is "$(awk -F, '$9 == "offline" && $11 == "latency_ns" && $15 == 1' "$csv" | wc -l)" 0 "no offline latency for the failed cycle"
+is "$(csvawk 'f("phase") == "offline" && f("metric") == "latency_ns" &&
+	f("cycle") == 1' "$csv" | wc -l)" 0 "no offline latency for the failed cycle"
 for cy in 0 2; do
-	is "$(awk -F, -v c=$cy '$9 == "remove" && $10 == "host" && $11 == "latency_ns" && $15 == c' "$csv" | wc -l)" 1 \
+	is "$(csvawk -v c=$cy 'f("phase") == "remove" && f("view") == "host" &&
+		f("metric") == "latency_ns" && f("cycle") == c' "$csv" | wc -l)" 1 \
 		"cycle $cy ran to the end"
 done
-is "$(awk -F, '$11 == "memtotal_residual_kib" && $15 == 2 { print $12 }' "$csv")" 0 \
+is "$(csvawk 'f("metric") == "memtotal_residual_kib" && f("cycle") == 2 { print f("value") }' "$csv")" 0 \
 	"after the failed cycle the guest is back to its baseline (cycle 2 leaves MemTotal as before)"
 
 # What the kernel said: EBUSY because of an unmovable page.

@@ -13,7 +13,8 @@ trap 'pkill -KILL -f "qemu-system.*$res" 2>/dev/null; rm -rf "$res"' EXIT
 private_tmp "$res"
 
 remove_rows() { # remove_rows CSV BOOT: measured cycles of BOOT that ended
-	awk -F, -v b="$2" '$9 == "remove" && $10 == "host" && $11 == "latency_ns" && $14 == b' "$1" | wc -l
+	csvawk -v b="$2" 'f("phase") == "remove" && f("view") == "host" &&
+		f("metric") == "latency_ns" && f("boot") == b' "$1" | wc -l
 }
 
 # 1. Guest kernel panic after the online phase of cycle 2.

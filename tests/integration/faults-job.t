@@ -210,7 +210,8 @@ if command -v gnuplot >/dev/null; then
 	ok $? "plot: the script was written, the kernel name made plain"
 	ok $([ ! -e "$res/pwned5" ]; echo $?) "plot: a kernel name with \`...\` does not run in gnuplot"
 else
-	echo "ok $((T_N += 1)) # SKIP gnuplot is not installed"
+	skip "gnuplot is not installed" "plot: the script was written, the kernel name made plain" \
+		"plot: a kernel name with \`...\` does not run in gnuplot"
 fi
 
 is "$(qemu_count "$res")" 0 "no QEMU left running"

@@ -26,7 +26,7 @@ ok $? "hung guest: the message says the guest is not answering"
 grep -q "last 20 lines of the guest console" "$res/err"
 ok $? "hung guest: the error shows the guest console"
 run=$(ls -d "$res"/*hang* | head -1)
-n=$(awk -F, 'NR > 1 && $9 == "remove" && $11 == "latency_ns"' "$run/samples.csv" | wc -l)
+n=$(csvawk 'f("phase") == "remove" && f("metric") == "latency_ns"' "$run/samples.csv" | wc -l)
 ok $([ "$n" -ge 4 ]; echo $?) "hung guest: samples from before the freeze are kept ($n removes)"
 is "$(json "$run/manifest.json" '$j->{status}')" incomplete "hung guest: manifest says incomplete"
 is "$(json "$run/manifest.json" '$j->{exit_code}')" 6 "hung guest: manifest records exit code 6"

@@ -24,12 +24,13 @@ csv="$run/samples.csv"
 man="$run/manifest.json"
 rel=$(cat "$ROOT/guest-images/build/kernel.release")
 
-labels=$(awk -F, 'NR > 1 { print $2 }' "$csv" | sort -u | tr '\n' ' ')
+labels=$(csvawk '{ print f("kernel") }' "$csv" | sort -u | tr '\n' ' ')
 is "$labels" "base copy " "samples carry both kernel labels"
-awk -F, 'NR > 1 { print $19 }' "$csv" | all_equal "$rel"
+csvawk '{ print f("kernel_release") }' "$csv" | all_equal "$rel"
 ok $? "kernel_release column holds the guest's release ($rel)"
 for l in base copy; do
-	n=$(awk -F, -v l=$l 'NR > 1 && $2 == l && $11 == "latency_ns" && $10 == "host" && $9 == "online"' "$csv" | wc -l)
+	n=$(csvawk -v l=$l 'f("kernel") == l && f("metric") == "latency_ns" &&
+		f("view") == "host" && f("phase") == "online"' "$csv" | wc -l)
 	is "$n" 2 "$l: 2 online samples"
 done
 is "$(json "$man" '$j->{kernels}[0]{label}')" base "manifest: kernel 0 is base"

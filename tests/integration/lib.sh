@@ -29,12 +29,53 @@ done_testing() {
 	[ "$T_FAIL" -eq 0 ]
 }
 
+# skip REASON [DESCRIPTION]...: a TAP skip ("ok N - DESCRIPTION # SKIP
+# REASON") for each test whose precondition is missing (one without a
+# description when none is given). Each counts as a test, so the count
+# does not depend on what the machine has.
+skip() {
+	local why=$1 d
+	shift
+	[ $# -gt 0 ] || set -- ""
+	for d in "$@"; do
+		T_N=$((T_N + 1))
+		echo "ok $T_N${d:+ - $d} # SKIP $why"
+	done
+}
+
+# skip_all REASON: the whole script cannot run here; an empty plan that
+# says why, and exit 0.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# csvawk [AWK-OPTION]... PROGRAM CSV: awk -F, over the data rows of CSV
+# (the header is skipped), where f("NAME") is the field of the column the
+# header names NAME (samples.csv's columns: README "What a run prints and
+# writes"). Addressed by name, a column added or moved cannot shift a
+# test; a name the header lacks is an error on stderr, exit 2.
+csvawk() {
+	local prog=${*:$#-1:1} csv=${*:$#:1}
+	awk -F, "${@:1:$#-2}" '
+		function f(name) {
+			if (!(name in col_)) {
+				print "csvawk: " FILENAME " has no column " name > "/dev/stderr"
+				exit 2
+			}
+			return $col_[name]
+		}
+		FNR == 1 { for (i = 1; i <= NF; i++) col_[$i] = i; next }
+		'"$prog" "$csv"
+}
+
 # Values of METRIC in PHASE for MEMMAP (measured cycles only: no warm-up,
 # no deep cycle), one a line; VIEW (host/guest/deep) is optional.
 metric() { # metric CSV MEMMAP PHASE METRIC [VIEW]
-	awk -F, -v m="$2" -v p="$3" -v k="$4" -v v="${5:-}" \
-		'NR > 1 && $4 == m && $9 == p && $11 == k && $16 == 0 &&
-		 ((v == "" && $10 != "deep") || $10 == v) { print $12 }' "$1"
+	csvawk -v m="$2" -v p="$3" -v k="$4" -v v="${5:-}" \
+		'f("memmap") == m && f("phase") == p && f("metric") == k &&
+		 f("warmup") == 0 && ((v == "" && f("view") != "deep") ||
+		 f("view") == v) { print f("value") }' "$1"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan";

@@ -20,7 +20,7 @@ man="$run/manifest.json"
 sum="$run/summary.json"
 
 deep() { # deep MEMMAP METRIC: values from the deep cycles
-	awk -F, -v m="$1" -v k="$2" 'NR > 1 && $4 == m && $10 == "deep" && $11 == k { print $12 }' "$csv"
+	csvawk -v m="$1" -v k="$2" 'f("memmap") == m && f("view") == "deep" && f("metric") == k { print f("value") }' "$csv"
 }
 grep -q -- '-numa node,nodeid=1' <<<"$(json "$man" '$j->{boots}[0]{qemu_argv}' | tr '"' ' ' | tr -s ' ,' ' ')" ||
 	json "$man" '$j->{boots}[0]{qemu_argv}' | grep -q 'node,nodeid=1'
@@ -28,7 +28,7 @@ ok $? "QEMU gets a second NUMA node"
 is "$(json "$man" '$j->{boots}[0]{numa}{nodes}[1]{mem_mib}')" 0 "manifest: node 1 is memoryless"
 is "$(json "$man" '$j->{boots}[0]{numa}{binding}{applied}')" false "manifest: no host binding asked, and it says so"
 is "$(json "$man" '$j->{boots}[0]{probe}{loaded}')" true "the probe module loaded"
-awk -F, 'NR > 1 && $11 == "latency_ns" { print $7 }' "$csv" | all_equal 1
+csvawk 'f("metric") == "latency_ns" { print f("node") }' "$csv" | all_equal 1
 ok $? "every DIMM sample is on node 1"
 
 deep ram memmap_local_fraction | all_equal 0
@@ -58,9 +58,9 @@ grep -q "mhp_init_memmap_on_memory" <<<"$(deep self fn_mhp_init_memmap_on_memory
 ok $? "self mode's online breakdown shows mhp_init_memmap_on_memory"
 grep -q "tracing overhead" "$res/out"
 ok $? "the tracing overhead is reported"
-n=$(awk -F, 'NR > 1 && $10 == "deep" && $11 == "latency_ns" && $9 == "online"' "$csv" | wc -l)
+n=$(csvawk 'f("view") == "deep" && f("metric") == "latency_ns" && f("phase") == "online"' "$csv" | wc -l)
 is "$n" 2 "traced latencies are kept apart (view deep)"
-n=$(awk -F, 'NR > 1 && $10 == "guest" && $11 == "latency_ns" && $9 == "online"' "$csv" | wc -l)
+n=$(csvawk 'f("view") == "guest" && f("metric") == "latency_ns" && f("phase") == "online"' "$csv" | wc -l)
 is "$n" 2 "measured latencies count only the measured cycles"
 
 # PMU: counted, or unavailable with a reason; never zeros.

@@ -9,9 +9,9 @@ private_tmp "$res"
 
 # oom_value CSV MODE TARGET_MIB METRIC: the per-point value (cycle 0)
 oom_value() {
-	awk -F, -v m="$2" -v t="$3" -v k="$4" \
-		'NR > 1 && $4 == m && $18 == t && $9 == "oom_edge" &&
-		 $11 == k && $15 == 0 { print $12 }' "$1"
+	csvawk -v m="$2" -v t="$3" -v k="$4" \
+		'f("memmap") == m && f("target_mib") == t && f("phase") == "oom_edge" &&
+		 f("metric") == k && f("cycle") == 0 { print f("value") }' "$1"
 }
 
 # 1. F = 32M, 128M DIMMs, not onlined, cap 32 (= slots)
@@ -28,7 +28,7 @@ echo "# ram: $added DIMMs added, the 2 MiB-per-block memmap model predicts $pred
 ok $([ -n "$added" ] && [ -n "$pred" ] && [ $((added - pred)) -le 2 ] &&
 	[ $((pred - added)) -le 2 ]; echo $?) \
 	"ram: reaches the edge after $added DIMMs, within 2 of the model's $pred"
-ram_end=$(awk -F, 'NR > 1 && $4 == "ram" && $11 ~ /^ended_by_/ { print $11 }' "$csv")
+ram_end=$(csvawk 'f("memmap") == "ram" && f("metric") ~ /^ended_by_/ { print f("metric") }' "$csv")
 ok $([ "$ram_end" = ended_by_add_failure ] || [ "$ram_end" = ended_by_oom_kill ]; echo $?) \
 	"ram: ended at the edge ($ram_end), not at the cap or by death"
 is "$(oom_value "$csv" self 32 dimms_added)" 32 "self: adds DIMMs up to the cap (32)"
