@@ -246,7 +246,9 @@ static void check_block_sizes(struct parser *p)
 			    "block_sizes: benchmark = oom-edge runs at one "
 			    "boot_mem; sweep block sizes with benchmark = "
 			    "cycles");
-	if (set_line(p, "maxmem"))
+	/* maxmem = 0 is the default ("work it out"), which job_dump()
+	 * writes back: only a real ceiling conflicts. */
+	if (set_line(p, "maxmem") && job->maxmem)
 		parser_fail(p, -EINVAL, set_line(p, "maxmem"),
 			    "maxmem: not with block_sizes, which sets the "
 			    "boot memory (and so maxmem) per block size");

@@ -5,7 +5,7 @@
 # qmp:     what QEMU sent ("< " lines) in tests/data/qmp/*.log and qmp-N.log
 # agent:   the guest's lines ("< ") of agent-N.log, as logged, and as one
 #          session renumbered to the ids fuzz_agent.c's calls use
-# job:     tests/jobs/*.job, tests/data/jobs/*.job, bench/*.job
+# job:     tests/jobs/*.job, tests/data/jobs/*.job, bench/*.job, bench/evidence/*.job
 # linebuf: a few framings (first byte: line limit - 1, second: chunking)
 # Existing seeds are kept: the corpora grow, they are never rewritten.
 set -euo pipefail
@@ -19,7 +19,7 @@ from_log() { sed -n 's/^< //p' "$1" >"$2"; }
 for f in tests/data/qmp/*.log; do
 	from_log "$f" "$C/qmp/data-$(basename "$f" .log)"
 done
-for f in tests/jobs/*.job tests/data/jobs/*.job bench/*.job; do
+for f in tests/jobs/*.job tests/data/jobs/*.job bench/*.job bench/evidence/*.job; do
 	d=$(basename "$(dirname "$f")")
 	cp "$f" "$C/job/$d-$(basename "$f")"
 done

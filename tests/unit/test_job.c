@@ -815,6 +815,8 @@ static void test_round_trip(void **state)
 	static const char *const files[] = {
 		"bench/quick.job",
 		"bench/full.job",
+		"bench/blocksweep.job", /* block_sizes: maxmem dumps as 0 */
+		"bench/numa.job",
 		"tests/data/jobs/all-options.job",
 	};
 	struct job_error err;
