@@ -4,6 +4,7 @@
 #include "run/fault.h"
 #include "base/sig.h"
 #include "base/units.h"
+#include "run/uevents.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -146,29 +147,6 @@ static int ost_field(const struct qmp_event *ev, const char *key)
 {
 	return (int)json_integer_value(
 		json_object_get(json_object_get(ev->data, "info"), key));
-}
-
-/* First-to-last uevent of the DIMM, including the ACPI memory device's own
- * uevent when the guest sends one. One event spans nothing: the guest view
- * then does not exist, and is left out rather than written as zero. */
-static int uevent_count(const struct agent_uevents *ev)
-{
-	return ev->n + (ev->acpi_ts_ns >= 0);
-}
-
-static int64_t uevent_span(const struct agent_uevents *ev)
-{
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-
-	for (int i = 0; i < ev->n; i++) {
-		lo = ev->ts_ns[i] < lo ? ev->ts_ns[i] : lo;
-		hi = ev->ts_ns[i] > hi ? ev->ts_ns[i] : hi;
-	}
-	if (ev->acpi_ts_ns >= 0) {
-		lo = ev->acpi_ts_ns < lo ? ev->acpi_ts_ns : lo;
-		hi = ev->acpi_ts_ns > hi ? ev->acpi_ts_ns : hi;
-	}
-	return ev->n ? hi - lo : 0;
 }
 
 /* Add and remove: the host view, and the guest's uevent window if any. */
