@@ -4,6 +4,7 @@
 #include "run/fault.h"
 #include "base/sig.h"
 #include "base/units.h"
+#include "run/dimm.h"
 #include "run/uevents.h"
 
 #include <ctype.h>
@@ -15,59 +16,39 @@
 
 #define CLEANUP_MS 30000
 
-/* ACPI _OST source events and status codes (ACPI spec, _OST). The codes
- * 0x80.. mean different things per source: 0x80 is "insertion pending"
- * for a device check but "ejection not supported" for an eject request,
- * whose "in progress" is 0x84 (seen from Linux 6.1 on every eject). */
-#define OST_SUCCESS 0x00
-#define OST_SOURCE_INSERT 0x01 /* device check */
-#define OST_SOURCE_EJECT 0x03  /* eject request */
-#define OST_INSERT_IN_PROGRESS 0x80
-#define OST_EJECT_IN_PROGRESS 0x84
-
-int cycle_ost_verdict(int source, int status)
-{
-	if (source != OST_SOURCE_INSERT && source != OST_SOURCE_EJECT)
-		return OST_OTHER;
-	if (status == OST_SUCCESS)
-		return OST_DONE;
-	if ((source == OST_SOURCE_INSERT && status == OST_INSERT_IN_PROGRESS) ||
-	    (source == OST_SOURCE_EJECT && status == OST_EJECT_IN_PROGRESS))
-		return OST_PENDING;
-	return OST_REFUSED;
-}
-
-struct dimm {
-	char dev[32], mem[32];
-	int nblocks;
-	int blocks[AGENT_MAX_BLOCKS];
+/* The cycle's DIMM, which blocks of it are online, and the meminfo
+ * snapshots between the phases. */
+struct cycle_dimm {
+	struct dimm d;
 	int online[AGENT_MAX_BLOCKS];
-	int added, plugged;
 	struct cycle_mem mem_snap;
 };
 
 static int64_t deadline(const struct cycle_ctx *c)
 {
-	return clock_now_ns() + c->job->phase_timeout_ms * NS_PER_MS;
+	return guest_phase_deadline(c->job);
 }
 
+/* Deep cycles write no host view, and their guest view is "deep". */
 static int emit(struct cycle_ctx *c, const char *phase, const char *view,
 		const char *metric, double value, const char *unit, int block)
 {
-	struct sample s;
+	const struct guest_step at = {
+		.st = c->st,
+		.mode = c->mode,
+		.dimm = c->dimm,
+		.node = c->job->node,
+		.boot = c->boot,
+		.rep = c->rep,
+		.cycle = c->cycle,
+		.target_mib = -1,
+	};
 
 	if (c->deep && !strcmp(view, "host"))
 		return 0;
 	if (c->deep)
 		view = "deep";
-	guest_sample_init(c->g, &s, c->st->run_id, c->mode, c->dimm,
-			  c->job->node);
-	s.rep = c->rep;
-	s.boot = c->boot;
-	s.cycle = c->cycle;
-	s.warmup = c->rep < 0;
-	s.block = block;
-	return guest_sample_write(c->st, &s, phase, view, metric, value, unit);
+	return guest_emit(c->g, &at, block, phase, view, metric, value, unit);
 }
 
 /* Classifies a failed call on the guest: hang, interrupt or refusal. */
@@ -128,27 +109,6 @@ static int count_blocks(struct cycle_ctx *c, int *n)
 	return 0;
 }
 
-static int match_device(const json_t *data, void *arg)
-{
-	const char *dev = json_string_value(json_object_get(data, "device"));
-
-	return dev && !strcmp(dev, arg);
-}
-
-static int match_ost(const json_t *data, void *arg)
-{
-	const json_t *info = json_object_get(data, "info");
-	const char *dev = json_string_value(json_object_get(info, "device"));
-
-	return dev && !strcmp(dev, arg);
-}
-
-static int ost_field(const struct qmp_event *ev, const char *key)
-{
-	return (int)json_integer_value(
-		json_object_get(json_object_get(ev->data, "info"), key));
-}
-
 /* Add and remove: the host view, and the guest's uevent window if any. */
 static int emit_uevent_phase(struct cycle_ctx *c, const char *phase,
 			     int64_t host_ns, const struct agent_uevents *ev)
@@ -175,61 +135,29 @@ static int cmp_int(const void *a, const void *b)
 static int phase_add(struct cycle_ctx *c, struct dimm *d)
 {
 	struct agent_uevents ev;
-	struct qmp_event ost;
 	int64_t t0, t_end, dl = deadline(c);
-	char what[96];
-	int ret;
+	int ret, status;
 
-	ret = qmp_execute(c->g->qmp, "object-add",
-			  json_pack("{s:s,s:s,s:I}", "qom-type",
-				    "memory-backend-ram", "id", d->mem, "size",
-				    (json_int_t)c->dimm),
-			  NULL, dl, NULL);
+	ret = dimm_plug(d, c->job->node, dl, &t0);
 	if (ret)
-		return qmp_fail(c, ret, "object-add");
-	d->added = 1;
-	ret = qmp_execute(c->g->qmp, "device_add",
-			  json_pack("{s:s,s:s,s:s,s:i}", "driver", "pc-dimm",
-				    "id", d->dev, "memdev", d->mem, "node",
-				    c->job->node),
-			  NULL, dl, &t0);
-	if (ret)
-		return qmp_fail(c, ret, "device_add");
-	d->plugged = 1;
+		return qmp_fail(c, ret, d->added ? "device_add" : "object-add");
 	/* The guest's _OST closes the ACPI hot-add: status 0 = success. */
-	for (;;) {
-		ret = qmp_wait_event(c->g->qmp, "ACPI_DEVICE_OST", match_ost,
-				     d->dev, &ost, dl);
-		if (ret)
-			return guest_fail(c, ret, "waiting for ACPI_DEVICE_OST",
-					  qmp_errmsg(c->g->qmp));
-		int src = ost_field(&ost, "source"),
-		    status = ost_field(&ost, "status");
-		int v = cycle_ost_verdict(src, status);
-		int64_t recv = ost.recv_ns;
-
-		qmp_event_free(&ost);
-		if (src != OST_SOURCE_INSERT || v == OST_PENDING)
-			continue;
-		if (v == OST_REFUSED) {
-			snprintf(
-				what, sizeof(what),
-				"guest refused hot-add of %s: _OST status 0x%x",
-				d->dev, status);
-			err_set(EXIT_FAIL, "%s", what);
-			return -EIO;
-		}
-		t_end = recv;
-		break;
+	ret = dimm_wait_inserted(d, dl, &t_end, &status);
+	if (ret == -EIO) {
+		err_set(EXIT_FAIL,
+			"guest refused hot-add of %s: _OST status 0x%x", d->dev,
+			status);
+		return -EIO;
 	}
-	ret = agent_wait_blocks(&c->g->agent, "add", d->nblocks, &ev, dl);
+	if (ret)
+		return guest_fail(c, ret, "waiting for ACPI_DEVICE_OST",
+				  qmp_errmsg(c->g->qmp));
+	ret = dimm_wait_blocks(d, "add", &ev, dl);
 	if (ret)
 		return guest_fail(c, ret, "waiting for the new memory blocks",
 				  c->g->agent.err);
 	if (clock_now_ns() > t_end)
 		t_end = clock_now_ns();
-	for (int i = 0; i < ev.n; i++)
-		d->blocks[i] = ev.block[i];
 	qsort(d->blocks, (size_t)d->nblocks, sizeof(int), cmp_int);
 	return emit_uevent_phase(c, "add", t_end - t0, &ev);
 }
@@ -405,8 +333,10 @@ static int offline_retry(struct cycle_ctx *c, int block,
 }
 
 /* Onlines or offlines every block; each write is timed in the guest. */
-static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
+static int phase_state(struct cycle_ctx *c, struct cycle_dimm *cd,
+		       const char *op)
 {
+	const struct dimm *d = &cd->d;
 	int64_t t0 = clock_now_ns(), sum = 0, dl = deadline(c);
 	int online = !strcmp(op, "online");
 	char what[96];
@@ -427,7 +357,7 @@ static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 				     d->blocks[i]);
 			return guest_fail(c, ret, what, c->g->agent.err);
 		}
-		d->online[i] = online;
+		cd->online[i] = online;
 		sum += r.ns;
 		ret = emit(c, op, "guest", "block_latency_ns", (double)r.ns,
 			   "ns", d->blocks[i]);
@@ -446,71 +376,29 @@ static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
 		   : 0;
 }
 
-/* Waits for DEVICE_DELETED; a refusal shows up as a failing _OST. */
-static int wait_deleted(struct cycle_ctx *c, struct dimm *d, int64_t dl,
-			int64_t *recv)
-{
-	for (;;) {
-		struct qmp_event ev;
-		int64_t slice = clock_now_ns() + 100 * NS_PER_MS;
-		int ret = qmp_wait_event(c->g->qmp, "DEVICE_DELETED",
-					 match_device, d->dev, &ev,
-					 slice < dl ? slice : dl);
-
-		if (!ret) {
-			*recv = ev.recv_ns;
-			qmp_event_free(&ev);
-			return 0;
-		}
-		if (ret != -ETIMEDOUT)
-			return ret;
-		while (!qmp_wait_event(c->g->qmp, "ACPI_DEVICE_OST", match_ost,
-				       d->dev, &ev, 0)) {
-			int src = ost_field(&ev, "source"),
-			    status = ost_field(&ev, "status");
-
-			qmp_event_free(&ev);
-			if (src == OST_SOURCE_EJECT &&
-			    cycle_ost_verdict(src, status) == OST_REFUSED) {
-				err_set(EXIT_FAIL,
-					"guest refused to eject %s: _OST "
-					"status "
-					"0x%x",
-					d->dev, status);
-				return -EBUSY;
-			}
-		}
-		if (clock_now_ns() >= dl)
-			return -ETIMEDOUT;
-	}
-}
-
+/* A refused eject (dimm_wait_deleted: -EBUSY) is the caller's to take. */
 static int phase_remove(struct cycle_ctx *c, struct dimm *d)
 {
 	struct agent_uevents ev;
 	int64_t t0, t1, dl = deadline(c);
 	int ret;
 
-	ret = qmp_execute(c->g->qmp, "device_del",
-			  json_pack("{s:s}", "id", d->dev), NULL, dl, &t0);
+	ret = dimm_del(d, dl, &t0);
 	if (ret)
 		return qmp_fail(c, ret, "device_del");
-	ret = wait_deleted(c, d, dl, &t1);
+	ret = dimm_wait_deleted(d, dl, &t1);
 	if (ret == -EBUSY)
 		return ret;
 	if (ret)
 		return guest_fail(c, ret, "waiting for DEVICE_DELETED",
 				  "no event by the deadline");
-	d->plugged = 0;
-	ret = agent_wait_blocks(&c->g->agent, "remove", d->nblocks, &ev, dl);
+	ret = dimm_wait_blocks(d, "remove", &ev, dl);
 	if (ret)
 		return guest_fail(c, ret, "waiting for the blocks to go",
 				  c->g->agent.err);
-	ret = qmp_execute(c->g->qmp, "object-del",
-			  json_pack("{s:s}", "id", d->mem), NULL, dl, NULL);
+	ret = dimm_object_del(d, dl);
 	if (ret)
 		return qmp_fail(c, ret, "object-del");
-	d->added = 0;
 	return emit_uevent_phase(c, "remove", t1 - t0, &ev);
 }
 
@@ -536,10 +424,10 @@ static int emit_memory(struct cycle_ctx *c, const struct cycle_derived *v)
 }
 
 /* Leaves the guest with the DIMM gone, whatever state the failure left. */
-static void cleanup(struct cycle_ctx *c, struct dimm *d)
+static void cleanup(struct cycle_ctx *c, struct cycle_dimm *cd)
 {
 	int64_t dl = clock_now_ns() + CLEANUP_MS * NS_PER_MS;
-	int64_t t;
+	struct dimm *d = &cd->d;
 
 	/* A guest that already missed a deadline would only make each of
 	 * these calls wait for its own; the caller kills QEMU instead. */
@@ -550,23 +438,19 @@ static void cleanup(struct cycle_ctx *c, struct dimm *d)
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
 
-		for (int k = 0; d->online[i] && k <= c->job->offline_retries;
+		for (int k = 0; cd->online[i] && k <= c->job->offline_retries;
 		     k++) {
 			if (k)
 				usleep(OFFLINE_RETRY_MS * 1000);
 			if (!agent_set_state(&c->g->agent, "offline",
 					     d->blocks[i], NULL, 0, &r, dl))
-				d->online[i] = 0;
+				cd->online[i] = 0;
 		}
 	}
 	if (d->plugged &&
-	    (qmp_execute(c->g->qmp, "device_del",
-			 json_pack("{s:s}", "id", d->dev), NULL, dl, NULL) ||
-	     wait_deleted(c, d, dl, &t)))
+	    (dimm_del(d, dl, NULL) || dimm_wait_deleted(d, dl, NULL)))
 		goto dirty;
-	if (d->added &&
-	    qmp_execute(c->g->qmp, "object-del",
-			json_pack("{s:s}", "id", d->mem), NULL, dl, NULL))
+	if (d->added && dimm_object_del(d, dl))
 		goto dirty;
 	return;
 dirty:
@@ -590,12 +474,13 @@ static void report_residue(struct cycle_ctx *c, const struct cycle_derived *v)
 /* The kernel kept refusing the offline. That is a failed cycle, not the
  * end of the run, when the DIMM can still be taken out: its eject is
  * tried first, as a user would, and the guest must refuse it too (ACPI
- * _OST, seen by wait_deleted()); then pinned memory is released and the
+ * _OST, seen by dimm_wait_deleted()); then pinned memory is released and the
  * DIMM offlined and removed. 1 when that leaves the guest clean. */
-static int recover_offline(struct cycle_ctx *c, struct dimm *d)
+static int recover_offline(struct cycle_ctx *c, struct cycle_dimm *cd)
 {
 	const char *ename = strerrorname_np(c->offline_refused);
-	int64_t dl = deadline(c), t;
+	int64_t dl = deadline(c);
+	struct dimm *d = &cd->d;
 	char sz[32], why[1200];
 	json_t *f;
 	int ret;
@@ -610,16 +495,14 @@ static int recover_offline(struct cycle_ctx *c, struct dimm *d)
 		      c->offline_refused, "tries", c->offline_tries, "reason",
 		      why);
 	err_reset();
-	ret = qmp_execute(c->g->qmp, "device_del",
-			  json_pack("{s:s}", "id", d->dev), NULL, dl, NULL);
+	ret = dimm_del(d, dl, NULL);
 	if (!ret)
-		ret = wait_deleted(c, d, dl, &t);
+		ret = dimm_wait_deleted(d, dl, NULL);
 	if (ret == -EBUSY) {
 		json_object_set_new(f, "eject", json_string(err_msg()));
 		err_reset();
 	} else if (!ret) {
 		/* The guest's own offline went through this time. */
-		d->plugged = 0;
 		json_object_set_new(f, "eject",
 				    json_string("the guest ejected it"));
 	} else if (ret == -EIO) {
@@ -634,7 +517,7 @@ static int recover_offline(struct cycle_ctx *c, struct dimm *d)
 		json_decref(f);
 		return guest_fail(c, ret, "unpin", c->g->agent.err);
 	}
-	cleanup(c, d);
+	cleanup(c, cd);
 	if (c->guest_dirty) {
 		err_reset(); /* cleanup's own words are part of this */
 		err_set(EXIT_FAIL,
@@ -656,18 +539,18 @@ static int recover_offline(struct cycle_ctx *c, struct dimm *d)
 
 int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 {
-	struct dimm *d = calloc(1, sizeof(*d));
+	struct cycle_dimm *cd = calloc(1, sizeof(*cd));
 	struct deep_counts pmu;
 	struct cycle_mem *m;
+	struct dimm *d;
 	int ret;
 
-	if (!d)
+	if (!cd)
 		return -ENOMEM;
-	m = &d->mem_snap;
+	d = &cd->d;
+	m = &cd->mem_snap;
 	c->phase_ns = 0;
-	d->nblocks = (int)(c->dimm / c->g->hello.block_size);
-	snprintf(d->dev, sizeof(d->dev), "dimm%d", c->g->dimm_seq);
-	snprintf(d->mem, sizeof(d->mem), "mem%d", c->g->dimm_seq++);
+	dimm_init(d, c->g, c->dimm);
 	/* Start from clean queues: nothing stale may be taken for ours. */
 	qmp_drop_events(c->g->qmp, NULL);
 	ret = agent_uevents_clear(&c->g->agent, deadline(c));
@@ -691,7 +574,7 @@ int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 		goto out;
 	phase_cb("online");
 	if ((ret = pmu_start(c, &pmu)) ||
-	    (ret = phase_state(c, d, "online")) ||
+	    (ret = phase_state(c, cd, "online")) ||
 	    (ret = pmu_emit(c, "online", &pmu)) ||
 	    (ret = snap_meminfo(c, &m->after_online, "meminfo after online")))
 		goto out;
@@ -701,7 +584,7 @@ int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 		goto out;
 	phase_cb("offline");
 	if ((ret = pmu_start(c, &pmu)) ||
-	    (ret = phase_state(c, d, "offline")) ||
+	    (ret = phase_state(c, cd, "offline")) ||
 	    (ret = pmu_emit(c, "offline", &pmu)) ||
 	    (ret = snap_meminfo(c, &m->after_offline, "meminfo after offline")))
 		goto out;
@@ -716,9 +599,9 @@ int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 	ret = emit_memory(c, &c->derived);
 out:
 	if (ret && c->offline_refused && !transport_error(ret))
-		ret = recover_offline(c, d);
+		ret = recover_offline(c, cd);
 	else if (ret)
-		cleanup(c, d);
-	free(d);
+		cleanup(c, cd);
+	free(cd);
 	return ret;
 }

@@ -38,11 +38,6 @@ struct cycle_ctx {
 	json_t *failure;
 };
 
-/* What an ACPI_DEVICE_OST (source, status) pair says about a hot-add
- * (source 1) or an eject (source 3). */
-enum { OST_OTHER, OST_PENDING, OST_DONE, OST_REFUSED };
-int cycle_ost_verdict(int source, int status);
-
 /* Runs the cycle. On failure err_set() holds the reason; 0 or -errno. */
 int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase));
 /* cycle_run's 1: the cycle failed (its offline stayed refused), but the
