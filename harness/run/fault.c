@@ -21,11 +21,6 @@ static int due(const struct cycle_ctx *c, enum job_fault f)
 	       c->cycle >= c->job->inject_fault_after;
 }
 
-static int64_t phase_deadline(const struct cycle_ctx *c)
-{
-	return clock_now_ns() + c->job->phase_timeout_ms * NS_PER_MS;
-}
-
 /* More than the DIMM: ZONE_NORMAL stays full while the pin holds, so
  * nothing else the kernel allocates meanwhile lands in the block and
  * outlives the pin (seen on 6.1: a slab page kept it busy for good). The
@@ -61,7 +56,7 @@ int fault_before_add(struct cycle_ctx *c)
 	ret = call(c,
 		   json_pack("{s:s,s:I,s:b}", "op", "pin", "mib", pin_mib(c),
 			     "fill", 0),
-		   &r, phase_deadline(c));
+		   &r, guest_phase_deadline(c->job));
 	json_decref(r);
 	return ret;
 }
@@ -113,7 +108,7 @@ static int pin(struct cycle_ctx *c, json_t *detail)
 	int ret = call(c,
 		       json_pack("{s:s,s:I,s:i}", "op", "pin", "mib",
 				 pin_mib(c), "node", c->job->node),
-		       &r, phase_deadline(c));
+		       &r, guest_phase_deadline(c->job));
 
 	c->pinned = 1; /* a half-done pin is released too */
 	if (!ret) {
@@ -182,7 +177,8 @@ int fault_unpin(struct cycle_ctx *c, json_t *rec)
 		json_decref(kept);
 		return 0;
 	}
-	ret = call(c, json_pack("{s:s}", "op", "unpin"), &r, phase_deadline(c));
+	ret = call(c, json_pack("{s:s}", "op", "unpin"), &r,
+		   guest_phase_deadline(c->job));
 	if (!ret)
 		c->pinned = 0;
 	lines = json_object_get(r, "kmsg");
