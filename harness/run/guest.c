@@ -26,17 +26,13 @@ void guest_cmdline(const struct job *job, enum job_memmap mode,
 		 job->cmdline_extra, kernel_extra[0] ? " " : "", kernel_extra);
 }
 
-uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem)
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem, int dimms)
 {
-	uint64_t largest = job_largest_dimm(job);
-
 	if (job->maxmem)
 		return job->maxmem;
-	/* Cycles plug one DIMM at a time: room for the largest suffices.
-	 * oom-edge keeps up to the cap plugged at once. */
-	if (job->benchmark == BENCH_OOM_EDGE)
-		largest *= (uint64_t)job_oom_cap(job);
-	return boot_mem + largest;
+	/* The benchmark says how many it keeps plugged at once (cycles:
+	 * one; oom-edge: up to its cap). */
+	return boot_mem + job_largest_dimm(job) * (uint64_t)dimms;
 }
 
 static int qemu_alive(void *arg)
@@ -232,8 +228,9 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.tcg_single = job->tcg_single == JOB_YES,
 		.smp = job->smp,
 		.boot_mem = p->boot_mem ? p->boot_mem : job->boot_mem,
-		.maxmem = guest_maxmem(job, p->boot_mem ? p->boot_mem
-							: job->boot_mem),
+		.maxmem = guest_maxmem(
+			job, p->boot_mem ? p->boot_mem : job->boot_mem,
+			p->dimms_at_once ? p->dimms_at_once : 1),
 		.slots = job->slots,
 		.nodes = job->nodes,
 		.nnodes = job->nnodes,

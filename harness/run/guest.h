@@ -22,6 +22,7 @@ struct guest_params {
 	uint64_t boot_mem;	   /* bytes; 0 = the job's boot_mem */
 	const char *label;	   /* kernels axis label; NULL = the release */
 	const char *cmdline_extra; /* the kernel's own extras, or NULL */
+	int dimms_at_once;	   /* the most DIMMs plugged at a time */
 	/* Files in the run directory (kept as evidence). */
 	const char *console_log, *stderr_log, *qmp_log, *agent_log;
 };
@@ -41,8 +42,9 @@ struct guest {
 	int up; /* hello received */
 };
 
-/* maxmem: the job's, or @boot_mem plus the largest DIMM (auto). */
-uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem);
+/* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM
+ * (auto). */
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem, int dimms);
 
 /* The kernel command line for @mode plus the job's extras, then the
  * kernel's own (@kernel_extra, may be NULL). */
