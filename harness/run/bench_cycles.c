@@ -11,6 +11,8 @@
 #include "run/bench.h"
 #include "run/caps.h"
 #include "run/cycle.h"
+#include "run/deep_hooks.h"
+#include "run/fault.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -164,6 +166,14 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 	int nwarned = 0;
 
 	for (int i = 0; i < n; i++) {
+		struct fault_cycle fault = {0};
+		/* In this order: the fault goes in right after the online
+		 * writes, and the PMU is read after it. */
+		const struct cycle_hook hooks[] = {
+			{&fault_observer, &fault},
+			{&deep_observer, &r->db},
+			{&pmu_observer, &r->db},
+		};
 		struct cycle_ctx c = {
 			.job = r->job,
 			.st = &r->st,
@@ -174,7 +184,8 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 			.rep = p[i].rep,
 			.dimm = p[i].dimm,
 			.deep = p[i].deep,
-			.db = &r->db,
+			.hooks = hooks,
+			.nhooks = sizeof(hooks) / sizeof(hooks[0]),
 		};
 		char sz[32], what[128];
 		int ret;
