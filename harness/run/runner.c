@@ -1,3 +1,6 @@
+/* The runner (runner.h): resolves the inputs, keeps the manifest, boots
+ * the guests the benchmark the job names plans (run/bench.h) and writes
+ * the summary at the end. */
 #include "run/runner.h"
 #include "config/blocksize.h"
 #include "run/bench.h"
