@@ -1,11 +1,13 @@
+/* The cycle's script (cycle_run) and its phases: the DIMM through
+ * run/dimm.c, the state writes and their retries, the samples, and the
+ * clean-up or recovery of a cycle that failed. */
 #include "run/cycle.h"
-#include "clock.h"
 #include "base/err.h"
-#include "run/fault.h"
 #include "base/sig.h"
 #include "base/units.h"
+#include "clock.h"
+#include "run/uevents.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,64 +16,57 @@
 
 #define CLEANUP_MS 30000
 
-/* ACPI _OST source events and status codes (ACPI spec, _OST). The codes
- * 0x80.. mean different things per source: 0x80 is "insertion pending"
- * for a device check but "ejection not supported" for an eject request,
- * whose "in progress" is 0x84 (seen from Linux 6.1 on every eject). */
-#define OST_SUCCESS 0x00
-#define OST_SOURCE_INSERT 0x01 /* device check */
-#define OST_SOURCE_EJECT 0x03  /* eject request */
-#define OST_INSERT_IN_PROGRESS 0x80
-#define OST_EJECT_IN_PROGRESS 0x84
-
-int cycle_ost_verdict(int source, int status)
-{
-	if (source != OST_SOURCE_INSERT && source != OST_SOURCE_EJECT)
-		return OST_OTHER;
-	if (status == OST_SUCCESS)
-		return OST_DONE;
-	if ((source == OST_SOURCE_INSERT && status == OST_INSERT_IN_PROGRESS) ||
-	    (source == OST_SOURCE_EJECT && status == OST_EJECT_IN_PROGRESS))
-		return OST_PENDING;
-	return OST_REFUSED;
-}
-
-struct dimm {
-	char dev[32], mem[32];
-	int nblocks;
-	int blocks[AGENT_MAX_BLOCKS];
+/* What the cycle keeps to itself: its DIMM, which blocks of it are
+ * online, the meminfo snapshots between the phases, and a refused
+ * offline (the errno the kernel kept giving, and the tries). */
+struct cycle_state {
+	struct dimm d;
 	int online[AGENT_MAX_BLOCKS];
-	int added, plugged;
-	struct cycle_mem mem_snap;
+	struct cycle_mem mem;
+	int offline_refused;
+	int offline_tries;
 };
+
+static const char *const phase_names[] = {
+	[CYCLE_ADD] = "add",
+	[CYCLE_ONLINE] = "online",
+	[CYCLE_OFFLINE] = "offline",
+	[CYCLE_REMOVE] = "remove",
+};
+
+const char *cycle_phase_name(enum cycle_phase ph)
+{
+	return phase_names[ph];
+}
 
 static int64_t deadline(const struct cycle_ctx *c)
 {
-	return clock_now_ns() + c->job->phase_timeout_ms * NS_PER_MS;
+	return guest_phase_deadline(c->job);
 }
 
-static int emit(struct cycle_ctx *c, const char *phase, const char *view,
-		const char *metric, double value, const char *unit, int block)
+int cycle_emit(struct cycle_ctx *c, const char *phase, const char *view,
+	       const char *metric, double value, const char *unit, int block)
 {
-	struct sample s;
+	const struct guest_step at = {
+		.st = c->st,
+		.mode = c->mode,
+		.dimm = c->dimm,
+		.node = c->job->node,
+		.boot = c->boot,
+		.rep = c->rep,
+		.cycle = c->cycle,
+		.target_mib = -1,
+	};
 
 	if (c->deep && !strcmp(view, "host"))
 		return 0;
 	if (c->deep)
 		view = "deep";
-	guest_sample_init(c->g, &s, c->st->run_id, c->mode, c->dimm,
-			  c->job->node);
-	s.rep = c->rep;
-	s.boot = c->boot;
-	s.cycle = c->cycle;
-	s.warmup = c->rep < 0;
-	s.block = block;
-	return guest_sample_write(c->st, &s, phase, view, metric, value, unit);
+	return guest_emit(c->g, &at, block, phase, view, metric, value, unit);
 }
 
-/* Classifies a failed call on the guest: hang, interrupt or refusal. */
-static int guest_fail(struct cycle_ctx *c, int ret, const char *what,
-		      const char *detail)
+int cycle_fail(struct cycle_ctx *c, int ret, const char *what,
+	       const char *detail)
 {
 	if (ret == -EINTR || sig_pending()) {
 		err_set(EXIT_INTR, "interrupted by %s during %s",
@@ -102,7 +97,7 @@ static int qmp_fail(struct cycle_ctx *c, int ret, const char *what)
 		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));
 		return ret;
 	}
-	return guest_fail(c, ret, what, qmp_errmsg(c->g->qmp));
+	return cycle_fail(c, ret, what, qmp_errmsg(c->g->qmp));
 }
 
 static int snap_meminfo(struct cycle_ctx *c, struct agent_meminfo *m,
@@ -111,7 +106,7 @@ static int snap_meminfo(struct cycle_ctx *c, struct agent_meminfo *m,
 	int ret = agent_meminfo(&c->g->agent, m, deadline(c));
 
 	if (ret)
-		return guest_fail(c, ret, when, c->g->agent.err);
+		return cycle_fail(c, ret, when, c->g->agent.err);
 	return 0;
 }
 
@@ -121,54 +116,10 @@ static int count_blocks(struct cycle_ctx *c, int *n)
 	int ret = agent_blocks(&c->g->agent, &b, deadline(c));
 
 	if (ret)
-		return guest_fail(c, ret, "listing memory blocks",
+		return cycle_fail(c, ret, "listing memory blocks",
 				  c->g->agent.err);
 	*n = b.n;
 	return 0;
-}
-
-static int match_device(const json_t *data, void *arg)
-{
-	const char *dev = json_string_value(json_object_get(data, "device"));
-
-	return dev && !strcmp(dev, arg);
-}
-
-static int match_ost(const json_t *data, void *arg)
-{
-	const json_t *info = json_object_get(data, "info");
-	const char *dev = json_string_value(json_object_get(info, "device"));
-
-	return dev && !strcmp(dev, arg);
-}
-
-static int ost_field(const struct qmp_event *ev, const char *key)
-{
-	return (int)json_integer_value(
-		json_object_get(json_object_get(ev->data, "info"), key));
-}
-
-/* First-to-last uevent of the DIMM, including the ACPI memory device's own
- * uevent when the guest sends one. One event spans nothing: the guest view
- * then does not exist, and is left out rather than written as zero. */
-static int uevent_count(const struct agent_uevents *ev)
-{
-	return ev->n + (ev->acpi_ts_ns >= 0);
-}
-
-static int64_t uevent_span(const struct agent_uevents *ev)
-{
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-
-	for (int i = 0; i < ev->n; i++) {
-		lo = ev->ts_ns[i] < lo ? ev->ts_ns[i] : lo;
-		hi = ev->ts_ns[i] > hi ? ev->ts_ns[i] : hi;
-	}
-	if (ev->acpi_ts_ns >= 0) {
-		lo = ev->acpi_ts_ns < lo ? ev->acpi_ts_ns : lo;
-		hi = ev->acpi_ts_ns > hi ? ev->acpi_ts_ns : hi;
-	}
-	return ev->n ? hi - lo : 0;
 }
 
 /* Add and remove: the host view, and the guest's uevent window if any. */
@@ -178,10 +129,11 @@ static int emit_uevent_phase(struct cycle_ctx *c, const char *phase,
 	int ret;
 
 	c->phase_ns += host_ns;
-	ret = emit(c, phase, "host", "latency_ns", (double)host_ns, "ns", -1);
+	ret = cycle_emit(c, phase, "host", "latency_ns", (double)host_ns, "ns",
+			 -1);
 	if (!ret && uevent_count(ev) > 1)
-		ret = emit(c, phase, "guest", "latency_ns",
-			   (double)uevent_span(ev), "ns", -1);
+		ret = cycle_emit(c, phase, "guest", "latency_ns",
+				 (double)uevent_span(ev), "ns", -1);
 	return ret;
 }
 
@@ -194,197 +146,36 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int phase_add(struct cycle_ctx *c, struct dimm *d)
+static int phase_add(struct cycle_ctx *c, struct cycle_state *s,
+		     enum cycle_phase ph)
 {
+	struct dimm *d = &s->d;
 	struct agent_uevents ev;
-	struct qmp_event ost;
 	int64_t t0, t_end, dl = deadline(c);
-	char what[96];
-	int ret;
+	int ret, status;
 
-	ret = qmp_execute(c->g->qmp, "object-add",
-			  json_pack("{s:s,s:s,s:I}", "qom-type",
-				    "memory-backend-ram", "id", d->mem, "size",
-				    (json_int_t)c->dimm),
-			  NULL, dl, NULL);
+	ret = dimm_plug(d, c->job->node, dl, &t0);
 	if (ret)
-		return qmp_fail(c, ret, "object-add");
-	d->added = 1;
-	ret = qmp_execute(c->g->qmp, "device_add",
-			  json_pack("{s:s,s:s,s:s,s:i}", "driver", "pc-dimm",
-				    "id", d->dev, "memdev", d->mem, "node",
-				    c->job->node),
-			  NULL, dl, &t0);
-	if (ret)
-		return qmp_fail(c, ret, "device_add");
-	d->plugged = 1;
+		return qmp_fail(c, ret, d->added ? "device_add" : "object-add");
 	/* The guest's _OST closes the ACPI hot-add: status 0 = success. */
-	for (;;) {
-		ret = qmp_wait_event(c->g->qmp, "ACPI_DEVICE_OST", match_ost,
-				     d->dev, &ost, dl);
-		if (ret)
-			return guest_fail(c, ret, "waiting for ACPI_DEVICE_OST",
-					  qmp_errmsg(c->g->qmp));
-		int src = ost_field(&ost, "source"),
-		    status = ost_field(&ost, "status");
-		int v = cycle_ost_verdict(src, status);
-		int64_t recv = ost.recv_ns;
-
-		qmp_event_free(&ost);
-		if (src != OST_SOURCE_INSERT || v == OST_PENDING)
-			continue;
-		if (v == OST_REFUSED) {
-			snprintf(
-				what, sizeof(what),
-				"guest refused hot-add of %s: _OST status 0x%x",
-				d->dev, status);
-			err_set(EXIT_FAIL, "%s", what);
-			return -EIO;
-		}
-		t_end = recv;
-		break;
+	ret = dimm_wait_inserted(d, dl, &t_end, &status);
+	if (ret == -EIO) {
+		err_set(EXIT_FAIL,
+			"guest refused hot-add of %s: _OST status 0x%x", d->dev,
+			status);
+		return -EIO;
 	}
-	ret = agent_wait_blocks(&c->g->agent, "add", d->nblocks, &ev, dl);
 	if (ret)
-		return guest_fail(c, ret, "waiting for the new memory blocks",
+		return cycle_fail(c, ret, "waiting for ACPI_DEVICE_OST",
+				  qmp_errmsg(c->g->qmp));
+	ret = dimm_wait_blocks(d, "add", &ev, dl);
+	if (ret)
+		return cycle_fail(c, ret, "waiting for the new memory blocks",
 				  c->g->agent.err);
 	if (clock_now_ns() > t_end)
 		t_end = clock_now_ns();
-	for (int i = 0; i < ev.n; i++)
-		d->blocks[i] = ev.block[i];
 	qsort(d->blocks, (size_t)d->nblocks, sizeof(int), cmp_int);
 	return emit_uevent_phase(c, "add", t_end - t0, &ev);
-}
-
-/* The breakdown of one traced write: fn_<child>_ns and _calls, the traced
- * total of the entry function, and what no child accounts for. */
-static int emit_trace(struct cycle_ctx *c, const char *op, int block,
-		      const struct deep_trace *t)
-{
-	char m[96];
-	int ret;
-
-	if ((ret = emit(c, op, "guest", "fn_total_ns", (double)t->total_ns,
-			"ns", block)) ||
-	    (ret = emit(c, op, "guest", "fn_other_ns",
-			(double)(t->total_ns - t->children_ns), "ns", block)))
-		return ret;
-	for (int i = 0; i < t->n && !ret; i++) {
-		snprintf(m, sizeof(m), "fn_%s_ns", t->fn[i].name);
-		ret = emit(c, op, "guest", m, (double)t->fn[i].total_ns, "ns",
-			   block);
-		snprintf(m, sizeof(m), "fn_%s_calls", t->fn[i].name);
-		if (!ret)
-			ret = emit(c, op, "guest", m, (double)t->fn[i].calls,
-				   "count", block);
-	}
-	return ret;
-}
-
-/* A state write: under the tracer in deep cycles while tracing works. */
-static int state_write(struct cycle_ctx *c, const char *op, int block,
-		       struct agent_state_result *r, int64_t dl)
-{
-	struct deep_trace t;
-	int ret;
-
-	if (!c->deep || !c->db || !c->db->trace_ok)
-		return agent_set_state(&c->g->agent, op, block,
-				       fault_online_zone(c),
-				       c->job->inject_online_delay_ms * 1000,
-				       r, dl);
-	memset(r, 0, sizeof(*r));
-	/* Switching the tracer on and off takes 4-15 s each under TCG. */
-	dl += DEEP_TRACE_SLACK_MS * NS_PER_MS;
-	ret = deep_traced_state(c->g, c->job, op, block, &r->ns, &t, dl);
-	if (ret == -ENOTSUP) { /* the write itself went through */
-		warn_add("ftrace: %s; no online/offline breakdown",
-			 c->g->agent.err);
-		c->db->trace_ok = 0;
-		return 0;
-	}
-	if (ret) {
-		r->err = c->g->agent.err_errno;
-		return ret;
-	}
-	return emit_trace(c, op, block, &t);
-}
-
-/* Deep cycles, after online: where each block's memmap lives and what a
- * walk of its struct pages costs. A probe that fails is said once. */
-static int probe_blocks(struct cycle_ctx *c, struct dimm *d)
-{
-	struct deep_probe p;
-	int ret = 0;
-
-	for (int i = 0; i < d->nblocks && !ret && c->db->probe_ok; i++) {
-		int b = d->blocks[i];
-
-		if (deep_probe_block(c->g, b, &p, deadline(c))) {
-			warn_add("probe of memory%d: %s; no more probes this "
-				 "boot",
-				 b, c->g->agent.err);
-			c->db->probe_ok = 0;
-			break;
-		}
-		if ((ret = emit(c, "online", "guest", "memmap_local_fraction",
-				p.local_fraction, "ratio", b)) ||
-		    (ret = emit(c, "online", "guest", "memmap_node",
-				p.memmap_node, "node", b)) ||
-		    (ret = emit(c, "online", "guest", "memmap_walker_local",
-				p.memmap_node == c->db->walker_node, "bool",
-				b)) ||
-		    (ret = emit(c, "online", "guest", "walk_cold_ns_per_page",
-				p.cold_ns_per_page, "ns", b)))
-			break;
-		ret = emit(c, "online", "guest", "walk_warm_ns_per_page",
-			   p.warm_ns_per_page, "ns", b);
-	}
-	return ret;
-}
-
-static int pmu_on(const struct cycle_ctx *c)
-{
-	return !c->deep && c->db && c->db->npmu;
-}
-
-/* PMU counts of a measured phase: pmu_<event> = after - before, summed
- * over the vCPUs (work runs in kworkers too). Read outside the timed
- * window of the phase. */
-static int pmu_emit(struct cycle_ctx *c, const char *phase,
-		    const struct deep_counts *before)
-{
-	struct deep_counts after;
-	char m[96];
-	int ret = 0;
-
-	if (!pmu_on(c))
-		return 0;
-	if (deep_pmu_read(c->g, &after, deadline(c)))
-		return guest_fail(c, -EIO, "pmu_read", c->g->agent.err);
-	for (int i = 0; i < after.n && !ret; i++)
-		for (int j = 0; j < before->n; j++) {
-			if (strcmp(after.ev[i].name, before->ev[j].name))
-				continue;
-			snprintf(m, sizeof(m), "pmu_%s", after.ev[i].name);
-			for (char *p = m; *p; p++)
-				if (!isalnum((unsigned char)*p))
-					*p = '_';
-			ret = emit(c, phase, "guest", m,
-				   after.ev[i].value - before->ev[j].value,
-				   after.ev[i].multiplexed ? "count_scaled"
-							   : "count",
-				   -1);
-		}
-	return ret;
-}
-
-static int pmu_start(struct cycle_ctx *c, struct deep_counts *before)
-{
-	before->n = 0;
-	if (pmu_on(c) && deep_pmu_read(c->g, before, deadline(c)))
-		return guest_fail(c, -EIO, "pmu_read", c->g->agent.err);
-	return 0;
 }
 
 /* A failure the guest did not report: no reply, a closed channel,
@@ -395,144 +186,121 @@ static int transport_error(int ret)
 	       ret == -EINTR;
 }
 
+/* One block's online or offline write: an observer's (the tracer), or
+ * the cycle's own. */
+static int state_write(struct cycle_ctx *c, enum cycle_phase ph, int block,
+		       struct agent_state_result *r, int64_t dl)
+{
+	for (int i = 0; i < c->nhooks; i++) {
+		const struct cycle_hook *h = &c->hooks[i];
+		int ret = h->ops->write
+				  ? h->ops->write(c, ph, block, r, dl, h->arg)
+				  : CYCLE_PASS;
+
+		if (ret != CYCLE_PASS)
+			return ret;
+	}
+	return agent_set_state(&c->g->agent, cycle_phase_name(ph), block,
+			       c->zone, c->job->inject_online_delay_ms * 1000,
+			       r, dl);
+}
+
 #define OFFLINE_RETRY_MS 200
 
 /* An offline the kernel refused (EBUSY: pages it cannot move) is tried
  * offline_retries more times, OFFLINE_RETRY_MS apart. Each refusal but the
  * last is an errno sample here (the caller writes the last); a cycle whose
  * offline stays refused is recovered by recover_offline(). */
-static int offline_retry(struct cycle_ctx *c, int block,
+static int offline_retry(struct cycle_ctx *c, struct cycle_state *s, int block,
 			 struct agent_state_result *r, int64_t dl, int ret)
 {
-	c->offline_tries = 1;
+	s->offline_tries = 1;
 	while (ret && !transport_error(ret) && r->err &&
-	       c->offline_tries <= c->job->offline_retries) {
-		int e = emit(c, "offline", "guest", "errno", r->err, "errno",
-			     block);
+	       s->offline_tries <= c->job->offline_retries) {
+		int e = cycle_emit(c, "offline", "guest", "errno", r->err,
+				   "errno", block);
 
 		if (e)
 			return e;
 		if (usleep(OFFLINE_RETRY_MS * 1000) && sig_pending())
 			return -EINTR;
-		c->offline_tries++;
-		ret = state_write(c, "offline", block, r, dl);
+		s->offline_tries++;
+		ret = state_write(c, CYCLE_OFFLINE, block, r, dl);
 	}
-	if (!ret && c->offline_tries > 1)
+	if (!ret && s->offline_tries > 1)
 		warn_add("boot %d cycle %d: offline of memory%d went through "
 			 "at try %d; its host-view time includes the retries",
-			 c->boot, c->cycle, block, c->offline_tries);
+			 c->boot, c->cycle, block, s->offline_tries);
 	else if (ret && !transport_error(ret))
-		c->offline_refused = r->err ? r->err : -ret;
+		s->offline_refused = r->err ? r->err : -ret;
 	return ret;
 }
 
 /* Onlines or offlines every block; each write is timed in the guest. */
-static int phase_state(struct cycle_ctx *c, struct dimm *d, const char *op)
+static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
+		       enum cycle_phase ph)
 {
+	const struct dimm *d = &s->d;
 	int64_t t0 = clock_now_ns(), sum = 0, dl = deadline(c);
-	int online = !strcmp(op, "online");
+	const char *op = cycle_phase_name(ph);
+	int online = ph == CYCLE_ONLINE;
 	char what[96];
 	int ret;
 
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
 
-		ret = state_write(c, op, d->blocks[i], &r, dl);
+		ret = state_write(c, ph, d->blocks[i], &r, dl);
 		if (ret && !online)
-			ret = offline_retry(c, d->blocks[i], &r, dl, ret);
+			ret = offline_retry(c, s, d->blocks[i], &r, dl, ret);
 		if (ret) {
 			snprintf(what, sizeof(what), "%s memory%d", op,
 				 d->blocks[i]);
 			/* Only what the kernel said is an errno sample. */
 			if (r.err && !transport_error(ret))
-				emit(c, op, "guest", "errno", r.err, "errno",
-				     d->blocks[i]);
-			return guest_fail(c, ret, what, c->g->agent.err);
+				cycle_emit(c, op, "guest", "errno", r.err,
+					   "errno", d->blocks[i]);
+			return cycle_fail(c, ret, what, c->g->agent.err);
 		}
-		d->online[i] = online;
+		s->online[i] = online;
 		sum += r.ns;
-		ret = emit(c, op, "guest", "block_latency_ns", (double)r.ns,
-			   "ns", d->blocks[i]);
+		ret = cycle_emit(c, op, "guest", "block_latency_ns",
+				 (double)r.ns, "ns", d->blocks[i]);
 		if (ret)
 			return ret;
 	}
 	c->phase_ns += clock_now_ns() - t0;
-	if ((ret = emit(c, op, "host", "latency_ns",
-			(double)(clock_now_ns() - t0), "ns", -1)) ||
-	    (ret = emit(c, op, "guest", "latency_ns", (double)sum, "ns", -1)))
+	if ((ret = cycle_emit(c, op, "host", "latency_ns",
+			      (double)(clock_now_ns() - t0), "ns", -1)))
 		return ret;
-	/* Right after the writes, before the kernel can allocate anything
-	 * else into a new ZONE_NORMAL block (fault.c). */
-	ret = online ? fault_after_online(c) : 0;
-	return ret ? guest_fail(c, ret, "injecting a fault", c->g->agent.err)
-		   : 0;
+	return cycle_emit(c, op, "guest", "latency_ns", (double)sum, "ns", -1);
 }
 
-/* Waits for DEVICE_DELETED; a refusal shows up as a failing _OST. */
-static int wait_deleted(struct cycle_ctx *c, struct dimm *d, int64_t dl,
-			int64_t *recv)
+/* A refused eject (dimm_wait_deleted: -EBUSY) is the caller's to take. */
+static int phase_remove(struct cycle_ctx *c, struct cycle_state *s,
+			enum cycle_phase ph)
 {
-	for (;;) {
-		struct qmp_event ev;
-		int64_t slice = clock_now_ns() + 100 * NS_PER_MS;
-		int ret = qmp_wait_event(c->g->qmp, "DEVICE_DELETED",
-					 match_device, d->dev, &ev,
-					 slice < dl ? slice : dl);
-
-		if (!ret) {
-			*recv = ev.recv_ns;
-			qmp_event_free(&ev);
-			return 0;
-		}
-		if (ret != -ETIMEDOUT)
-			return ret;
-		while (!qmp_wait_event(c->g->qmp, "ACPI_DEVICE_OST", match_ost,
-				       d->dev, &ev, 0)) {
-			int src = ost_field(&ev, "source"),
-			    status = ost_field(&ev, "status");
-
-			qmp_event_free(&ev);
-			if (src == OST_SOURCE_EJECT &&
-			    cycle_ost_verdict(src, status) == OST_REFUSED) {
-				err_set(EXIT_FAIL,
-					"guest refused to eject %s: _OST "
-					"status "
-					"0x%x",
-					d->dev, status);
-				return -EBUSY;
-			}
-		}
-		if (clock_now_ns() >= dl)
-			return -ETIMEDOUT;
-	}
-}
-
-static int phase_remove(struct cycle_ctx *c, struct dimm *d)
-{
+	struct dimm *d = &s->d;
 	struct agent_uevents ev;
 	int64_t t0, t1, dl = deadline(c);
 	int ret;
 
-	ret = qmp_execute(c->g->qmp, "device_del",
-			  json_pack("{s:s}", "id", d->dev), NULL, dl, &t0);
+	ret = dimm_del(d, dl, &t0);
 	if (ret)
 		return qmp_fail(c, ret, "device_del");
-	ret = wait_deleted(c, d, dl, &t1);
+	ret = dimm_wait_deleted(d, dl, &t1);
 	if (ret == -EBUSY)
 		return ret;
 	if (ret)
-		return guest_fail(c, ret, "waiting for DEVICE_DELETED",
+		return cycle_fail(c, ret, "waiting for DEVICE_DELETED",
 				  "no event by the deadline");
-	d->plugged = 0;
-	ret = agent_wait_blocks(&c->g->agent, "remove", d->nblocks, &ev, dl);
+	ret = dimm_wait_blocks(d, "remove", &ev, dl);
 	if (ret)
-		return guest_fail(c, ret, "waiting for the blocks to go",
+		return cycle_fail(c, ret, "waiting for the blocks to go",
 				  c->g->agent.err);
-	ret = qmp_execute(c->g->qmp, "object-del",
-			  json_pack("{s:s}", "id", d->mem), NULL, dl, NULL);
+	ret = dimm_object_del(d, dl);
 	if (ret)
 		return qmp_fail(c, ret, "object-del");
-	d->added = 0;
 	return emit_uevent_phase(c, "remove", t1 - t0, &ev);
 }
 
@@ -540,55 +308,69 @@ static int emit_memory(struct cycle_ctx *c, const struct cycle_derived *v)
 {
 	int ret;
 
-	if ((ret = emit(c, "add", "guest", "memfree_delta_kib",
-			(double)v->memfree_delta_add_kib, "KiB", -1)) ||
-	    (ret = emit(c, "add", "guest", "memmap_from_ram_kib",
-			(double)v->memmap_from_ram_kib, "KiB", -1)) ||
-	    (ret = emit(c, "online", "guest", "memtotal_delta_kib",
-			(double)v->memtotal_delta_online_kib, "KiB", -1)) ||
-	    (ret = emit(c, "online", "guest", "self_hosted_kib",
-			(double)v->self_hosted_kib, "KiB", -1)) ||
-	    (ret = emit(c, "online", "guest", "self_hosted", v->self_hosted,
-			"bool", -1)) ||
-	    (ret = emit(c, "remove", "guest", "memtotal_residual_kib",
-			(double)v->memtotal_residual_kib, "KiB", -1)))
+	if ((ret = cycle_emit(c, "add", "guest", "memfree_delta_kib",
+			      (double)v->memfree_delta_add_kib, "KiB", -1)) ||
+	    (ret = cycle_emit(c, "add", "guest", "memmap_from_ram_kib",
+			      (double)v->memmap_from_ram_kib, "KiB", -1)) ||
+	    (ret = cycle_emit(c, "online", "guest", "memtotal_delta_kib",
+			      (double)v->memtotal_delta_online_kib, "KiB",
+			      -1)) ||
+	    (ret = cycle_emit(c, "online", "guest", "self_hosted_kib",
+			      (double)v->self_hosted_kib, "KiB", -1)) ||
+	    (ret = cycle_emit(c, "online", "guest", "self_hosted",
+			      v->self_hosted, "bool", -1)) ||
+	    (ret = cycle_emit(c, "remove", "guest", "memtotal_residual_kib",
+			      (double)v->memtotal_residual_kib, "KiB", -1)))
 		return ret;
-	return emit(c, "remove", "guest", "blocks_residual", v->blocks_residual,
-		    "blocks", -1);
+	return cycle_emit(c, "remove", "guest", "blocks_residual",
+			  v->blocks_residual, "blocks", -1);
+}
+
+/* The observers give back what they hold in the guest (fault.c: pinned
+ * memory); with @record, the first failure is the result. */
+static int release(struct cycle_ctx *c, json_t *record)
+{
+	int ret = 0;
+
+	for (int i = 0; i < c->nhooks && !ret; i++) {
+		const struct cycle_hook *h = &c->hooks[i];
+
+		if (h->ops->release)
+			ret = h->ops->release(c, record, h->arg);
+		if (!record)
+			ret = 0;
+	}
+	return ret;
 }
 
 /* Leaves the guest with the DIMM gone, whatever state the failure left. */
-static void cleanup(struct cycle_ctx *c, struct dimm *d)
+static void cleanup(struct cycle_ctx *c, struct cycle_state *s)
 {
 	int64_t dl = clock_now_ns() + CLEANUP_MS * NS_PER_MS;
-	int64_t t;
+	struct dimm *d = &s->d;
 
 	/* A guest that already missed a deadline would only make each of
 	 * these calls wait for its own; the caller kills QEMU instead. */
 	if (!c->g->up || qemu_exited(&c->g->vm) || err_class() == EXIT_HANG ||
 	    err_class() == EXIT_INTR)
 		goto dirty;
-	fault_unpin(c, NULL);
+	release(c, NULL);
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
 
-		for (int k = 0; d->online[i] && k <= c->job->offline_retries;
+		for (int k = 0; s->online[i] && k <= c->job->offline_retries;
 		     k++) {
 			if (k)
 				usleep(OFFLINE_RETRY_MS * 1000);
 			if (!agent_set_state(&c->g->agent, "offline",
 					     d->blocks[i], NULL, 0, &r, dl))
-				d->online[i] = 0;
+				s->online[i] = 0;
 		}
 	}
 	if (d->plugged &&
-	    (qmp_execute(c->g->qmp, "device_del",
-			 json_pack("{s:s}", "id", d->dev), NULL, dl, NULL) ||
-	     wait_deleted(c, d, dl, &t)))
+	    (dimm_del(d, dl, NULL) || dimm_wait_deleted(d, dl, NULL)))
 		goto dirty;
-	if (d->added &&
-	    qmp_execute(c->g->qmp, "object-del",
-			json_pack("{s:s}", "id", d->mem), NULL, dl, NULL))
+	if (d->added && dimm_object_del(d, dl))
 		goto dirty;
 	return;
 dirty:
@@ -612,36 +394,36 @@ static void report_residue(struct cycle_ctx *c, const struct cycle_derived *v)
 /* The kernel kept refusing the offline. That is a failed cycle, not the
  * end of the run, when the DIMM can still be taken out: its eject is
  * tried first, as a user would, and the guest must refuse it too (ACPI
- * _OST, seen by wait_deleted()); then pinned memory is released and the
- * DIMM offlined and removed. 1 when that leaves the guest clean. */
-static int recover_offline(struct cycle_ctx *c, struct dimm *d)
+ * _OST, seen by dimm_wait_deleted()); then the observers release what
+ * they hold (pinned memory) and the DIMM is offlined and removed. 1 when
+ * that leaves the guest clean. */
+static int recover_offline(struct cycle_ctx *c, struct cycle_state *s)
 {
-	const char *ename = strerrorname_np(c->offline_refused);
-	int64_t dl = deadline(c), t;
+	const char *ename = strerrorname_np(s->offline_refused);
+	int64_t dl = deadline(c);
+	struct dimm *d = &s->d;
 	char sz[32], why[1200];
 	json_t *f;
 	int ret;
 
 	units_format_size(c->dimm, sz, sizeof(sz));
 	snprintf(why, sizeof(why), "%s (%s, %d %s)", err_msg(),
-		 ename ? ename : "?", c->offline_tries,
-		 c->offline_tries == 1 ? "try" : "tries");
+		 ename ? ename : "?", s->offline_tries,
+		 s->offline_tries == 1 ? "try" : "tries");
 	f = json_pack("{s:i,s:i,s:i,s:s,s:s,s:s,s:i,s:i,s:s}", "boot", c->boot,
 		      "cycle", c->cycle, "rep", c->rep, "size", sz, "memmap",
 		      job_memmap_name(c->mode), "phase", "offline", "errno",
-		      c->offline_refused, "tries", c->offline_tries, "reason",
+		      s->offline_refused, "tries", s->offline_tries, "reason",
 		      why);
 	err_reset();
-	ret = qmp_execute(c->g->qmp, "device_del",
-			  json_pack("{s:s}", "id", d->dev), NULL, dl, NULL);
+	ret = dimm_del(d, dl, NULL);
 	if (!ret)
-		ret = wait_deleted(c, d, dl, &t);
+		ret = dimm_wait_deleted(d, dl, NULL);
 	if (ret == -EBUSY) {
 		json_object_set_new(f, "eject", json_string(err_msg()));
 		err_reset();
 	} else if (!ret) {
 		/* The guest's own offline went through this time. */
-		d->plugged = 0;
 		json_object_set_new(f, "eject",
 				    json_string("the guest ejected it"));
 	} else if (ret == -EIO) {
@@ -651,12 +433,12 @@ static int recover_offline(struct cycle_ctx *c, struct dimm *d)
 		json_decref(f);
 		return qmp_fail(c, ret, "device_del after a refused offline");
 	}
-	ret = fault_unpin(c, f);
+	ret = release(c, f);
 	if (ret) {
 		json_decref(f);
-		return guest_fail(c, ret, "unpin", c->g->agent.err);
+		return ret;
 	}
-	cleanup(c, d);
+	cleanup(c, s);
 	if (c->guest_dirty) {
 		err_reset(); /* cleanup's own words are part of this */
 		err_set(EXIT_FAIL,
@@ -676,71 +458,100 @@ static int recover_offline(struct cycle_ctx *c, struct dimm *d)
 	return CYCLE_FAILED;
 }
 
+/* The observers' before or after hooks of phase @ph, in order. */
+static int notify(struct cycle_ctx *c, enum cycle_phase ph, int after)
+{
+	int ret = 0;
+
+	for (int i = 0; i < c->nhooks && !ret; i++) {
+		const struct cycle_observer *o = c->hooks[i].ops;
+		int (*hook)(struct cycle_ctx *, enum cycle_phase, void *) =
+			after ? o->after : o->before;
+
+		if (hook)
+			ret = hook(c, ph, c->hooks[i].arg);
+	}
+	return ret;
+}
+
+/* Names the DIMM, starts from clean queues (nothing stale may be taken
+ * for ours) and lets the observers start. */
+static int begin(struct cycle_ctx *c, struct cycle_state *s)
+{
+	int ret;
+
+	dimm_init(&s->d, c->g, c->dimm);
+	c->d = &s->d;
+	c->zone = job_zone_name(c->job->zone);
+	qmp_drop_events(c->g->qmp, NULL);
+	ret = agent_uevents_clear(&c->g->agent, deadline(c));
+	if (ret)
+		return cycle_fail(c, ret, "uevents_clear", c->g->agent.err);
+	for (int i = 0; i < c->nhooks && !ret; i++)
+		if (c->hooks[i].ops->start)
+			ret = c->hooks[i].ops->start(c, c->hooks[i].arg);
+	return ret;
+}
+
+/* One phase: the observers before it, its timed work and samples, the
+ * observers after it, then the meminfo snapshot after it (@snap). */
+static int phase(struct cycle_ctx *c, struct cycle_state *s,
+		 enum cycle_phase ph, struct agent_meminfo *snap,
+		 void (*phase_cb)(const char *phase))
+{
+	static int (*const work[])(struct cycle_ctx *, struct cycle_state *,
+				   enum cycle_phase) = {
+		[CYCLE_ADD] = phase_add,
+		[CYCLE_ONLINE] = phase_state,
+		[CYCLE_OFFLINE] = phase_state,
+		[CYCLE_REMOVE] = phase_remove,
+	};
+	char when[48];
+	int ret;
+
+	if ((ret = notify(c, ph, 0)))
+		return ret;
+	phase_cb(cycle_phase_name(ph));
+	if ((ret = work[ph](c, s, ph)) || (ret = notify(c, ph, 1)))
+		return ret;
+	snprintf(when, sizeof(when), "meminfo after %s", cycle_phase_name(ph));
+	return snap_meminfo(c, snap, when);
+}
+
+/* The memory accounting of a cycle that went through: every block went
+ * online. */
+static int account(struct cycle_ctx *c, struct cycle_mem *m)
+{
+	m->all_online = 1;
+	metrics_derive(m, c->dimm, &c->derived);
+	report_residue(c, &c->derived);
+	return emit_memory(c, &c->derived);
+}
+
 int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 {
-	struct dimm *d = calloc(1, sizeof(*d));
-	struct deep_counts pmu;
+	struct cycle_state *s = calloc(1, sizeof(*s));
 	struct cycle_mem *m;
 	int ret;
 
-	if (!d)
+	if (!s)
 		return -ENOMEM;
-	m = &d->mem_snap;
+	m = &s->mem;
 	c->phase_ns = 0;
-	d->nblocks = (int)(c->dimm / c->g->hello.block_size);
-	snprintf(d->dev, sizeof(d->dev), "dimm%d", c->g->dimm_seq);
-	snprintf(d->mem, sizeof(d->mem), "mem%d", c->g->dimm_seq++);
-	/* Start from clean queues: nothing stale may be taken for ours. */
-	qmp_drop_events(c->g->qmp, NULL);
-	ret = agent_uevents_clear(&c->g->agent, deadline(c));
-	if (ret) {
-		ret = guest_fail(c, ret, "uevents_clear", c->g->agent.err);
-		goto out;
-	}
-	ret = fault_before_add(c);
-	if (ret) {
-		ret = guest_fail(c, ret, "injecting a fault", c->g->agent.err);
-		goto out;
-	}
-	if ((ret = count_blocks(c, &m->blocks_before)) ||
-	    (ret = snap_meminfo(c, &m->before_add, "meminfo before add")))
-		goto out;
-
-	phase_cb("add");
-	if ((ret = pmu_start(c, &pmu)) || (ret = phase_add(c, d)) ||
-	    (ret = pmu_emit(c, "add", &pmu)) ||
-	    (ret = snap_meminfo(c, &m->after_add, "meminfo after add")))
-		goto out;
-	phase_cb("online");
-	if ((ret = pmu_start(c, &pmu)) ||
-	    (ret = phase_state(c, d, "online")) ||
-	    (ret = pmu_emit(c, "online", &pmu)) ||
-	    (ret = snap_meminfo(c, &m->after_online, "meminfo after online")))
-		goto out;
-	m->all_online = 1;
-	if (c->deep && c->db && c->db->probe_ok &&
-	    (ret = probe_blocks(c, d)))
-		goto out;
-	phase_cb("offline");
-	if ((ret = pmu_start(c, &pmu)) ||
-	    (ret = phase_state(c, d, "offline")) ||
-	    (ret = pmu_emit(c, "offline", &pmu)) ||
-	    (ret = snap_meminfo(c, &m->after_offline, "meminfo after offline")))
-		goto out;
-	phase_cb("remove");
-	if ((ret = pmu_start(c, &pmu)) || (ret = phase_remove(c, d)) ||
-	    (ret = pmu_emit(c, "remove", &pmu)) ||
-	    (ret = snap_meminfo(c, &m->after_remove, "meminfo after remove")) ||
-	    (ret = count_blocks(c, &m->blocks_after_remove)))
-		goto out;
-	metrics_derive(m, c->dimm, &c->derived);
-	report_residue(c, &c->derived);
-	ret = emit_memory(c, &c->derived);
-out:
-	if (ret && c->offline_refused && !transport_error(ret))
-		ret = recover_offline(c, d);
+	if (!(ret = begin(c, s)) &&
+	    !(ret = count_blocks(c, &m->blocks_before)) &&
+	    !(ret = snap_meminfo(c, &m->before_add, "meminfo before add")) &&
+	    !(ret = phase(c, s, CYCLE_ADD, &m->after_add, phase_cb)) &&
+	    !(ret = phase(c, s, CYCLE_ONLINE, &m->after_online, phase_cb)) &&
+	    !(ret = phase(c, s, CYCLE_OFFLINE, &m->after_offline, phase_cb)) &&
+	    !(ret = phase(c, s, CYCLE_REMOVE, &m->after_remove, phase_cb)) &&
+	    !(ret = count_blocks(c, &m->blocks_after_remove)))
+		ret = account(c, m);
+	if (ret && s->offline_refused && !transport_error(ret))
+		ret = recover_offline(c, s);
 	else if (ret)
-		cleanup(c, d);
-	free(d);
+		cleanup(c, s);
+	c->d = NULL; /* it goes with the cycle */
+	free(s);
 	return ret;
 }

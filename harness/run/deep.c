@@ -230,8 +230,6 @@ int deep_boot_init(struct guest *g, const struct job *job, json_t *boot,
 {
 	memset(db, 0, sizeof(*db));
 	db->walker_node = walker_node(job);
-	if (job->benchmark != BENCH_CYCLES)
-		return 0;
 	db->trace_ok = job->trace == JOB_YES && job->deep_reps;
 	/* Switching tracers patches kernel text with IPIs to every CPU;
 	 * under multi-threaded TCG that has hung 6.1 guests within ten

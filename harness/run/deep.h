@@ -55,8 +55,9 @@ struct deep_counts {
 	} ev[DEEP_MAX_EVENTS];
 };
 
-/* At boot: loads the probe module and opens the PMU events the job asks
- * for; records what works and why not in @boot (the manifest's boot). */
+/* At boot (of the cycles benchmark): loads the probe module and opens
+ * the PMU events the job asks for; records what works and why not in
+ * @boot (the manifest's boot). */
 int deep_boot_init(struct guest *g, const struct job *job, json_t *boot,
 		   struct deep_boot *db);
 

@@ -1,3 +1,4 @@
+/* Fault injection on purpose (fault.h): the cycle observer. */
 #include "run/fault.h"
 #include "clock.h"
 #include "base/err.h"
@@ -21,11 +22,6 @@ static int due(const struct cycle_ctx *c, enum job_fault f)
 	       c->cycle >= c->job->inject_fault_after;
 }
 
-static int64_t phase_deadline(const struct cycle_ctx *c)
-{
-	return clock_now_ns() + c->job->phase_timeout_ms * NS_PER_MS;
-}
-
 /* More than the DIMM: ZONE_NORMAL stays full while the pin holds, so
  * nothing else the kernel allocates meanwhile lands in the block and
  * outlives the pin (seen on 6.1: a slab page kept it busy for good). The
@@ -45,25 +41,21 @@ static int call(struct cycle_ctx *c, json_t *req, json_t **reply,
 	return agent_call(&c->g->agent, req, reply, deadline_ns);
 }
 
-const char *fault_online_zone(const struct cycle_ctx *c)
-{
-	return due(c, FAULT_OFFLINE_BUSY) ? "normal"
-					  : job_zone_name(c->job->zone);
-}
-
-int fault_before_add(struct cycle_ctx *c)
+static int start(struct cycle_ctx *c, void *arg)
 {
 	json_t *r = NULL;
 	int ret;
 
 	if (!due(c, FAULT_OFFLINE_BUSY))
 		return 0;
+	c->zone = "normal";
 	ret = call(c,
 		   json_pack("{s:s,s:I,s:b}", "op", "pin", "mib", pin_mib(c),
 			     "fill", 0),
-		   &r, phase_deadline(c));
+		   &r, guest_phase_deadline(c->job));
 	json_decref(r);
-	return ret;
+	return ret ? cycle_fail(c, ret, "injecting a fault", c->g->agent.err)
+		   : 0;
 }
 
 /* Where and when it fired, in the manifest's "injected". */
@@ -105,7 +97,7 @@ static int no_reply(struct cycle_ctx *c, json_t *req, const char *what)
 	return ret;
 }
 
-static int pin(struct cycle_ctx *c, json_t *detail)
+static int pin(struct cycle_ctx *c, struct fault_cycle *fc, json_t *detail)
 {
 	json_t *r = NULL;
 	/* On the DIMMs' own node first: no vCPU there, so nothing else the
@@ -113,9 +105,9 @@ static int pin(struct cycle_ctx *c, json_t *detail)
 	int ret = call(c,
 		       json_pack("{s:s,s:I,s:i}", "op", "pin", "mib",
 				 pin_mib(c), "node", c->job->node),
-		       &r, phase_deadline(c));
+		       &r, guest_phase_deadline(c->job));
 
-	c->pinned = 1; /* a half-done pin is released too */
+	fc->pinned = 1; /* a half-done pin is released too */
 	if (!ret) {
 		const char *keys[] = {"pinned_kib", "normal_free_kib_before",
 				      "normal_free_kib_after"};
@@ -128,13 +120,15 @@ static int pin(struct cycle_ctx *c, json_t *detail)
 	return ret;
 }
 
-int fault_after_online(struct cycle_ctx *c)
+/* Right after the online writes, before the kernel can allocate
+ * anything else into a new ZONE_NORMAL block. */
+static int after(struct cycle_ctx *c, enum cycle_phase ph, void *arg)
 {
 	enum job_fault f = c->job->inject_fault;
 	json_t *detail;
 	int ret = 0;
 
-	if (f == FAULT_NONE || !due(c, f))
+	if (ph != CYCLE_ONLINE || f == FAULT_NONE || !due(c, f))
 		return 0;
 	fired = 1;
 	detail = json_pack("{s:s}", "fault", job_fault_name(f));
@@ -151,13 +145,14 @@ int fault_after_online(struct cycle_ctx *c)
 			"sysrq c came back, the kernel did not panic");
 		break;
 	case FAULT_OFFLINE_BUSY:
-		ret = pin(c, detail);
+		ret = pin(c, arg, detail);
 		break;
 	case FAULT_NONE:
 		break;
 	}
 	record(c, detail);
-	return ret;
+	return ret ? cycle_fail(c, ret, "injecting a fault", c->g->agent.err)
+		   : 0;
 }
 
 /* Kernel log lines about the offline and the eject. */
@@ -172,19 +167,21 @@ static int relevant(const char *line)
 	return 0;
 }
 
-int fault_unpin(struct cycle_ctx *c, json_t *rec)
+static int release(struct cycle_ctx *c, json_t *rec, void *arg)
 {
+	struct fault_cycle *fc = arg;
 	json_t *r = NULL, *lines, *kept = json_array(), *l;
 	size_t i;
 	int ret;
 
-	if (!c->pinned) {
+	if (!fc->pinned) {
 		json_decref(kept);
 		return 0;
 	}
-	ret = call(c, json_pack("{s:s}", "op", "unpin"), &r, phase_deadline(c));
+	ret = call(c, json_pack("{s:s}", "op", "unpin"), &r,
+		   guest_phase_deadline(c->job));
 	if (!ret)
-		c->pinned = 0;
+		fc->pinned = 0;
 	lines = json_object_get(r, "kmsg");
 	json_array_foreach(lines, i, l)
 	{
@@ -196,8 +193,16 @@ int fault_unpin(struct cycle_ctx *c, json_t *rec)
 	else
 		json_decref(kept);
 	json_decref(r);
+	if (ret && rec)
+		return cycle_fail(c, ret, "unpin", c->g->agent.err);
 	return ret;
 }
+
+const struct cycle_observer fault_observer = {
+	.start = start,
+	.after = after,
+	.release = release,
+};
 
 void fault_manifest(const struct job *job, json_t *injected)
 {

@@ -26,17 +26,13 @@ void guest_cmdline(const struct job *job, enum job_memmap mode,
 		 job->cmdline_extra, kernel_extra[0] ? " " : "", kernel_extra);
 }
 
-uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem)
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem, int dimms)
 {
-	uint64_t largest = job_largest_dimm(job);
-
 	if (job->maxmem)
 		return job->maxmem;
-	/* Cycles plug one DIMM at a time: room for the largest suffices.
-	 * oom-edge keeps up to the cap plugged at once. */
-	if (job->benchmark == BENCH_OOM_EDGE)
-		largest *= (uint64_t)job_oom_cap(job);
-	return boot_mem + largest;
+	/* The benchmark says how many it keeps plugged at once (cycles:
+	 * one; oom-edge: up to its cap). */
+	return boot_mem + job_largest_dimm(job) * (uint64_t)dimms;
 }
 
 static int qemu_alive(void *arg)
@@ -96,6 +92,27 @@ int guest_sample_write(struct store *st, struct sample *s, const char *phase,
 			"complete row)",
 			st->dir, strerror(-ret));
 	return ret;
+}
+
+int guest_emit(const struct guest *g, const struct guest_step *at, int block,
+	       const char *phase, const char *view, const char *metric,
+	       double value, const char *unit)
+{
+	struct sample s;
+
+	guest_sample_init(g, &s, at->st->run_id, at->mode, at->dimm, at->node);
+	s.rep = at->rep;
+	s.boot = at->boot;
+	s.cycle = at->cycle;
+	s.warmup = at->rep < 0;
+	s.block = block;
+	s.target_mib = at->target_mib;
+	return guest_sample_write(at->st, &s, phase, view, metric, value, unit);
+}
+
+int64_t guest_phase_deadline(const struct job *job)
+{
+	return clock_now_ns() + job->phase_timeout_ms * NS_PER_MS;
 }
 
 void guest_append_console(const struct guest *g, int lines)
@@ -211,8 +228,9 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.tcg_single = job->tcg_single == JOB_YES,
 		.smp = job->smp,
 		.boot_mem = p->boot_mem ? p->boot_mem : job->boot_mem,
-		.maxmem = guest_maxmem(job, p->boot_mem ? p->boot_mem
-							: job->boot_mem),
+		.maxmem = guest_maxmem(
+			job, p->boot_mem ? p->boot_mem : job->boot_mem,
+			p->dimms_at_once ? p->dimms_at_once : 1),
 		.slots = job->slots,
 		.nodes = job->nodes,
 		.nnodes = job->nnodes,
@@ -267,9 +285,12 @@ void guest_shutdown(struct guest *g, int64_t timeout_ms)
 	destroy(g);
 }
 
-/* The "Kernel panic - ..." line of the console log, if the guest
- * panicked (the last one). */
-static void panic_line(const char *console, char *buf, size_t len)
+/* The first panic line is the cause: what the console shows after it
+ * follows from it (Linux closes with "---[ end Kernel panic - not
+ * syncing: ... ]---", a nested panic may come on the way down). The line
+ * is quoted from "Kernel panic" on, without the console's timestamp, as
+ * README's table of failures shows it. */
+void guest_panic_line(const char *console, char *buf, size_t len)
 {
 	char line[512];
 	FILE *f = fopen(console, "r");
@@ -283,6 +304,7 @@ static void panic_line(const char *console, char *buf, size_t len)
 		if (p) {
 			p[strcspn(p, "\r\n")] = '\0';
 			snprintf(buf, len, "%s", p);
+			break;
 		}
 	}
 	fclose(f);
@@ -303,7 +325,7 @@ int guest_death(struct guest *g, int channel_closed, char *buf, size_t len)
 	}
 	g->up = 0; /* nothing left to power off */
 	qemu_describe_exit(&g->vm, st, sizeof(st));
-	panic_line(g->vm.console_log, panic, sizeof(panic));
+	guest_panic_line(g->vm.console_log, panic, sizeof(panic));
 	snprintf(buf, len, "QEMU died: %s%s%s", st,
 		 panic[0] ? "; the guest kernel panicked: " : "", panic);
 	return 1;

@@ -22,6 +22,7 @@ struct guest_params {
 	uint64_t boot_mem;	   /* bytes; 0 = the job's boot_mem */
 	const char *label;	   /* kernels axis label; NULL = the release */
 	const char *cmdline_extra; /* the kernel's own extras, or NULL */
+	int dimms_at_once;	   /* the most DIMMs plugged at a time */
 	/* Files in the run directory (kept as evidence). */
 	const char *console_log, *stderr_log, *qmp_log, *agent_log;
 };
@@ -41,8 +42,9 @@ struct guest {
 	int up; /* hello received */
 };
 
-/* maxmem: the job's, or @boot_mem plus the largest DIMM (auto). */
-uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem);
+/* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM
+ * (auto). */
+uint64_t guest_maxmem(const struct job *job, uint64_t boot_mem, int dimms);
 
 /* The kernel command line for @mode plus the job's extras, then the
  * kernel's own (@kernel_extra, may be NULL). */
@@ -72,8 +74,32 @@ int guest_sample_write(struct store *st, struct sample *s, const char *phase,
 		       const char *view, const char *metric, double value,
 		       const char *unit);
 
+/* What all samples of one cycle, or of one oom-edge step, share beyond
+ * the guest's own columns. */
+struct guest_step {
+	struct store *st;
+	enum job_memmap mode;
+	uint64_t dimm; /* bytes */
+	int node, boot, rep, cycle;
+	int64_t target_mib; /* oom-edge's F; -1 for cycles */
+};
+
+/* Writes one sample of @at (block -1: the whole DIMM); a warm-up is a
+ * step with rep -1. As guest_sample_write(). */
+int guest_emit(const struct guest *g, const struct guest_step *at, int block,
+	       const char *phase, const char *view, const char *metric,
+	       double value, const char *unit);
+
+/* The deadline of one phase, or of one call on the guest within it:
+ * now + the job's phase_timeout. */
+int64_t guest_phase_deadline(const struct job *job);
+
 /* Appends the console's last lines to the recorded error. */
 void guest_append_console(const struct guest *g, int lines);
+
+/* The guest kernel's panic line in its console log @console, from
+ * "Kernel panic" on; "" when there is none. */
+void guest_panic_line(const char *console, char *buf, size_t len);
 
 /* Why the guest stopped answering, in words: "QEMU died: killed by signal
  * 9 (Killed)", "QEMU died: exited with status 0; the guest kernel

@@ -1,7 +1,7 @@
 #include "run/oomedge.h"
 #include "clock.h"
-#include "run/cycle.h"
 #include "base/err.h"
+#include "run/dimm.h"
 #include "run/metrics.h"
 #include "base/sig.h"
 #include "base/units.h"
@@ -21,6 +21,7 @@ static const char *const end_names[] = {
 };
 
 struct point {
+	struct guest_step at; /* the samples' columns; cycle = the step */
 	int64_t base_oom_kill;
 	int64_t min_free;
 	int added;
@@ -46,23 +47,16 @@ int oomedge_predict(enum job_memmap mode, int64_t free_kib,
 
 static int64_t deadline(const struct oomedge_ctx *c)
 {
-	return clock_now_ns() + c->job->phase_timeout_ms * NS_PER_MS;
+	return guest_phase_deadline(c->job);
 }
 
-static int emit(struct oomedge_ctx *c, int step, const char *metric,
-		double value, const char *unit)
+/* Step 0 is the point as a whole, step k its k-th DIMM. */
+static int emit(struct oomedge_ctx *c, struct point *pt, int step,
+		const char *metric, double value, const char *unit)
 {
-	struct sample s;
-
-	guest_sample_init(c->g, &s, c->st->run_id, c->mode,
-			  job_dimm_size(c->job, 0, c->g->hello.block_size),
-			  c->job->node);
-	s.rep = c->rep;
-	s.boot = c->boot;
-	s.cycle = step;
-	s.target_mib = (int64_t)(c->target >> 20);
-	return guest_sample_write(c->st, &s, "oom_edge", "guest", metric, value,
-				  unit);
+	pt->at.cycle = step;
+	return guest_emit(c->g, &pt->at, -1, "oom_edge", "guest", metric, value,
+			  unit);
 }
 
 /* Keeps the kernel log of the point (the newest KMSG_KEEP lines) and the
@@ -98,24 +92,6 @@ static int guest_alive(struct oomedge_ctx *c)
 				 clock_now_ns() + PROBE_MS * NS_PER_MS);
 }
 
-/* The "Kernel panic - ..." line of a console log, if the guest panicked. */
-static void panic_line(const char *console, char *buf, size_t len)
-{
-	char line[512];
-	FILE *f = fopen(console, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "Kernel panic")) {
-			line[strcspn(line, "\r\n")] = '\0';
-			snprintf(buf, len, "%s", line);
-			break;
-		}
-	fclose(f);
-}
-
 static int died(struct oomedge_ctx *c, struct point *pt, const char *what)
 {
 	char tail[4096], st[128], panic[512];
@@ -123,7 +99,7 @@ static int died(struct oomedge_ctx *c, struct point *pt, const char *what)
 	/* A panicking guest closes its sockets just before QEMU exits. */
 	qemu_wait_exit(&c->g->vm, clock_now_ns() + 2 * NS_PER_S);
 	qemu_describe_exit(&c->g->vm, st, sizeof(st));
-	panic_line(c->g->vm.console_log, panic, sizeof(panic));
+	guest_panic_line(c->g->vm.console_log, panic, sizeof(panic));
 	snprintf(pt->detail, sizeof(pt->detail), "%s; QEMU %s%s%s", what, st,
 		 panic[0] ? "; " : "", panic);
 	qemu_file_tail(c->g->vm.console_log, 40, tail, sizeof(tail));
@@ -154,36 +130,6 @@ static int oom_fired(struct oomedge_ctx *c, struct point *pt)
 	return 1;
 }
 
-static int wait_ost(struct oomedge_ctx *c, struct point *pt, const char *dev,
-		    int64_t dl)
-{
-	for (;;) {
-		struct qmp_event ev;
-		int ret = qmp_wait_event(c->g->qmp, "ACPI_DEVICE_OST", NULL,
-					 NULL, &ev, dl);
-		const json_t *info;
-		int v;
-
-		if (ret)
-			return ret;
-		info = json_object_get(ev.data, "info");
-		v = cycle_ost_verdict((int)json_integer_value(
-					      json_object_get(info, "source")),
-				      (int)json_integer_value(
-					      json_object_get(info, "status")));
-		if (v == OST_REFUSED)
-			snprintf(pt->detail, sizeof(pt->detail),
-				 "%s: the guest's _OST status 0x%llx", dev,
-				 (long long)json_integer_value(
-					 json_object_get(info, "status")));
-		qmp_event_free(&ev);
-		if (v == OST_DONE)
-			return 0;
-		if (v == OST_REFUSED)
-			return -EIO;
-	}
-}
-
 static const char *kmsg_find(const struct agent_oom_status *st,
 			     const char *needle)
 {
@@ -196,24 +142,20 @@ static const char *kmsg_find(const struct agent_oom_status *st,
 /* After a successful _OST the blocks appear at once, unless add_memory()
  * failed: the ACPI driver still reports success to the firmware, and only
  * the kernel log says so. So wait in slices and read the log in between;
- * the first of add failure and OOM kill ends the point. 0 when all @n
- * blocks are there (in @all), 1 when the point ended. */
+ * the first of add failure and OOM kill ends the point. 0 when all the
+ * blocks are there (in d->blocks), 1 when the point ended. */
 static int wait_new_blocks(struct oomedge_ctx *c, struct point *pt,
-			   const char *dev, int n, struct agent_uevents *all,
-			   int64_t dl)
+			   struct dimm *d, int64_t dl)
 {
 	static struct agent_uevents ev;
 	static struct agent_oom_status st;
 	const char *line;
 
-	all->n = 0;
-	while (all->n < n) {
+	while (d->nseen < d->nblocks) {
 		int64_t slice = clock_now_ns() + 2 * NS_PER_S;
-		int ret = agent_wait_blocks(&c->g->agent, "add", n - all->n,
-					    &ev, slice < dl ? slice : dl);
+		int ret = dimm_wait_blocks(d, "add", &ev,
+					   slice < dl ? slice : dl);
 
-		for (int i = 0; i < ev.n && all->n < AGENT_MAX_BLOCKS; i++)
-			all->block[all->n++] = ev.block[i];
 		if (!ret)
 			continue;
 		if (ret != -ETIMEDOUT ||
@@ -226,7 +168,8 @@ static int wait_new_blocks(struct oomedge_ctx *c, struct point *pt,
 		if (line || st.oom_kill > pt->base_oom_kill ||
 		    clock_now_ns() >= dl) {
 			snprintf(pt->detail, sizeof(pt->detail),
-				 "%s: %d of %d blocks; %s", dev, all->n, n,
+				 "%s: %d of %d blocks; %s", d->dev, d->nseen,
+				 d->nblocks,
 				 line ? line
 				 : st.oom_kill > pt->base_oom_kill
 					 ? "the OOM killer fired"
@@ -244,34 +187,23 @@ static int wait_new_blocks(struct oomedge_ctx *c, struct point *pt,
  * harness failure. */
 static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 {
-	struct agent_uevents ev;
+	struct dimm d;
 	struct agent_meminfo m;
-	uint64_t dimm = job_dimm_size(c->job, 0, c->g->hello.block_size);
 	int64_t t0 = clock_now_ns(), dl = deadline(c);
-	char dev[32], mem[32];
-	int ret, n = (int)(dimm / c->g->hello.block_size);
+	int ret, status;
 
-	snprintf(dev, sizeof(dev), "dimm%d", k);
-	snprintf(mem, sizeof(mem), "mem%d", k);
-	ret = qmp_execute(c->g->qmp, "object-add",
-			  json_pack("{s:s,s:s,s:I}", "qom-type",
-				    "memory-backend-ram", "id", mem, "size",
-				    (json_int_t)dimm),
-			  NULL, dl, NULL);
-	if (!ret)
-		ret = qmp_execute(c->g->qmp, "device_add",
-				  json_pack("{s:s,s:s,s:s,s:i}", "driver",
-					    "pc-dimm", "id", dev, "memdev", mem,
-					    "node", c->job->node),
-				  NULL, dl, NULL);
+	dimm_init(&d, c->g, job_dimm_size(c->job, 0, c->g->hello.block_size));
+	ret = dimm_plug(&d, c->job->node, dl, NULL);
 	if (ret == -EIO) {
 		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));
 		return ret;
 	}
 	if (ret)
 		return died(c, pt, qmp_errmsg(c->g->qmp));
-	ret = wait_ost(c, pt, dev, dl);
+	ret = dimm_wait_inserted(&d, dl, NULL, &status);
 	if (ret == -EIO) {
+		snprintf(pt->detail, sizeof(pt->detail),
+			 "%s: the guest's _OST status 0x%x", d.dev, status);
 		c->end = OOM_END_ADD_FAILURE;
 		return 1;
 	}
@@ -279,17 +211,17 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 		return died(c, pt, "no _OST and the guest is gone");
 	if (ret) {
 		snprintf(pt->detail, sizeof(pt->detail),
-			 "%s: no _OST by the deadline", dev);
+			 "%s: no _OST by the deadline", d.dev);
 		c->end = OOM_END_ADD_FAILURE;
 		return 1;
 	}
-	ret = wait_new_blocks(c, pt, dev, n, &ev, dl);
+	ret = wait_new_blocks(c, pt, &d, dl);
 	if (ret)
 		return ret;
-	for (int i = 0; c->job->oom_online == JOB_YES && i < ev.n; i++) {
+	for (int i = 0; c->job->oom_online == JOB_YES && i < d.nseen; i++) {
 		struct agent_state_result r;
 
-		if (agent_set_state(&c->g->agent, "online", ev.block[i],
+		if (agent_set_state(&c->g->agent, "online", d.blocks[i],
 				    job_zone_name(c->job->zone), 0, &r, dl) &&
 		    !guest_alive(c))
 			return died(c, pt, "the agent stopped answering");
@@ -300,7 +232,7 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 		return died(c, pt, "the agent stopped answering");
 	if (m.mem_free < pt->min_free)
 		pt->min_free = m.mem_free;
-	if ((ret = emit(c, k, "memfree_kib", (double)m.mem_free, "KiB")))
+	if ((ret = emit(c, pt, k, "memfree_kib", (double)m.mem_free, "KiB")))
 		return ret;
 	return oom_fired(c, pt);
 }
@@ -351,11 +283,11 @@ static int start(struct oomedge_ctx *c, struct point *pt, int *cap)
 		json_pack("{s:I,s:I,s:I}", "hog_kib", (json_int_t)h.hog_kib,
 			  "memfree_kib", (json_int_t)h.memfree_kib,
 			  "min_free_kbytes", (json_int_t)h.min_free_kbytes));
-	if ((ret = emit(c, 0, "start_memfree_kib", (double)h.memfree_kib,
+	if ((ret = emit(c, pt, 0, "start_memfree_kib", (double)h.memfree_kib,
 			"KiB")) ||
-	    (ret = emit(c, 0, "min_free_kbytes", (double)h.min_free_kbytes,
+	    (ret = emit(c, pt, 0, "min_free_kbytes", (double)h.min_free_kbytes,
 			"KiB")) ||
-	    (ret = emit(c, 0, "predicted_dimms", predicted, "dimms")))
+	    (ret = emit(c, pt, 0, "predicted_dimms", predicted, "dimms")))
 		return ret;
 	return 0;
 }
@@ -374,21 +306,21 @@ static int finish(struct oomedge_ctx *c, struct point *pt)
 	snprintf(metric, sizeof(metric), "ended_by_%s",
 		 oomedge_end_name(c->end));
 	if (c->end == OOM_END_SKIPPED)
-		return emit(c, 0, metric, 1, "bool");
-	if ((ret = emit(c, 0, "dimms_added", pt->added, "dimms")) ||
+		return emit(c, pt, 0, metric, 1, "bool");
+	if ((ret = emit(c, pt, 0, "dimms_added", pt->added, "dimms")) ||
 	    (ret = emit(
-		     c, 0, "mib_added",
+		     c, pt, 0, "mib_added",
 		     (double)pt->added *
 			     (double)(job_dimm_size(c->job, 0,
 						    c->g->hello.block_size) >>
 				      20),
 		     "MiB")) ||
-	    (pt->min_free >= 0 && (ret = emit(c, 0, "min_memfree_kib",
+	    (pt->min_free >= 0 && (ret = emit(c, pt, 0, "min_memfree_kib",
 					      (double)pt->min_free, "KiB"))) ||
-	    (ret = emit(c, 0, "oom_kills", (double)json_array_size(pt->victims),
-			"kills")))
+	    (ret = emit(c, pt, 0, "oom_kills",
+			(double)json_array_size(pt->victims), "kills")))
 		return ret;
-	return emit(c, 0, metric, 1, "bool");
+	return emit(c, pt, 0, metric, 1, "bool");
 }
 
 /* The last look at the kernel log: victims of OOM kills that came after
@@ -418,6 +350,13 @@ static void final_check(struct oomedge_ctx *c, struct point *pt)
 int oomedge_point(struct oomedge_ctx *c)
 {
 	struct point pt = {
+		.at = {.st = c->st,
+		       .mode = c->mode,
+		       .dimm = job_dimm_size(c->job, 0, c->g->hello.block_size),
+		       .node = c->job->node,
+		       .boot = c->boot,
+		       .rep = c->rep,
+		       .target_mib = (int64_t)(c->target >> 20)},
 		.victims = json_array(),
 		.kmsg = json_array(),
 		.min_free = -1, /* unknown until the hog reports */

@@ -1,9 +1,11 @@
+/* The runner (runner.h): resolves the inputs, keeps the manifest, boots
+ * the guests the benchmark the job names plans (run/bench.h) and writes
+ * the summary at the end. */
 #include "run/runner.h"
 #include "config/blocksize.h"
+#include "run/bench.h"
 #include "run/bootcheck.h"
-#include "run/caps.h"
 #include "clock.h"
-#include "run/cycle.h"
 #include "base/err.h"
 #include "run/fault.h"
 #include "run/guest.h"
@@ -12,7 +14,6 @@
 #include "config/kernels.h"
 #include "config/numa.h"
 #include "run/numa_pin.h"
-#include "run/oomedge.h"
 #include "base/progress.h"
 #include "results/report.h"
 #include "base/sig.h"
@@ -21,7 +22,6 @@
 #include "base/version.h"
 
 #include <errno.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <libgen.h>
 #include <limits.h>
@@ -35,33 +35,19 @@
 
 #define SHUTDOWN_MS 15000
 
-struct plan_cycle {
-	uint64_t dimm;
-	int rep;  /* -1 warm-up */
-	int deep; /* a deep cycle (probe, ftrace), after the measured ones */
+/* The benchmarks, by the job's `benchmark`: a new one is its file (a
+ * struct bench_ops) and a line here. */
+static const struct bench_ops *const benches[] = {
+	[BENCH_CYCLES] = &bench_cycles,
+	[BENCH_OOM_EDGE] = &bench_oomedge,
 };
 
-struct run {
-	const struct job *job;
-	const struct runner_opts *opts;
-	struct store st;
-	char initrd[PATH_MAX], qemu[PATH_MAX];
-	struct run_kernel kernels[JOB_MAX_KERNELS];
-	int nkernels;
-	uint64_t blocks[JOB_MAX_SIZES]; /* block sizes; 0 = kernel's pick */
-	int nblocks;
-	struct deep_boot db; /* this boot's probe, tracer and PMU */
-	enum qemu_accel accel; /* decided at the first boot */
-	int accel_decided;
-	gsl_rng *rng;
-	int total, done;
-	struct report_timing tm;
-	json_t *boots; /* manifest "boots", borrowed */
-	/* Failures the run went on from (on_hang = next-boot, a refused
-	 * offline): how many, and the first one's reason. */
-	int nfailed_boots, nfailed_cycles;
-	char first_failure[1024];
-};
+const struct bench_ops *bench_find(enum job_benchmark b)
+{
+	if ((unsigned)b >= sizeof(benches) / sizeof(benches[0]))
+		return NULL;
+	return benches[b];
+}
 
 void runner_data_dir(char *buf, size_t len)
 {
@@ -220,80 +206,10 @@ static int manifest_init(struct run *r)
 	r->boots = json_array();
 	json_object_set_new(m, "boots", r->boots);
 	json_object_set_new(m, "skipped", json_array());
-	json_object_set_new(m, "benchmark",
-			    json_string(job_benchmark_name(r->job->benchmark)));
-	if (r->job->benchmark == BENCH_OOM_EDGE)
-		json_object_set_new(m, "oom_edge", json_array());
+	json_object_set_new(m, "benchmark", json_string(r->bench->name));
+	if (r->bench->manifest)
+		r->bench->manifest(r, m);
 	return store_save_manifest(&r->st);
-}
-
-/* A DIMM that is not a whole number of blocks cannot be added (add_memory
- * wants block-aligned ranges): say so once per (size, block size). */
-static void skip_size(struct run *r, uint64_t dimm, uint64_t block)
-{
-	json_t *skipped = json_object_get(r->st.manifest, "skipped"), *e;
-	char sz[32], bs[32], why[128];
-	size_t i;
-
-	units_format_size(dimm, sz, sizeof(sz));
-	units_format_size(block, bs, sizeof(bs));
-	snprintf(why, sizeof(why), "%s",
-		 dimm < block ? "smaller than one memory block"
-			      : "not a whole number of memory blocks");
-	json_array_foreach(skipped, i, e)
-	{
-		if (!strcmp(json_string_value(json_object_get(e, "size")),
-			    sz) &&
-		    json_integer_value(json_object_get(e, "block_mib")) ==
-			    (json_int_t)(block >> 20))
-			return;
-	}
-	warn_add("skipping %s DIMMs with %s memory blocks: %s", sz, bs, why);
-	json_array_append_new(
-		skipped, json_pack("{s:s,s:I,s:s}", "size", sz, "block_mib",
-				   (json_int_t)(block >> 20), "reason", why));
-}
-
-/* Each boot draws its own permutation of (size, rep) from one RNG seeded
- * with the job's seed, so the whole order is reproducible from the seed. */
-static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
-				    int *n)
-{
-	const struct job *job = r->job;
-	int nsizes = 0, k = 0;
-	uint64_t sizes[JOB_MAX_SIZES], smallest = 0;
-	struct plan_cycle *p;
-
-	for (int i = 0; i < job->nsizes; i++) {
-		uint64_t dimm = job_dimm_size(job, i, h->block_size);
-
-		if (dimm % h->block_size) {
-			skip_size(r, dimm, h->block_size);
-			continue;
-		}
-		sizes[nsizes++] = dimm;
-		if (!smallest || dimm < smallest)
-			smallest = dimm;
-	}
-	p = calloc((size_t)(job->warmup + nsizes * (job->reps + job->deep_reps)) +
-			   1,
-		   sizeof(*p));
-	if (!p)
-		return NULL;
-	for (int i = 0; i < job->warmup && nsizes; i++)
-		p[k++] = (struct plan_cycle){smallest, -1, 0};
-	for (int s = 0; s < nsizes; s++)
-		for (int rep = 0; rep < job->reps; rep++)
-			p[k++] = (struct plan_cycle){sizes[s], rep, 0};
-	gsl_ran_shuffle(r->rng, p + job->warmup * (nsizes > 0),
-			(size_t)(nsizes * job->reps), sizeof(*p));
-	/* Deep cycles come last: the tracer and the probe's walk must not
-	 * warm anything the measured cycles time. */
-	for (int s = 0; s < nsizes; s++)
-		for (int rep = 0; rep < job->deep_reps; rep++)
-			p[k++] = (struct plan_cycle){sizes[s], rep, 1};
-	*n = k;
-	return p;
 }
 
 static enum qemu_accel fixed_accel(enum job_accel a)
@@ -364,213 +280,20 @@ static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode)
 		qmp_package(g->qmp));
 }
 
-static json_t *order_json(const struct plan_cycle *p, int n)
-{
-	json_t *order = json_array();
-	char sz[32];
-
-	for (int i = 0; i < n; i++) {
-		units_format_size(p[i].dimm, sz, sizeof(sz));
-		json_array_append_new(order, json_pack("{s:s,s:i}", "size", sz,
-						       "rep", p[i].rep));
-	}
-	return order;
-}
-
-/* The verdict is what the kernel did; say once per size and boot when it
- * is not what the mode asked for. */
-static void check_placement(const struct cycle_ctx *c, uint64_t *warned,
-			    int *nwarned)
-{
-	int asked = c->mode == MEMMAP_SELF, expect;
-	char sz[32];
-	struct caps caps;
-
-	if (c->derived.self_hosted < 0 || c->derived.self_hosted == asked)
-		return;
-	caps_from_hello(&c->g->hello, &caps);
-	expect = kernel_expects_self_hosted(
-		c->g->hello.kernel_release, asked && caps.mom_enabled,
-		(int64_t)(c->g->hello.block_size >> 20),
-		(int64_t)(c->dimm >> 20));
-	for (int i = 0; i < *nwarned; i++)
-		if (warned[i] == c->dimm)
-			return;
-	if (*nwarned < JOB_MAX_SIZES)
-		warned[(*nwarned)++] = c->dimm;
-	units_format_size(c->dimm, sz, sizeof(sz));
-	warn_add("%s DIMM, %lluM blocks, %s mode, kernel %s: the memmap %s "
-		 "(%lld KiB inside the DIMM)%s",
-		 sz, (unsigned long long)(c->g->hello.block_size >> 20),
-		 job_memmap_name(c->mode), c->g->hello.kernel_release,
-		 c->derived.self_hosted ? "was self-hosted" : "came from RAM",
-		 (long long)c->derived.self_hosted_kib,
-		 expect == c->derived.self_hosted
-			 ? "; expected: before 6.8 only a DIMM of exactly one "
-			   "memory block self-hosts"
-			 : "; NOT what this kernel is expected to do");
-}
-
-/* The first line of the recorded error (the console tail follows). */
-static void first_line(char *buf, size_t len, const char *msg)
+void runner_first_line(char *buf, size_t len, const char *msg)
 {
 	snprintf(buf, len, "%.*s", (int)strcspn(msg, "\n"), msg);
 }
 
-/* A cycle that failed but left the guest clean: recorded, and the run
- * goes on (it ends with exit code 1). */
-static int failed_cycle(struct run *r, struct cycle_ctx *c)
+int runner_save_manifest(struct run *r)
 {
-	const char *why =
-		json_string_value(json_object_get(c->failure, "reason"));
-	int ret;
+	int ret = store_save_manifest(&r->st);
 
-	if (!r->nfailed_cycles++ && !r->nfailed_boots)
-		first_line(r->first_failure, sizeof(r->first_failure),
-			   why ? why : "?");
-	json_array_append_new(json_object_get(r->st.manifest, "failed_cycles"),
-			      c->failure);
-	c->failure = NULL;
-	ret = store_save_manifest(&r->st);
 	if (ret)
 		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
 			strerror(-ret));
 	return ret;
 }
-
-static int run_cycles(struct run *r, struct guest *g, int bidx,
-		      enum job_memmap mode, struct plan_cycle *p, int n)
-{
-	uint64_t warned[JOB_MAX_SIZES];
-	int nwarned = 0;
-
-	for (int i = 0; i < n; i++) {
-		struct cycle_ctx c = {
-			.job = r->job,
-			.st = &r->st,
-			.g = g,
-			.mode = mode,
-			.boot = bidx,
-			.cycle = i,
-			.rep = p[i].rep,
-			.dimm = p[i].dimm,
-			.deep = p[i].deep,
-			.db = &r->db,
-		};
-		char sz[32], what[128];
-		int ret;
-
-		if (sig_pending()) {
-			err_set(EXIT_INTR, "interrupted by %s between cycles",
-				sig_name(sig_pending()));
-			return -EINTR;
-		}
-		units_format_size(p[i].dimm, sz, sizeof(sz));
-		if (p[i].rep < 0)
-			snprintf(what, sizeof(what), "%s %s warm-up", sz,
-				 job_memmap_name(mode));
-		else if (p[i].deep)
-			snprintf(what, sizeof(what), "%s %s deep %d/%d", sz,
-				 job_memmap_name(mode), p[i].rep + 1,
-				 r->job->deep_reps);
-		else
-			snprintf(what, sizeof(what), "%s %s rep %d/%d", sz,
-				 job_memmap_name(mode), p[i].rep + 1,
-				 r->job->reps);
-		progress_cycle(++r->done, what);
-		ret = cycle_run(&c, progress_phase);
-		if (p[i].rep >= 0)
-			r->tm.phase_ns += c.phase_ns;
-		if (ret == CYCLE_FAILED)
-			ret = failed_cycle(r, &c);
-		if (ret)
-			return ret;
-		check_placement(&c, warned, &nwarned);
-	}
-	return 0;
-}
-
-/* What runs on a booted guest: the cycles, or one oom-edge point. */
-typedef int (*boot_body)(struct run *r, struct guest *g, int bidx,
-			 enum job_memmap mode, json_t *boot, void *arg);
-
-static int cycles_body(struct run *r, struct guest *g, int bidx,
-		       enum job_memmap mode, json_t *boot, void *arg)
-{
-	struct plan_cycle *plan;
-	int n = 0, ret;
-
-	(void)arg;
-	plan = plan_boot(r, &g->hello, &n);
-	if (!plan)
-		return -ENOMEM;
-	json_object_set_new(boot, "order", order_json(plan, n));
-	ret = store_save_manifest(&r->st);
-	if (ret)
-		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
-			strerror(-ret));
-	else
-		ret = run_cycles(r, g, bidx, mode, plan, n);
-	free(plan);
-	return ret;
-}
-
-struct oom_arg {
-	uint64_t target;
-	int rep;
-};
-
-static int oom_body(struct run *r, struct guest *g, int bidx,
-		    enum job_memmap mode, json_t *boot, void *arg)
-{
-	const struct oom_arg *a = arg;
-	struct oomedge_ctx c = {
-		.job = r->job,
-		.st = &r->st,
-		.g = g,
-		.mode = mode,
-		.boot = bidx,
-		.rep = a->rep,
-		.target = a->target,
-		.progress = progress_phase,
-	};
-	int ret;
-
-	if (job_dimm_size(r->job, 0, g->hello.block_size) %
-	    g->hello.block_size) {
-		char sz[32], bs[32];
-
-		units_format_size(job_dimm_size(r->job, 0, g->hello.block_size),
-				  sz, sizeof(sz));
-		units_format_size(g->hello.block_size, bs, sizeof(bs));
-		err_set(EXIT_USAGE,
-			"oom-edge: a %s DIMM is not a whole number of the "
-			"guest's %s memory blocks",
-			sz, bs);
-		return -EINVAL;
-	}
-	json_object_set_new(boot, "oom_target_mib",
-			    json_integer((json_int_t)(a->target >> 20)));
-	ret = oomedge_point(&c);
-	r->tm.phase_ns += c.phase_ns;
-	if (c.event) {
-		progress_note("boot %d: F=%lluM %s: %s after %lld DIMMs", bidx,
-			      (unsigned long long)(a->target >> 20),
-			      job_memmap_name(mode), oomedge_end_name(c.end),
-			      (long long)json_integer_value(
-				      json_object_get(c.event, "dimms_added")));
-		json_array_append_new(
-			json_object_get(r->st.manifest, "oom_edge"), c.event);
-	}
-	return ret;
-}
-
-/* One boot of the run: which kernel, block size and mode. */
-struct boot_spec {
-	const struct run_kernel *k;
-	uint64_t block; /* bytes; 0 = the kernel's pick at boot_mem */
-	enum job_memmap mode;
-};
 
 static void boot_logs(struct run *r, int bidx, struct guest_params *gp,
 		      char f[4][PATH_MAX + 64])
@@ -623,8 +346,7 @@ static void mark_stopping(struct run *r)
 	store_save_manifest(&r->st);
 }
 
-static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
-		    boot_body body, void *arg)
+int runner_boot(struct run *r, int bidx, const struct boot_spec *b, void *arg)
 {
 	char f[4][PATH_MAX + 64];
 	struct guest_params gp = {
@@ -639,6 +361,7 @@ static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 		.hello_timeout_ms = r->job->boot_timeout_ms,
 		.label = b->k->label,
 		.cmdline_extra = b->k->cmdline_extra,
+		.dimms_at_once = r->bench->dimms_at_once(r->job),
 	};
 	struct guest g;
 	json_t *bj;
@@ -666,16 +389,15 @@ static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 	ret = bootcheck_run(&r->st, &g, bidx, b->mode, b->block, bj);
 	if (!ret)
 		ret = numa_apply(&g, r->job, bj);
+	if (!ret && r->bench->check)
+		ret = r->bench->check(r, &g);
 	if (!ret)
-		ret = deep_boot_init(&g, r->job, bj, &r->db);
-	if (!ret)
-		ret = body(r, &g, bidx, b->mode, bj, arg);
+		ret = r->bench->body(r, &g, bidx, b->mode, bj, arg);
 	if (ret > 0)
 		ret = 0;
 	record_rss(&g, bj);
-	if (!ret && (ret = store_save_manifest(&r->st)))
-		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
-			strerror(-ret));
+	if (!ret)
+		ret = runner_save_manifest(r);
 	if (err_class() == EXIT_INTR)
 		mark_stopping(r);
 	/* A hung guest gets no polite power-off. */
@@ -683,44 +405,9 @@ static int run_boot(struct run *r, int bidx, const struct boot_spec *b,
 	return ret;
 }
 
-/* One oom-edge point: a boot of its own. */
-static int oom_point(struct run *r, int bidx, const struct boot_spec *b,
-		     struct oom_arg *a)
-{
-	char what[160], f[32];
-
-	units_format_size(a->target, f, sizeof(f));
-	snprintf(what, sizeof(what), "oom-edge F=%s %s%s%s rep %d/%d", f,
-		 b->k->label, b->k->label[0] ? " " : "",
-		 job_memmap_name(b->mode), a->rep + 1, r->job->reps);
-	progress_cycle(++r->done, what);
-	return run_boot(r, bidx, b, oom_body, a);
-}
-
-/* One boot per (rep, target, mode, kernel); modes and kernels alternate
- * within a target. */
-static int run_oom_edge(struct run *r)
-{
-	const struct job *job = r->job;
-	int ret = 0, bidx = 0;
-
-	for (int rep = 0; !ret && rep < job->reps; rep++)
-		for (int t = 0; !ret && t < job->noom_targets; t++)
-			for (int m = 0; !ret && m < job->nmodes; m++)
-				for (int k = 0; !ret && k < r->nkernels; k++) {
-					struct oom_arg a = {job->oom_targets[t],
-							    rep};
-					struct boot_spec b = {&r->kernels[k], 0,
-							      job->modes[m]};
-
-					ret = oom_point(r, bidx++, &b, &a);
-				}
-	return ret;
-}
-
 /* on_hang = next-boot: a boot that ended with a hung or dead guest (its
  * QEMU already killed) is recorded, and the run goes on with the next. */
-static int next_boot(struct run *r, int bidx, int ret)
+int runner_next_boot(struct run *r, int bidx, int ret)
 {
 	char line[1024];
 	json_t *e;
@@ -728,7 +415,7 @@ static int next_boot(struct run *r, int bidx, int ret)
 	if (!ret || r->job->on_hang != ON_HANG_NEXT_BOOT ||
 	    err_class() != EXIT_HANG || sig_pending())
 		return ret;
-	first_line(line, sizeof(line), err_msg());
+	runner_first_line(line, sizeof(line), err_msg());
 	if (!r->nfailed_boots++)
 		snprintf(r->first_failure, sizeof(r->first_failure), "%s",
 			 line);
@@ -739,11 +426,7 @@ static int next_boot(struct run *r, int bidx, int ret)
 		 "with the next boot",
 		 bidx, line);
 	err_reset();
-	ret = store_save_manifest(&r->st);
-	if (ret)
-		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
-			strerror(-ret));
-	return ret;
+	return runner_save_manifest(r);
 }
 
 /* What the run went on from decides how it ends: a lost boot leaves it
@@ -770,28 +453,6 @@ static int failures_verdict(struct run *r, int ret)
 	return 0;
 }
 
-/* Cycles: for each boot round, every block size, mode and kernel in
- * turn, so drift over the run hits every kernel and mode alike. */
-static int run_cycle_boots(struct run *r)
-{
-	const struct job *job = r->job;
-	int ret = 0, bidx = 0;
-
-	for (int b = 0; !ret && b < job->boots; b++)
-		for (int s = 0; !ret && s < r->nblocks; s++)
-			for (int m = 0; !ret && m < job->nmodes; m++)
-				for (int k = 0; !ret && k < r->nkernels; k++) {
-					struct boot_spec spec = {&r->kernels[k],
-								 r->blocks[s],
-								 job->modes[m]};
-
-					ret = run_boot(r, bidx, &spec,
-						       cycles_body, NULL);
-					ret = next_boot(r, bidx++, ret);
-				}
-	return failures_verdict(r, ret);
-}
-
 /* "quick" for bench/quick.job: the run id names the job. */
 static void job_name(const struct job *job, char *buf, size_t len)
 {
@@ -804,30 +465,6 @@ static void job_name(const struct job *job, char *buf, size_t len)
 		if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') ||
 		      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
 			*p = '_';
-}
-
-/* Progress steps: cycles, or oom-edge points (one boot each). */
-static int count_cycles(const struct run *r)
-{
-	const struct job *job = r->job;
-	int n = 0;
-
-	if (job->benchmark == BENCH_OOM_EDGE)
-		return job->reps * job->noom_targets * job->nmodes *
-		       r->nkernels;
-	/* Sizes that are no whole number of blocks will be skipped. */
-	for (int s = 0; s < r->nblocks; s++) {
-		uint64_t block =
-			r->blocks[s] ? r->blocks[s]
-				     : blocksize_for_boot_mem(job->boot_mem);
-		int sizes = 0;
-
-		for (int i = 0; i < job->nsizes; i++)
-			sizes += job_dimm_size(job, i, block) % block == 0;
-		n += sizes ? job->warmup + sizes * (job->reps + job->deep_reps)
-			   : 0;
-	}
-	return n * job->nmodes * job->boots * r->nkernels;
 }
 
 static void finish(struct run *r, int ret, int64_t t0)
@@ -875,10 +512,7 @@ static void finish(struct run *r, int ret, int64_t t0)
 		json_decref(sum);
 		samples_free(&t);
 	}
-	wret = store_save_manifest(&r->st);
-	if (wret)
-		err_set(EXIT_IO, "writing %s/manifest.json: %s", r->st.dir,
-			strerror(-wret));
+	runner_save_manifest(r);
 	store_link_latest(&r->st);
 	if (r->opts->finished)
 		r->opts->finished(r->st.root, r->st.dir);
@@ -888,7 +522,8 @@ static void finish(struct run *r, int ret, int64_t t0)
 
 int runner_run(const struct job *job, const struct runner_opts *o)
 {
-	struct run r = {.job = job, .opts = o};
+	struct run r = {
+		.job = job, .opts = o, .bench = bench_find(job->benchmark)};
 	int64_t t0 = clock_now_ns();
 	char name[64];
 
@@ -913,15 +548,13 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 		err_set(EXIT_IO, "writing %s/manifest.json: %s", r.st.dir,
 			strerror(-ret));
 	} else {
-		r.total = count_cycles(&r);
+		r.total = r.bench->count(&r);
 		progress_init(r.total);
 		progress_note("run %s: %d cycles, results in %s", r.st.run_id,
 			      r.total, r.st.dir);
 	}
-	if (!ret && job->benchmark == BENCH_OOM_EDGE)
-		ret = run_oom_edge(&r);
-	else if (!ret)
-		ret = run_cycle_boots(&r);
+	if (!ret)
+		ret = failures_verdict(&r, r.bench->plan(&r));
 	finish(&r, ret, t0);
 	gsl_rng_free(r.rng);
 	store_close(&r.st);

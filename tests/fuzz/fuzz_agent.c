@@ -10,6 +10,7 @@
 #include "proto/agent.h"
 #include "clock.h"
 #include "proto.h"
+#include "run/uevents.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -22,24 +23,6 @@
 
 /* Keeps the arithmetic below from being optimised out. */
 static volatile int64_t sink;
-
-/* What cycle.c computes from a wait_blocks reply: the first-to-last span,
- * which must not overflow (UBSan reports it if it does). */
-static void uevent_span(const struct agent_uevents *ev)
-{
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-
-	for (int i = 0; i < ev->n; i++) {
-		lo = ev->ts_ns[i] < lo ? ev->ts_ns[i] : lo;
-		hi = ev->ts_ns[i] > hi ? ev->ts_ns[i] : hi;
-	}
-	if (ev->acpi_ts_ns >= 0) {
-		lo = ev->acpi_ts_ns < lo ? ev->acpi_ts_ns : lo;
-		hi = ev->acpi_ts_ns > hi ? ev->acpi_ts_ns : hi;
-	}
-	if (ev->n)
-		sink = hi - lo;
-}
 
 static void parse_reply(const char *line, size_t len)
 {
@@ -58,8 +41,10 @@ static void parse_reply(const char *line, size_t len)
 	agent_parse_hello(r, &hello);
 	agent_parse_meminfo(r, &mi);
 	agent_parse_blocks(r, &blocks);
+	/* The guest view of an add or a remove (run/uevents.c): its span
+	 * must not overflow (UBSan reports it if it does). */
 	if (!agent_parse_uevents(r, &uev))
-		uevent_span(&uev);
+		sink = uevent_span(&uev);
 	memset(&st, 0, sizeof(st));
 	/* cycle.c sums these over the blocks of a DIMM. */
 	if (!agent_parse_state(r, &st))

@@ -13,7 +13,8 @@
 #include "clock.h"
 #include "linebuf.h"
 #include "proto/qmp.h"
-#include "run/cycle.h"
+#include "base/err.h"
+#include "run/dimm.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -1027,9 +1028,9 @@ static void test_recorded_cycle(void **state)
 					clock_deadline_ms(PEER_TIMEOUT_MS)),
 			 0);
 	assert_int_equal(
-		cycle_ost_verdict(1, (int)json_integer_value(json_object_get(
-					     json_object_get(ost.data, "info"),
-					     "status"))),
+		dimm_ost_verdict(1, (int)json_integer_value(json_object_get(
+					    json_object_get(ost.data, "info"),
+					    "status"))),
 		OST_DONE);
 	run_ok(r, "device_del", json_pack("{s:s}", "id", "dimm0"), NULL);
 	assert_int_equal(qmp_wait_event(r->q, "DEVICE_DELETED", device_is,
@@ -1043,7 +1044,7 @@ static void test_recorded_cycle(void **state)
 		json_integer_value(json_object_get(
 			json_object_get(eject.data, "info"), "status")),
 		0x84);
-	assert_int_equal(cycle_ost_verdict(3, 0x84), OST_PENDING);
+	assert_int_equal(dimm_ost_verdict(3, 0x84), OST_PENDING);
 	assert_true(eject.recv_ns <= del.recv_ns);
 	run_ok(r, "object-del", json_pack("{s:s}", "id", "mem0"), NULL);
 	/* The final _OST of the eject names no device any more. */
@@ -1056,16 +1057,137 @@ static void test_recorded_cycle(void **state)
 
 static void test_ost_verdict(void **state)
 {
-	assert_int_equal(cycle_ost_verdict(1, 0), OST_DONE);
-	assert_int_equal(cycle_ost_verdict(1, 0x80), OST_PENDING);
-	assert_int_equal(cycle_ost_verdict(1, 0x81), OST_REFUSED); /* driver */
-	assert_int_equal(cycle_ost_verdict(1, 1), OST_REFUSED);
-	assert_int_equal(cycle_ost_verdict(3, 0), OST_DONE);
-	assert_int_equal(cycle_ost_verdict(3, 0x84), OST_PENDING);
-	assert_int_equal(cycle_ost_verdict(3, 0x80), OST_REFUSED); /* unsupp. */
-	assert_int_equal(cycle_ost_verdict(3, 0x82), OST_REFUSED); /* busy */
-	assert_int_equal(cycle_ost_verdict(3, 1), OST_REFUSED);
-	assert_int_equal(cycle_ost_verdict(0x103, 0), OST_OTHER);
+	assert_int_equal(dimm_ost_verdict(1, 0), OST_DONE);
+	assert_int_equal(dimm_ost_verdict(1, 0x80), OST_PENDING);
+	assert_int_equal(dimm_ost_verdict(1, 0x81), OST_REFUSED); /* driver */
+	assert_int_equal(dimm_ost_verdict(1, 1), OST_REFUSED);
+	assert_int_equal(dimm_ost_verdict(3, 0), OST_DONE);
+	assert_int_equal(dimm_ost_verdict(3, 0x84), OST_PENDING);
+	assert_int_equal(dimm_ost_verdict(3, 0x80), OST_REFUSED); /* unsupp. */
+	assert_int_equal(dimm_ost_verdict(3, 0x82), OST_REFUSED); /* busy */
+	assert_int_equal(dimm_ost_verdict(3, 1), OST_REFUSED);
+	assert_int_equal(dimm_ost_verdict(0x103, 0), OST_OTHER);
+}
+
+/* The DIMM calls of both benchmarks (run/dimm.c) need of the guest only
+ * its QMP connection and its block size. */
+static void dimm_guest(struct guest *g, struct replay *r)
+{
+	memset(g, 0, sizeof(*g));
+	g->qmp = r->q;
+	g->agent.fd = -1;
+	g->hello.block_size = 128 << 20;
+}
+
+/* The recorded cycle through run/dimm.c: the same commands go out, and
+ * the times bracket the guest's answers. */
+static void test_dimm_recorded_cycle(void **state)
+{
+	struct replay *r = *state;
+	int64_t dl = clock_deadline_ms(PEER_TIMEOUT_MS);
+	int64_t plugged, inserted, del_sent, deleted;
+	struct guest g;
+	static struct dimm d; /* large */
+
+	replay_open(r, "cycle.log");
+	dimm_guest(&g, r);
+	dimm_init(&d, &g, 128 << 20);
+	assert_string_equal(d.dev, "dimm0");
+	assert_string_equal(d.mem, "mem0");
+	assert_int_equal(d.nblocks, 1);
+	assert_int_equal(g.dimm_seq, 1);
+	assert_int_equal(dimm_plug(&d, 0, dl, &plugged), 0);
+	assert_true(d.added && d.plugged);
+	assert_int_equal(dimm_wait_inserted(&d, dl, &inserted, NULL), 0);
+	assert_true(plugged <= inserted);
+	assert_int_equal(dimm_del(&d, dl, &del_sent), 0);
+	assert_int_equal(dimm_wait_deleted(&d, dl, &deleted), 0);
+	assert_false(d.plugged);
+	assert_true(inserted <= del_sent && del_sent <= deleted);
+	assert_int_equal(dimm_object_del(&d, dl), 0);
+	assert_false(d.added);
+	replay_check(r);
+}
+
+/* An _OST of another DIMM (left over from an earlier add) neither closes
+ * nor fails this add; "in progress" is waited through; a refusal comes
+ * back with its status. Ids follow the guest's counter. */
+static void test_dimm_refused_add(void **state)
+{
+	struct replay *r = *state;
+	int64_t dl = clock_deadline_ms(PEER_TIMEOUT_MS);
+	struct guest g;
+	static struct dimm d;
+	int status = 0;
+
+	script_load(r, "greeting.log");
+	script_add(r, '>',
+		   "{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":"
+		   "\"memory-backend-ram\",\"id\":\"mem3\",\"size\":"
+		   "268435456},\"id\":2}");
+	script_add(r, '<', "{\"return\": {}, \"id\": 2}");
+	script_add(r, '>',
+		   "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+		   "\"pc-dimm\",\"id\":\"dimm3\",\"memdev\":\"mem3\","
+		   "\"node\":1},\"id\":3}");
+	script_add(r, '<', "{\"return\": {}, \"id\": 3}");
+	script_add(r, '<',
+		   "{\"event\": \"ACPI_DEVICE_OST\", \"data\": {\"info\": "
+		   "{\"device\": \"dimm2\", \"source\": 1, \"status\": 0}}}");
+	script_add(r, '<',
+		   "{\"event\": \"ACPI_DEVICE_OST\", \"data\": {\"info\": "
+		   "{\"device\": \"dimm3\", \"source\": 1, \"status\": 128}}}");
+	script_add(r, '<',
+		   "{\"event\": \"ACPI_DEVICE_OST\", \"data\": {\"info\": "
+		   "{\"device\": \"dimm3\", \"source\": 1, \"status\": 1}}}");
+	replay_open(r, NULL);
+	dimm_guest(&g, r);
+	g.dimm_seq = 3;
+	dimm_init(&d, &g, 256 << 20);
+	assert_int_equal(d.nblocks, 2);
+	assert_int_equal(dimm_plug(&d, 1, dl, NULL), 0);
+	assert_int_equal(dimm_wait_inserted(&d, dl, NULL, &status), -EIO);
+	assert_int_equal(status, 1);
+	/* The other DIMM's event is still there for whoever wants it. */
+	assert_int_equal(qmp_queued(r->q), 1);
+	replay_check(r);
+}
+
+/* A refused eject: no DEVICE_DELETED, but the guest's failing _OST,
+ * which the wait reports with the DIMM and the status. */
+static void test_dimm_refused_eject(void **state)
+{
+	struct replay *r = *state;
+	struct guest g;
+	static struct dimm d;
+
+	script_load(r, "greeting.log");
+	script_add(r, '>',
+		   "{\"execute\":\"device_del\",\"arguments\":{\"id\":"
+		   "\"dimm0\"},\"id\":2}");
+	script_add(r, '<', "{\"return\": {}, \"id\": 2}");
+	script_add(r, '<',
+		   "{\"event\": \"ACPI_DEVICE_OST\", \"data\": {\"info\": "
+		   "{\"device\": \"dimm0\", \"source\": 3, \"status\": 132}}}");
+	script_add(r, '<',
+		   "{\"event\": \"ACPI_DEVICE_OST\", \"data\": {\"info\": "
+		   "{\"device\": \"dimm0\", \"source\": 3, \"status\": 130}}}");
+	replay_open(r, NULL);
+	dimm_guest(&g, r);
+	dimm_init(&d, &g, 128 << 20);
+	d.added = d.plugged = 1;
+	assert_int_equal(dimm_del(&d, clock_deadline_ms(PEER_TIMEOUT_MS), NULL),
+			 0);
+	err_reset();
+	assert_int_equal(
+		dimm_wait_deleted(&d, clock_deadline_ms(PEER_TIMEOUT_MS), NULL),
+		-EBUSY);
+	assert_int_equal(err_class(), EXIT_FAIL);
+	assert_string_equal(err_msg(),
+			    "guest refused to eject dimm0: _OST status 0x82");
+	assert_true(d.plugged);
+	err_reset();
+	replay_check(r);
 }
 
 int main(void)
@@ -1093,6 +1215,9 @@ int main(void)
 		T(test_log_is_transcript),
 		T(test_recorded_cycle),
 		cmocka_unit_test(test_ost_verdict),
+		T(test_dimm_recorded_cycle),
+		T(test_dimm_refused_add),
+		T(test_dimm_refused_eject),
 	};
 #undef T
 

@@ -1,0 +1,300 @@
+/* The cycles benchmark (benchmark = cycles, the default): each boot runs
+ * warm-up, measured and deep hot-add -> online -> offline -> remove
+ * cycles of every DIMM size, in an order drawn from the job's seed; one
+ * cycle is run/cycle.c. */
+#include "base/err.h"
+#include "base/progress.h"
+#include "base/sig.h"
+#include "base/units.h"
+#include "config/blocksize.h"
+#include "config/kernel_rules.h"
+#include "run/bench.h"
+#include "run/caps.h"
+#include "run/cycle.h"
+#include "run/deep_hooks.h"
+#include "run/fault.h"
+
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct plan_cycle {
+	uint64_t dimm;
+	int rep;  /* -1 warm-up */
+	int deep; /* a deep cycle (probe, ftrace), after the measured ones */
+};
+
+/* A DIMM that is not a whole number of blocks cannot be added (add_memory
+ * wants block-aligned ranges): say so once per (size, block size). */
+static void skip_size(struct run *r, uint64_t dimm, uint64_t block)
+{
+	json_t *skipped = json_object_get(r->st.manifest, "skipped"), *e;
+	char sz[32], bs[32], why[128];
+	size_t i;
+
+	units_format_size(dimm, sz, sizeof(sz));
+	units_format_size(block, bs, sizeof(bs));
+	snprintf(why, sizeof(why), "%s",
+		 dimm < block ? "smaller than one memory block"
+			      : "not a whole number of memory blocks");
+	json_array_foreach(skipped, i, e)
+	{
+		if (!strcmp(json_string_value(json_object_get(e, "size")),
+			    sz) &&
+		    json_integer_value(json_object_get(e, "block_mib")) ==
+			    (json_int_t)(block >> 20))
+			return;
+	}
+	warn_add("skipping %s DIMMs with %s memory blocks: %s", sz, bs, why);
+	json_array_append_new(
+		skipped, json_pack("{s:s,s:I,s:s}", "size", sz, "block_mib",
+				   (json_int_t)(block >> 20), "reason", why));
+}
+
+/* Each boot draws its own permutation of (size, rep) from one RNG seeded
+ * with the job's seed, so the whole order is reproducible from the seed. */
+static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
+				    int *n)
+{
+	const struct job *job = r->job;
+	int nsizes = 0, k = 0;
+	uint64_t sizes[JOB_MAX_SIZES], smallest = 0;
+	struct plan_cycle *p;
+
+	for (int i = 0; i < job->nsizes; i++) {
+		uint64_t dimm = job_dimm_size(job, i, h->block_size);
+
+		if (dimm % h->block_size) {
+			skip_size(r, dimm, h->block_size);
+			continue;
+		}
+		sizes[nsizes++] = dimm;
+		if (!smallest || dimm < smallest)
+			smallest = dimm;
+	}
+	p = calloc(
+		(size_t)(job->warmup + nsizes * (job->reps + job->deep_reps)) +
+			1,
+		sizeof(*p));
+	if (!p)
+		return NULL;
+	for (int i = 0; i < job->warmup && nsizes; i++)
+		p[k++] = (struct plan_cycle){smallest, -1, 0};
+	for (int s = 0; s < nsizes; s++)
+		for (int rep = 0; rep < job->reps; rep++)
+			p[k++] = (struct plan_cycle){sizes[s], rep, 0};
+	gsl_ran_shuffle(r->rng, p + job->warmup * (nsizes > 0),
+			(size_t)(nsizes * job->reps), sizeof(*p));
+	/* Deep cycles come last: the tracer and the probe's walk must not
+	 * warm anything the measured cycles time. */
+	for (int s = 0; s < nsizes; s++)
+		for (int rep = 0; rep < job->deep_reps; rep++)
+			p[k++] = (struct plan_cycle){sizes[s], rep, 1};
+	*n = k;
+	return p;
+}
+
+static json_t *order_json(const struct plan_cycle *p, int n)
+{
+	json_t *order = json_array();
+	char sz[32];
+
+	for (int i = 0; i < n; i++) {
+		units_format_size(p[i].dimm, sz, sizeof(sz));
+		json_array_append_new(order, json_pack("{s:s,s:i}", "size", sz,
+						       "rep", p[i].rep));
+	}
+	return order;
+}
+
+/* The verdict is what the kernel did; say once per size and boot when it
+ * is not what the mode asked for. */
+static void check_placement(const struct cycle_ctx *c, uint64_t *warned,
+			    int *nwarned)
+{
+	int asked = c->mode == MEMMAP_SELF, expect;
+	char sz[32];
+	struct caps caps;
+
+	if (c->derived.self_hosted < 0 || c->derived.self_hosted == asked)
+		return;
+	caps_from_hello(&c->g->hello, &caps);
+	expect = kernel_expects_self_hosted(
+		c->g->hello.kernel_release, asked && caps.mom_enabled,
+		(int64_t)(c->g->hello.block_size >> 20),
+		(int64_t)(c->dimm >> 20));
+	for (int i = 0; i < *nwarned; i++)
+		if (warned[i] == c->dimm)
+			return;
+	if (*nwarned < JOB_MAX_SIZES)
+		warned[(*nwarned)++] = c->dimm;
+	units_format_size(c->dimm, sz, sizeof(sz));
+	warn_add("%s DIMM, %lluM blocks, %s mode, kernel %s: the memmap %s "
+		 "(%lld KiB inside the DIMM)%s",
+		 sz, (unsigned long long)(c->g->hello.block_size >> 20),
+		 job_memmap_name(c->mode), c->g->hello.kernel_release,
+		 c->derived.self_hosted ? "was self-hosted" : "came from RAM",
+		 (long long)c->derived.self_hosted_kib,
+		 expect == c->derived.self_hosted
+			 ? "; expected: before 6.8 only a DIMM of exactly one "
+			   "memory block self-hosts"
+			 : "; NOT what this kernel is expected to do");
+}
+
+/* A cycle that failed but left the guest clean: recorded, and the run
+ * goes on (it ends with exit code 1). */
+static int failed_cycle(struct run *r, struct cycle_ctx *c)
+{
+	const char *why =
+		json_string_value(json_object_get(c->failure, "reason"));
+
+	if (!r->nfailed_cycles++ && !r->nfailed_boots)
+		runner_first_line(r->first_failure, sizeof(r->first_failure),
+				  why ? why : "?");
+	json_array_append_new(json_object_get(r->st.manifest, "failed_cycles"),
+			      c->failure);
+	c->failure = NULL;
+	return runner_save_manifest(r);
+}
+
+static int run_cycles(struct run *r, struct guest *g, int bidx,
+		      enum job_memmap mode, struct plan_cycle *p, int n)
+{
+	uint64_t warned[JOB_MAX_SIZES];
+	int nwarned = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct fault_cycle fault = {0};
+		/* In this order: the fault goes in right after the online
+		 * writes, and the PMU is read after it. */
+		const struct cycle_hook hooks[] = {
+			{&fault_observer, &fault},
+			{&deep_observer, &r->db},
+			{&pmu_observer, &r->db},
+		};
+		struct cycle_ctx c = {
+			.job = r->job,
+			.st = &r->st,
+			.g = g,
+			.mode = mode,
+			.boot = bidx,
+			.cycle = i,
+			.rep = p[i].rep,
+			.dimm = p[i].dimm,
+			.deep = p[i].deep,
+			.hooks = hooks,
+			.nhooks = sizeof(hooks) / sizeof(hooks[0]),
+		};
+		char sz[32], what[128];
+		int ret;
+
+		if (sig_pending()) {
+			err_set(EXIT_INTR, "interrupted by %s between cycles",
+				sig_name(sig_pending()));
+			return -EINTR;
+		}
+		units_format_size(p[i].dimm, sz, sizeof(sz));
+		if (p[i].rep < 0)
+			snprintf(what, sizeof(what), "%s %s warm-up", sz,
+				 job_memmap_name(mode));
+		else if (p[i].deep)
+			snprintf(what, sizeof(what), "%s %s deep %d/%d", sz,
+				 job_memmap_name(mode), p[i].rep + 1,
+				 r->job->deep_reps);
+		else
+			snprintf(what, sizeof(what), "%s %s rep %d/%d", sz,
+				 job_memmap_name(mode), p[i].rep + 1,
+				 r->job->reps);
+		progress_cycle(++r->done, what);
+		ret = cycle_run(&c, progress_phase);
+		if (p[i].rep >= 0)
+			r->tm.phase_ns += c.phase_ns;
+		if (ret == CYCLE_FAILED)
+			ret = failed_cycle(r, &c);
+		if (ret)
+			return ret;
+		check_placement(&c, warned, &nwarned);
+	}
+	return 0;
+}
+
+/* The deep cycles' probe, tracer and PMU are set up first, then the
+ * boot's cycles run in the order plan_boot() drew. */
+static int cycles_body(struct run *r, struct guest *g, int bidx,
+		       enum job_memmap mode, json_t *boot, void *arg)
+{
+	struct plan_cycle *plan;
+	int n = 0, ret;
+
+	(void)arg;
+	ret = deep_boot_init(g, r->job, boot, &r->db);
+	if (ret)
+		return ret;
+	plan = plan_boot(r, &g->hello, &n);
+	if (!plan)
+		return -ENOMEM;
+	json_object_set_new(boot, "order", order_json(plan, n));
+	ret = runner_save_manifest(r);
+	if (!ret)
+		ret = run_cycles(r, g, bidx, mode, plan, n);
+	free(plan);
+	return ret;
+}
+
+/* Cycles: for each boot round, every block size, mode and kernel in
+ * turn, so drift over the run hits every kernel and mode alike. */
+static int run_cycle_boots(struct run *r)
+{
+	const struct job *job = r->job;
+	int ret = 0, bidx = 0;
+
+	for (int b = 0; !ret && b < job->boots; b++)
+		for (int s = 0; !ret && s < r->nblocks; s++)
+			for (int m = 0; !ret && m < job->nmodes; m++)
+				for (int k = 0; !ret && k < r->nkernels; k++) {
+					struct boot_spec spec = {&r->kernels[k],
+								 r->blocks[s],
+								 job->modes[m]};
+
+					ret = runner_boot(r, bidx, &spec, NULL);
+					ret = runner_next_boot(r, bidx++, ret);
+				}
+	return ret;
+}
+
+/* Progress steps: the cycles of all boots. */
+static int count_cycles(const struct run *r)
+{
+	const struct job *job = r->job;
+	int n = 0;
+
+	/* Sizes that are no whole number of blocks will be skipped. */
+	for (int s = 0; s < r->nblocks; s++) {
+		uint64_t block =
+			r->blocks[s] ? r->blocks[s]
+				     : blocksize_for_boot_mem(job->boot_mem);
+		int sizes = 0;
+
+		for (int i = 0; i < job->nsizes; i++)
+			sizes += job_dimm_size(job, i, block) % block == 0;
+		n += sizes ? job->warmup + sizes * (job->reps + job->deep_reps)
+			   : 0;
+	}
+	return n * job->nmodes * job->boots * r->nkernels;
+}
+
+/* One DIMM is plugged at a time. */
+static int one_dimm(const struct job *job)
+{
+	return 1;
+}
+
+const struct bench_ops bench_cycles = {
+	.name = "cycles",
+	.dimms_at_once = one_dimm,
+	.count = count_cycles,
+	.plan = run_cycle_boots,
+	.body = cycles_body,
+};
