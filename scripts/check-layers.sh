@@ -27,21 +27,24 @@ allowed() { # allowed FROM TO
 }
 
 bad=0
-for f in "$dir"/*/*.[ch]; do
-	from=${f%/*} from=${from##*/}
+for d in "$dir"/*/; do
+	from=${d%/} from=${from##*/}
 	if [ -z "${may[$from]-}" ]; then
-		echo "check-layers: $f: folder '$from' has no rule in $0" >&2
+		echo "check-layers: $d: folder '$from' has no rule in $0" >&2
 		bad=1
-		continue
 	fi
-	while IFS=: read -r line inc; do
-		to=${inc%%/*}
-		allowed "$from" "$to" && continue
-		echo "check-layers: $f:$line: $from/ may not include \"$inc\"" \
-			"(a $to/ header; $from/ may include:${may[$from]% })" >&2
-		bad=1
-	done < <(grep -no '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[a-z_]*/[^"]*"' "$f" |
-		sed 's/:.*"\(.*\)"$/:\1/')
 done
+# One grep over the tree: FILE:LINE:#include "layer/header.h"
+while IFS=: read -r f line inc; do
+	from=${f%/*} from=${from##*/}
+	[ -n "${may[$from]-}" ] || continue
+	inc=${inc#*\"} inc=${inc%\"*}
+	to=${inc%%/*}
+	allowed "$from" "$to" && continue
+	echo "check-layers: $f:$line: $from/ may not include \"$inc\"" \
+		"(a $to/ header; $from/ may include:${may[$from]% })" >&2
+	bad=1
+done < <(grep -Hno '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[a-z_]*/[^"]*"' \
+	"$dir"/*/*.[ch])
 [ $bad -eq 0 ] && echo "check-layers: harness/ keeps its layering"
 exit $bad
