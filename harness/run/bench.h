@@ -13,6 +13,7 @@
 #include "results/store.h"
 #include "run/deep.h"
 #include "run/guest.h"
+#include "run/order.h"
 #include "run/runner.h"
 
 #include <gsl/gsl_rng.h>
@@ -32,7 +33,8 @@ struct run {
 	struct deep_boot db;   /* this boot's probe, tracer and PMU */
 	enum qemu_accel accel; /* decided at the first boot */
 	int accel_decided;
-	gsl_rng *rng; /* seeded with the job's seed */
+	gsl_rng *rng;	    /* seeded with the job's seed */
+	gsl_rng *order_rng; /* the rounds' boot order (run/order.h) */
 	int total, done;
 	struct report_timing tm;
 	json_t *boots; /* manifest "boots", borrowed */
@@ -84,6 +86,12 @@ int runner_boot(struct run *r, int bidx, const struct boot_spec *b, void *arg);
  * recorded in the manifest's failures and the run goes on (0); any
  * other @ret is returned as it is. */
 int runner_next_boot(struct run *r, int bidx, int ret);
+
+/* Round @round's boot order for @seq (one sequence per block size or
+ * target, named in the manifest by @what = @value, which it takes), drawn
+ * from the run's order RNG and appended to the manifest's "boot_order". */
+void runner_round(struct run *r, struct order_seq *seq, int round,
+		  const char *what, json_t *value);
 
 /* Saves the manifest; a write error is err_set(EXIT_IO). */
 int runner_save_manifest(struct run *r);

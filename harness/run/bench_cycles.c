@@ -243,24 +243,29 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
 	return ret;
 }
 
-/* Cycles: for each boot round, every block size, mode and kernel in
- * turn, so drift over the run hits every kernel and mode alike. */
+/* Cycles: for each boot round and block size, every (mode, kernel) pair
+ * once, in the round's recorded order (run/order.h), so drift over the
+ * run hits every kernel and mode alike. */
 static int run_cycle_boots(struct run *r)
 {
+	static struct order_seq seq[JOB_MAX_SIZES];
 	const struct job *job = r->job;
 	int ret = 0, bidx = 0;
 
 	for (int b = 0; !ret && b < job->boots; b++)
-		for (int s = 0; !ret && s < r->nblocks; s++)
-			for (int m = 0; !ret && m < job->nmodes; m++)
-				for (int k = 0; !ret && k < r->nkernels; k++) {
-					struct boot_spec spec = {&r->kernels[k],
-								 r->blocks[s],
-								 job->modes[m]};
+		for (int s = 0; !ret && s < r->nblocks; s++) {
+			runner_round(r, &seq[s], b, "block_mib",
+				     json_integer((json_int_t)(r->blocks[s] >> 20)));
+			for (int i = 0; !ret && i < seq[s].n; i++) {
+				const struct order_slot *o = &seq[s].slot[i];
+				struct boot_spec spec = {&r->kernels[o->kernel],
+							 r->blocks[s],
+							 job->modes[o->mode]};
 
-					ret = runner_boot(r, bidx, &spec, NULL);
-					ret = runner_next_boot(r, bidx++, ret);
-				}
+				ret = runner_boot(r, bidx, &spec, NULL);
+				ret = runner_next_boot(r, bidx++, ret);
+			}
+		}
 	return ret;
 }
 

@@ -77,24 +77,29 @@ static int oom_point(struct run *r, int bidx, const struct boot_spec *b,
 	return runner_boot(r, bidx, b, a);
 }
 
-/* One boot per (rep, target, mode, kernel); modes and kernels alternate
- * within a target. */
+/* One boot per (rep, target, mode, kernel): for each rep and target,
+ * every (mode, kernel) pair once in the round's recorded order
+ * (run/order.h). */
 static int run_oom_edge(struct run *r)
 {
+	static struct order_seq seq[JOB_MAX_SIZES];
 	const struct job *job = r->job;
 	int ret = 0, bidx = 0;
 
 	for (int rep = 0; !ret && rep < job->reps; rep++)
-		for (int t = 0; !ret && t < job->noom_targets; t++)
-			for (int m = 0; !ret && m < job->nmodes; m++)
-				for (int k = 0; !ret && k < r->nkernels; k++) {
-					struct oom_arg a = {job->oom_targets[t],
-							    rep};
-					struct boot_spec b = {&r->kernels[k], 0,
-							      job->modes[m]};
+		for (int t = 0; !ret && t < job->noom_targets; t++) {
+			runner_round(r, &seq[t], rep, "target_mib",
+				     json_integer((json_int_t)(
+					     job->oom_targets[t] >> 20)));
+			for (int i = 0; !ret && i < seq[t].n; i++) {
+				const struct order_slot *o = &seq[t].slot[i];
+				struct oom_arg a = {job->oom_targets[t], rep};
+				struct boot_spec b = {&r->kernels[o->kernel], 0,
+						      job->modes[o->mode]};
 
-					ret = oom_point(r, bidx++, &b, &a);
-				}
+				ret = oom_point(r, bidx++, &b, &a);
+			}
+		}
 	return ret;
 }
 

@@ -183,6 +183,8 @@ static int manifest_init(struct run *r)
 		m, "accel",
 		json_pack("{s:s}", "requested", job_accel_name(r->job->accel)));
 	json_object_set_new(m, "seed", json_integer((json_int_t)r->job->seed));
+	json_object_set_new(m, "boot_order",
+			    order_manifest((unsigned long)r->job->seed));
 	if (r->job->inject_online_delay_ms) {
 		json_object_set_new(
 			m, "injected",
@@ -283,6 +285,21 @@ static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode)
 void runner_first_line(char *buf, size_t len, const char *msg)
 {
 	snprintf(buf, len, "%.*s", (int)strcspn(msg, "\n"), msg);
+}
+
+void runner_round(struct run *r, struct order_seq *seq, int round,
+		  const char *what, json_t *value)
+{
+	const char *labels[JOB_MAX_KERNELS];
+	json_t *bo = json_object_get(r->st.manifest, "boot_order");
+
+	for (int k = 0; k < r->nkernels; k++)
+		labels[k] = r->kernels[k].label[0] ? r->kernels[k].label
+						   : "default";
+	order_round(r->order_rng, round, r->job->nmodes, r->nkernels, seq);
+	json_array_append_new(json_object_get(bo, "rounds"),
+			      order_round_json(seq, round, what, value, r->job,
+					 labels));
 }
 
 int runner_save_manifest(struct run *r)
@@ -543,6 +560,10 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 	gsl_rng_env_setup();
 	r.rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(r.rng, (unsigned long)job->seed);
+	/* A stream of its own, so the cycles' shuffled order within a boot
+	 * stays what the same seed gave before boot orders were drawn. */
+	r.order_rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r.order_rng, (unsigned long)job->seed ^ 0x6f72646572UL);
 	ret = manifest_init(&r);
 	if (ret) {
 		err_set(EXIT_IO, "writing %s/manifest.json: %s", r.st.dir,
@@ -557,6 +578,7 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 		ret = failures_verdict(&r, r.bench->plan(&r));
 	finish(&r, ret, t0);
 	gsl_rng_free(r.rng);
+	gsl_rng_free(r.order_rng);
 	store_close(&r.st);
 	return ret ? ret : (err_isset() ? -EIO : 0);
 }

@@ -67,8 +67,13 @@ else
 fi
 acc=$(csvawk '{ print f("accel") }' "$csv" | sort -u)
 is "$acc" "$used" "every sample carries the accel used"
-grep -q "memory_hotplug.memmap_on_memory=1" <<<"$(json "$man" '$j->{boots}[1]{cmdline}')"
+grep -q "memory_hotplug.memmap_on_memory=1" <<<"$(json "$man" '(grep { $_->{memmap} eq "self" } @{$j->{boots}})[0]{cmdline}')"
 ok $? "self boot's kernel cmdline has memmap_on_memory=1"
+# The boots follow the round's recorded, seeded order (README, "Boot order").
+order=$(json "$man" 'join " ", map { $_->{mode} } @{$j->{boot_order}{rounds}[0]{order}}')
+booted=$(json "$man" 'join " ", map { $_->{memmap} } @{$j->{boots}}')
+is "$booted" "$order" "boots ran in the order the manifest records ($order)"
+is "$(json "$man" '$j->{boot_order}{seed}')" "$(json "$man" '$j->{seed}')" "the boot order names its seed"
 is "$(json "$run/summary.json" '$j->{placement}[0]{verdict}')" "from RAM" "summary: ram verdict"
 is "$(json "$run/summary.json" '$j->{placement}[1]{verdict}')" "self-hosted" "summary: self verdict"
 # The default deep cycle: the probe runs; ftrace is skipped under

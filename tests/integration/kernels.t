@@ -36,9 +36,10 @@ done
 is "$(json "$man" '$j->{kernels}[0]{label}')" base "manifest: kernel 0 is base"
 is "$(json "$man" '$j->{kernels}[1]{source}')" built "manifest: a kernel directory is recorded as built"
 is "$(json "$man" '$j->{kernels}[1]{image}')" "$copy/vmlinuz" "manifest: the directory's vmlinuz is booted"
-grep -q 'mhp.kernel_label=copy' <<<"$(json "$man" '$j->{boots}[1]{cmdline}')"
+boot_of() { json "$man" "(grep { \$_->{kernel_label} eq '$1' } @{\$j->{boots}})[0]{cmdline}"; }
+grep -q 'mhp.kernel_label=copy' <<<"$(boot_of copy)"
 ok $? "the copy's boot has its own cmdline extra"
-grep -q 'mhp.kernel_label' <<<"$(json "$man" '$j->{boots}[0]{cmdline}')"
+grep -q 'mhp.kernel_label' <<<"$(boot_of base)"
 ok $([ $? -ne 0 ]; echo $?) "the base boot does not"
 is "$(json "$run/summary.json" '$j->{kernels_side_by_side}{kernels}')" '["base","copy"]' \
 	"summary: kernels side by side"
