@@ -91,4 +91,14 @@ grep -q "Latency per phase" "$res/out"
 ok $? "the table is printed"
 is "$(qemu_count "$res")" 0 "no QEMU left running"
 is "$(tmp_left)" 0 "no socket directory or temporary file left in TMPDIR"
+# Views named for what they time (README, "What a run prints and writes").
+n=$(csvawk 'f("view") == "guest" && f("metric") == "latency_ns" &&
+	(f("phase") == "add" || f("phase") == "remove")' "$csv" | wc -l)
+is "$n" 0 "add and remove have no guest latency_ns (their uevent span is not the phase)"
+tries=$(csvawk 'f("phase") == "offline" && f("metric") == "offline_tries" { print f("value") }' "$csv" | sort -u)
+is "$tries" 1 "every offline records offline_tries, 1 here"
+n_off=$(csvawk 'f("phase") == "offline" && f("metric") == "offline_tries"' "$csv" | wc -l)
+n_lat=$(csvawk 'f("phase") == "offline" && f("view") == "host" && f("metric") == "latency_ns"' "$csv" | wc -l)
+is "$n_lat" "$n_off" "an offline without retries has its host latency_ns"
+
 done_testing
