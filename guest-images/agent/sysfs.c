@@ -1,4 +1,5 @@
 #include "sysfs.h"
+#include "uevent.h"
 #include "clock.h"
 
 #include <errno.h>
@@ -98,12 +99,49 @@ static void put_attr(json_t *res, const char *key, int block, const char *attr)
 		json_object_set_new(res, key, proto_string(buf));
 }
 
+/* The end of the last hotplug operation this guest saw: a state write
+ * (here) or an add or remove (its last memory-block uevent). */
+static int64_t last_write_end_ns;
+
+static int64_t last_hotplug_ns(void)
+{
+	int64_t u = uevent_last_memory_ns();
+
+	return u > last_write_end_ns ? u : last_write_end_ns;
+}
+
+/* Waits until @settle_us have passed since the last hotplug operation,
+ * and returns the gap the write then starts after. Whether a write pays
+ * for an RCU grace period in mem_hotplug_begin() depends on that gap, so
+ * the harness can fix it (job option `settle`) and records it either way
+ * (README, "Settle time"). */
+static int64_t settle(long long settle_us)
+{
+	int64_t last = last_hotplug_ns(), until, now = clock_now_ns();
+
+	if (!last)
+		return -1;
+	until = last + (int64_t)settle_us * 1000;
+	if (settle_us > 0 && now < until) {
+		struct timespec ts = {(until - now) / NS_PER_S,
+				      (until - now) % NS_PER_S};
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		now = clock_now_ns();
+	}
+	return now - last;
+}
+
 /* Writes @value to memoryN/state, timing exactly the write(2), plus an
  * injected sleep of @delay_us inside the timed window (tests of the
- * analysis need a known slowdown; 0 in real measurements). */
+ * analysis need a known slowdown; 0 in real measurements). Before it, at
+ * least @settle_us since the last hotplug operation (outside the window). */
 static int set_state(int block, const char *value, const char *what,
-		     long long delay_us, json_t *res, int64_t deadline_ns)
+		     long long delay_us, long long settle_us, json_t *res,
+		     int64_t deadline_ns)
 {
+	int64_t gap;
 	char path[128];
 	size_t len = strlen(value);
 	int64_t left, t0, t1;
@@ -129,6 +167,7 @@ static int set_state(int block, const char *value, const char *what,
 		return proto_fail(res, r, "cannot arm the deadline timer: %s",
 				  strerror(-r));
 	}
+	gap = settle(settle_us);
 	alarm_fired = 0;
 	t0 = clock_now_ns();
 	if (delay_us > 0) {
@@ -142,8 +181,11 @@ static int set_state(int block, const char *value, const char *what,
 	t1 = clock_now_ns();
 	arm_timer(0);
 	close(fd);
+	last_write_end_ns = t1;
 
 	json_object_set_new(res, "ns", json_integer(t1 - t0));
+	if (gap >= 0)
+		json_object_set_new(res, "gap_ns", json_integer(gap));
 	put_attr(res, "state", block, "state");
 	put_attr(res, "zones", block, "valid_zones");
 	if (n < 0 && err == EINTR && alarm_fired)
@@ -187,7 +229,7 @@ int sysfs_op_online(const json_t *req, json_t *res, int64_t deadline_ns)
 		{"auto", "online"},
 	};
 	const char *zone;
-	long long delay_us = 0;
+	long long delay_us = 0, settle_us = 0;
 	int block, r;
 
 	r = get_block(req, res, &block);
@@ -200,20 +242,28 @@ int sysfs_op_online(const json_t *req, json_t *res, int64_t deadline_ns)
 			  res);
 	if (r < 0)
 		return r;
+	r = proto_get_int(req, "settle_us", 0, 10000000, 0, &settle_us, res);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
 		if (!strcmp(zone, zones[i].zone))
 			return set_state(block, zones[i].state, "online",
-					 delay_us, res, deadline_ns);
+					 delay_us, settle_us, res, deadline_ns);
 	return proto_fail(res, -EINVAL,
 			  "zone must be \"movable\", \"normal\" or \"auto\"");
 }
 
 int sysfs_op_offline(const json_t *req, json_t *res, int64_t deadline_ns)
 {
+	long long settle_us = 0;
 	int block, r;
 
 	r = get_block(req, res, &block);
 	if (r < 0)
 		return r;
-	return set_state(block, "offline", "offline", 0, res, deadline_ns);
+	r = proto_get_int(req, "settle_us", 0, 10000000, 0, &settle_us, res);
+	if (r < 0)
+		return r;
+	return set_state(block, "offline", "offline", 0, settle_us, res,
+			 deadline_ns);
 }

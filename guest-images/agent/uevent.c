@@ -105,6 +105,10 @@ static int block_of(const char *devpath)
 	return (int)n;
 }
 
+/* When the last memory-block uevent arrived: the end of the last add or
+ * remove the guest saw (sysfs.c measures the gap before a state write). */
+static int64_t last_memory_ns;
+
 /* Parses "ACTION@DEVPATH\0KEY=VALUE\0..." and queues it if it matters. */
 static void handle_msg(char *buf, size_t len, int64_t ts)
 {
@@ -144,7 +148,14 @@ static void handle_msg(char *buf, size_t len, int64_t ts)
 	} else {
 		return;
 	}
+	if (e.kind == UEV_BLOCK && ts > last_memory_ns)
+		last_memory_ns = ts;
 	q_push(&e);
+}
+
+int64_t uevent_last_memory_ns(void)
+{
+	return last_memory_ns;
 }
 
 int uevent_drain(void)

@@ -16,6 +16,9 @@ int uevent_open(void);
  * Call whenever poll() says the fd is readable. Returns 0 or -errno. */
 int uevent_drain(void);
 
+/* CLOCK_MONOTONIC of the last memory-block uevent seen, 0 if none. */
+int64_t uevent_last_memory_ns(void);
+
 /* Ops "uevents_clear" and "wait_blocks" (see docs/agent-protocol.md). */
 int uevent_op_clear(const json_t *req, json_t *res, int64_t deadline_ns);
 int uevent_op_wait_blocks(const json_t *req, json_t *res, int64_t deadline_ns);

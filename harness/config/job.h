@@ -126,6 +126,10 @@ struct job {
 	 * every timed online write. Flagged in the manifest and the table. */
 	int64_t inject_online_delay_ms;
 
+	/* Guest time between the last hotplug operation and each timed state
+	 * write, at least (README, "Settle time"); 0 = none. */
+	int64_t settle_ms;
+
 	/* What a hung or dead guest ends: the run, or only its boot. */
 	enum job_on_hang on_hang;
 	int offline_retries; /* more tries of a refused offline write */

@@ -474,6 +474,19 @@ const struct opt job_opts[] = {
 			"the memmap's cost counts.",
 	},
 	{
+		.name = "settle",
+		.type = OPT_DURATION,
+		.off = OFF(settle_ms),
+		.def = "0",
+		.min = 0,
+		.max = SECONDS(10),
+		.help = "Before each timed online or offline write, the agent "
+			"waits until this much guest time has passed since the "
+			"last hotplug operation (outside the timed window), so "
+			"every write starts after the same gap. Each write's "
+			"gap is recorded as gap_ns either way. 0 = no wait.",
+	},
+	{
 		.name = "inject_online_delay",
 		.type = OPT_DURATION,
 		.off = OFF(inject_online_delay_ms),

@@ -280,7 +280,7 @@ int agent_wait_blocks(struct agent *a, const char *action, int count,
 }
 
 int agent_set_state(struct agent *a, const char *op, int block,
-		    const char *zone, int64_t inject_delay_us,
+		    const char *zone, int64_t inject_delay_us, int64_t settle_us,
 		    struct agent_state_result *s, int64_t deadline_ns)
 {
 	json_t *req = json_pack("{s:s,s:i}", "op", op, "block", block);
@@ -289,11 +289,14 @@ int agent_set_state(struct agent *a, const char *op, int block,
 
 	memset(s, 0, sizeof(*s));
 	s->block = block;
+	s->gap_ns = -1;
 	if (req && zone && !strcmp(op, "online"))
 		json_object_set_new(req, "zone", json_string(zone));
 	if (req && inject_delay_us > 0 && !strcmp(op, "online"))
 		json_object_set_new(req, "inject_delay_us",
 				    json_integer(inject_delay_us));
+	if (req && settle_us > 0)
+		json_object_set_new(req, "settle_us", json_integer(settle_us));
 	ret = call_op(a, req, &r, deadline_ns);
 	if (r)
 		agent_parse_state(r, s);
@@ -482,6 +485,12 @@ int agent_parse_state(const json_t *r, struct agent_state_result *s)
 	    json_integer_value(ns) > INT64_MAX / AGENT_MAX_BLOCKS)
 		return -EPROTO;
 	s->ns = json_integer_value(ns);
+	/* Older agents, and the first write of a boot, have no gap. */
+	s->gap_ns = json_is_integer(json_object_get(r, "gap_ns")) &&
+				    json_integer_value(json_object_get(
+					    r, "gap_ns")) >= 0
+			    ? json_integer_value(json_object_get(r, "gap_ns"))
+			    : -1;
 	return 0;
 }
 

@@ -69,7 +69,8 @@ struct agent_uevents {
 
 struct agent_state_result {
 	int block;
-	int64_t ns; /* the timed sysfs write */
+	int64_t ns;	/* the timed sysfs write */
+	int64_t gap_ns; /* since the last hotplug operation; -1 unknown */
 	char state[24];
 	char zones[64];
 	int err; /* errno from the guest, 0 on success */
@@ -97,10 +98,12 @@ int agent_blocks(struct agent *a, struct agent_blocks *b, int64_t deadline_ns);
 int agent_uevents_clear(struct agent *a, int64_t deadline_ns);
 int agent_wait_blocks(struct agent *a, const char *action, int count,
 		      struct agent_uevents *ev, int64_t deadline_ns);
-/* @op is "online" or "offline"; @zone is ignored for offline. A write the
- * guest refused returns its -errno, with @r filled in. */
+/* @op is "online" or "offline"; @zone is ignored for offline. The agent
+ * first waits until @settle_us have passed since the last hotplug
+ * operation (0: no wait). A write the guest refused returns its -errno,
+ * with @r filled in. */
 int agent_set_state(struct agent *a, const char *op, int block,
-		    const char *zone, int64_t inject_delay_us,
+		    const char *zone, int64_t inject_delay_us, int64_t settle_us,
 		    struct agent_state_result *r, int64_t deadline_ns);
 int agent_poweroff(struct agent *a, int64_t deadline_ns);
 

@@ -207,7 +207,7 @@ static int state_write(struct cycle_ctx *c, enum cycle_phase ph, int block,
 	}
 	return agent_set_state(&c->g->agent, cycle_phase_name(ph), block,
 			       c->zone, c->job->inject_online_delay_ms * 1000,
-			       r, dl);
+			       c->job->settle_ms * 1000, r, dl);
 }
 
 #define OFFLINE_RETRY_MS 200
@@ -275,6 +275,12 @@ static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
 		sum += r.ns;
 		ret = cycle_emit(c, op, "guest", "block_latency_ns",
 				 (double)r.ns, "ns", d->blocks[i]);
+		/* The gap since the last hotplug operation decides whether
+		 * the write waits for an RCU grace period (README, "Settle
+		 * time"). */
+		if (!ret && r.gap_ns >= 0)
+			ret = cycle_emit(c, op, "guest", "gap_ns",
+					 (double)r.gap_ns, "ns", d->blocks[i]);
 		if (ret)
 			return ret;
 	}
@@ -380,7 +386,7 @@ static void cleanup(struct cycle_ctx *c, struct cycle_state *s)
 			if (k)
 				usleep(OFFLINE_RETRY_MS * 1000);
 			if (!agent_set_state(&c->g->agent, "offline",
-					     d->blocks[i], NULL, 0, &r, dl))
+					     d->blocks[i], NULL, 0, 0, &r, dl))
 				s->online[i] = 0;
 		}
 	}

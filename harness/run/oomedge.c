@@ -222,7 +222,7 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 		struct agent_state_result r;
 
 		if (agent_set_state(&c->g->agent, "online", d.blocks[i],
-				    job_zone_name(c->job->zone), 0, &r, dl) &&
+				    job_zone_name(c->job->zone), 0, 0, &r, dl) &&
 		    !guest_alive(c))
 			return died(c, pt, "the agent stopped answering");
 	}

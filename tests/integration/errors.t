@@ -53,7 +53,7 @@ start=$(date +%s)
 rc=$?
 took=$(($(date +%s) - start))
 is "$rc" 4 "guest never says hello: exit 4"
-grep -q "did not say hello within 8000 ms" "$res/e6"
+grep -q "did not say hello within 20000 ms" "$res/e6"
 ok $? "no hello: message names the deadline"
 grep -q "last 20 lines of the guest console" "$res/e6" &&
 	grep -q "as init process" "$res/e6"

@@ -155,6 +155,15 @@ static void state_reply(void **state)
 	assert_int_equal(s.block, 40);
 	assert_int_equal(s.ns, 5123);
 	assert_string_equal(s.state, "online");
+	assert_int_equal(s.gap_ns, -1); /* no gap_ns: unknown, not 0 */
+	json_decref(r);
+	r = parse("{\"block\":40,\"ns\":7,\"gap_ns\":250000000}");
+	assert_int_equal(agent_parse_state(r, &s), 0);
+	assert_int_equal(s.gap_ns, 250000000);
+	json_decref(r);
+	r = parse("{\"block\":40,\"ns\":7,\"gap_ns\":-5}");
+	assert_int_equal(agent_parse_state(r, &s), 0);
+	assert_int_equal(s.gap_ns, -1);
 	json_decref(r);
 	r = parse("{\"block\":40}");
 	assert_int_equal(agent_parse_state(r, &s), -EPROTO);

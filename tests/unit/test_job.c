@@ -44,7 +44,7 @@ static const char *const option_names[] = {
 	"probe",	 "trace",	  "trace_depth",
 	"pmu_events",	 "boot_timeout",  "kvm_probe_timeout",
 	"phase_timeout", "benchmark",	  "oom_targets",
-	"oom_cap",	 "oom_online",	  "inject_online_delay",
+	"oom_cap",	 "oom_online",	  "settle", "inject_online_delay",
 	"on_hang",	 "offline_retries", "inject_fault",
 	"inject_fault_after",
 };
@@ -197,6 +197,7 @@ static void test_all_options(void **state)
 		fail_msg("%s:%d: %s", path, err.line, err.msg);
 	assert_string_equal(job.path, path);
 	assert_string_equal(job.description, "every option changed");
+	assert_int_equal(job.settle_ms, 250);
 	assert_string_equal(job.kernel, "/tmp/bzImage");
 	assert_string_equal(job.initramfs, "/tmp/initramfs.cpio.gz");
 	assert_string_equal(job.qemu, "/usr/local/bin/qemu-system-x86_64");
