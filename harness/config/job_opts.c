@@ -477,14 +477,16 @@ const struct opt job_opts[] = {
 		.name = "settle",
 		.type = OPT_DURATION,
 		.off = OFF(settle_ms),
-		.def = "0",
+		.def = "100ms",
 		.min = 0,
 		.max = SECONDS(10),
 		.help = "Before each timed online or offline write, the agent "
 			"waits until this much guest time has passed since the "
 			"last hotplug operation (outside the timed window), so "
 			"every write starts after the same gap. Each write's "
-			"gap is recorded as gap_ns either way. 0 = no wait.",
+			"gap is recorded as gap_ns either way. Below about 10 "
+			"ms a write may skip an RCU grace period that others "
+			"wait for, which made timings bimodal. 0 = no wait.",
 	},
 	{
 		.name = "inject_online_delay",
