@@ -80,6 +80,21 @@ void ana_axes_add(struct ana_axes *a, const struct sample *s)
 	axis_add(&a->block[0][0], sizeof(a->block[0]), &a->nblock, sz);
 }
 
+void ana_axes_merge(struct ana_axes *into, const struct ana_axes *from)
+{
+	int i;
+
+	for (i = 0; i < from->nkernel && i < ANA_AXES_MAX; i++)
+		axis_add(&into->kernel[0][0], sizeof(into->kernel[0]),
+			 &into->nkernel, from->kernel[i]);
+	for (i = 0; i < from->naccel && i < ANA_AXES_MAX; i++)
+		axis_add(&into->accel[0][0], sizeof(into->accel[0]),
+			 &into->naccel, from->accel[i]);
+	for (i = 0; i < from->nblock && i < ANA_AXES_MAX; i++)
+		axis_add(&into->block[0][0], sizeof(into->block[0]),
+			 &into->nblock, from->block[i]);
+}
+
 void ana_axes_list(const struct ana_axes *a, int which, char *buf, size_t len)
 {
 	int n = which == 'k'   ? a->nkernel

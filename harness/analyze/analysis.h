@@ -32,6 +32,9 @@ void ana_axes_add(struct ana_axes *a, const struct sample *s);
  * is 'k', 'a' or 'b'. */
 void ana_axes_list(const struct ana_axes *a, int which, char *buf, size_t len);
 
+/* Adds every value of @from to @into. */
+void ana_axes_merge(struct ana_axes *into, const struct ana_axes *from);
+
 /* The @i-th block size in MiB. */
 int64_t ana_axes_block(const struct ana_axes *a, int i);
 

@@ -61,37 +61,6 @@ static void test_compare_modes(void **state)
 	free(t.s);
 }
 
-/* One add-phase memmap_from_ram_kib sample of @kernel, @accel and @block
- * MiB blocks at a 256M DIMM (add() makes the rest). */
-static void add_kab(struct sample_table *t, const char *kernel,
-		    const char *accel, int64_t block, const char *memmap,
-		    double v)
-{
-	struct sample *s;
-
-	add(t, memmap, "add", "guest", "memmap_from_ram_kib", "KiB", v, 0);
-	s = &t->s[t->n - 1];
-	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
-	snprintf(s->accel, sizeof(s->accel), "%s", accel);
-	s->block_mib = block;
-	s->dimm_mib = 256;
-}
-
-/* 256M under 6.1 takes its memmap from RAM in both modes (~4100 KiB);
- * 6.12 self-hosts it (~4 KiB). Pooled, self would read 2054 KiB, which no
- * kernel produced. */
-static void two_kernels(struct sample_table *t)
-{
-	int i;
-
-	for (i = 0; i < 5; i++) {
-		add_kab(t, "k61", "tcg", 128, "ram", 4100 + i);
-		add_kab(t, "k61", "tcg", 128, "self", 4100 + i);
-		add_kab(t, "k612", "tcg", 128, "ram", 4100 + i);
-		add_kab(t, "k612", "tcg", 128, "self", 4);
-	}
-}
-
 /* No row's centre lies between the two kernels' values. */
 static void assert_unpooled(const struct ana_cmp *c)
 {
