@@ -312,10 +312,11 @@ static int plot_memmap(struct plot_ctx *c, const struct sample_table *t)
 	return ret ? ret : render(c, "memmap");
 }
 
-/* Median of one oom-edge metric at (mode, target); NAN if none. */
-static double oom_stat(const struct sample_table *t, const char *memmap,
-		       int64_t target, const char *metric, double *v,
-		       struct stats_summary *out)
+/* Median of one oom-edge metric at (mode, target) of category @k; NAN if
+ * none. */
+static double oom_stat(const struct sample_table *t, const struct plot_cat *k,
+		       const char *memmap, int64_t target, const char *metric,
+		       double *v, struct stats_summary *out)
 {
 	size_t i, n = 0;
 
@@ -323,7 +324,8 @@ static double oom_stat(const struct sample_table *t, const char *memmap,
 		const struct sample *s = &t->s[i];
 
 		if (!s->warmup && s->target_mib == target &&
-		    !strcmp(s->memmap, memmap) && !strcmp(s->metric, metric))
+		    plot_cat_match(k, s) && !strcmp(s->memmap, memmap) &&
+		    !strcmp(s->metric, metric))
 			v[n++] = s->value;
 	}
 	if (!n)
@@ -332,12 +334,45 @@ static double oom_stat(const struct sample_table *t, const char *memmap,
 	return out->median;
 }
 
-/* Rows of the oom-edge benchmark carry their free-memory target F. */
+/* The oom-edge.csv rows of category @g: per mode and target F. */
+static int oom_rows(FILE *f, const struct sample_table *t,
+		    const struct plot_cats *pc, size_t g,
+		    const int64_t *targets, size_t nt, double *v)
+{
+	const struct plot_cat *k = &pc->c[g];
+	char group[300];
+	size_t i, m;
+	int rows = 0;
+
+	plot_cat_group(pc, g, group, sizeof(group));
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < nt; i++) {
+			struct stats_summary s, p;
+			double pred;
+
+			if (isnan(oom_stat(t, k, modes[m], targets[i],
+					   "dimms_added", v, &s)))
+				continue;
+			pred = oom_stat(t, k, modes[m], targets[i],
+					"predicted_dimms", v, &p);
+			fprintf(f, "%s,%lld,%g,%g,%g,%zu,%g,%s,%s,%lld,%s\n",
+				modes[m], (long long)targets[i], s.median,
+				s.min, s.max, s.n, pred, k->kernel, k->accel,
+				(long long)k->block_mib, group);
+			rows++;
+		}
+	return rows;
+}
+
+/* Rows of the oom-edge benchmark carry their free-memory target F. A run
+ * of several kernels (accels, block sizes) gets a set of points each. */
 static int plot_oom(struct plot_ctx *c, const struct sample_table *t)
 {
 	double *v = malloc((t->n + 1) * sizeof(*v));
+	char settings[4200], group[300];
+	struct plot_cats pc;
 	int64_t targets[64];
-	size_t nt = 0, i, j, m;
+	size_t nt = 0, i, j, o;
 	int rows = 0, ret;
 	FILE *f;
 
@@ -365,29 +400,27 @@ static int plot_oom(struct plot_ctx *c, const struct sample_table *t)
 		free(v);
 		return -errno;
 	}
-	fprintf(f, "memmap,target_mib,median,min,max,n,predicted\n");
-	for (m = 0; m < 2; m++)
-		for (i = 0; i < nt; i++) {
-			struct stats_summary s, p;
-			double pred;
-
-			if (isnan(oom_stat(t, modes[m], targets[i],
-					   "dimms_added", v, &s)))
-				continue;
-			pred = oom_stat(t, modes[m], targets[i],
-					"predicted_dimms", v, &p);
-			fprintf(f, "%s,%lld,%g,%g,%g,%zu,%g\n", modes[m],
-				(long long)targets[i], s.median, s.min, s.max,
-				s.n, pred);
-			rows++;
-		}
+	plot_cats_oom(t, "dimms_added", &pc);
+	fprintf(f, "memmap,target_mib,median,min,max,n,predicted,kernel,accel,"
+		   "block_mib,group\n");
+	/* groups: the categories' names, for the template's words() */
+	o = snprintf(settings, sizeof(settings), "groups = \"");
+	for (i = 0; i < pc.n; i++) {
+		rows += oom_rows(f, t, &pc, i, targets, nt, v);
+		plot_cat_group(&pc, i, group, sizeof(group));
+		if (o < sizeof(settings))
+			o += snprintf(settings + o, sizeof(settings) - o,
+				      "%s%s", i ? " " : "", group);
+	}
+	if (o < sizeof(settings))
+		snprintf(settings + o, sizeof(settings) - o, "\"");
 	fclose(f);
 	free(v);
 	if (!rows) {
 		no_data(c, "oom-edge", "no dimms_added samples");
 		return 0;
 	}
-	ret = write_script(c, "oom-edge", "oom-edge", "");
+	ret = write_script(c, "oom-edge", "oom-edge", settings);
 	return ret ? ret : render(c, "oom-edge");
 }
 

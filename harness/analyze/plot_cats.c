@@ -56,8 +56,10 @@ static int cat_cmp(const void *x, const void *y, void *ctx)
 	return 0;
 }
 
-void plot_cats_of(const struct sample_table *t, const char *view,
-		  const char *metric, struct plot_cats *pc)
+/* The categories of the measured samples of @metric in @view (NULL: any)
+ * that are per DIMM (@oom 0) or oom-edge points (@oom 1). */
+static void cats_of(const struct sample_table *t, const char *view,
+		    const char *metric, int oom, struct plot_cats *pc)
 {
 	struct seen seen = {.n = 0};
 	size_t i, j;
@@ -67,8 +69,8 @@ void plot_cats_of(const struct sample_table *t, const char *view,
 		const struct sample *s = &t->s[i];
 		struct plot_cat *c;
 
-		if (s->warmup || s->target_mib >= 0 || s->dimm_mib <= 0 ||
-		    (view && strcmp(s->view, view)) ||
+		if (s->warmup || (s->target_mib >= 0) != oom ||
+		    s->dimm_mib <= 0 || (view && strcmp(s->view, view)) ||
 		    strcmp(s->metric, metric))
 			continue;
 		if (kernel_rank(&seen, s->kernel) == seen.n &&
@@ -91,6 +93,33 @@ void plot_cats_of(const struct sample_table *t, const char *view,
 		}
 	}
 	qsort_r(pc->c, pc->n, sizeof(pc->c[0]), cat_cmp, &seen);
+}
+
+void plot_cats_of(const struct sample_table *t, const char *view,
+		  const char *metric, struct plot_cats *pc)
+{
+	cats_of(t, view, metric, 0, pc);
+}
+
+void plot_cats_oom(const struct sample_table *t, const char *metric,
+		   struct plot_cats *pc)
+{
+	cats_of(t, NULL, metric, 1, pc);
+}
+
+void plot_cat_group(const struct plot_cats *pc, size_t i, char *buf, size_t len)
+{
+	const struct plot_cat *c = &pc->c[i];
+	char blk[16];
+
+	ana_size_str(c->block_mib, blk, sizeof(blk));
+	snprintf(buf, len, "%s%s%s%s%s", c->kernel, pc->by_accel ? "/" : "",
+		 pc->by_accel ? c->accel : "", pc->by_block ? "/" : "",
+		 pc->by_block ? blk : "");
+	plot_gp_safe(buf);
+	for (; *buf; buf++)
+		if (*buf == ' ')
+			*buf = '_';
 }
 
 void plot_cat_label(const struct plot_cats *pc, size_t i, const char *sep,

@@ -31,6 +31,17 @@ struct plot_cats {
 void plot_cats_of(const struct sample_table *t, const char *view,
 		  const char *metric, struct plot_cats *pc);
 
+/* The same for the oom-edge points of @metric (rows with a target F): one
+ * category per kernel, accel and block size (the DIMM size is the job's
+ * one). */
+void plot_cats_oom(const struct sample_table *t, const char *metric,
+		   struct plot_cats *pc);
+
+/* A name for category @i without its DIMM size and without spaces
+ * ("base", "base/256M"), for a legend and gnuplot's words(). */
+void plot_cat_group(const struct plot_cats *pc, size_t i, char *buf,
+		    size_t len);
+
 /* Whether @s falls in @c. */
 int plot_cat_match(const struct plot_cat *c, const struct sample *s);
 
