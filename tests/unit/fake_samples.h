@@ -1,5 +1,5 @@
 /* Samples made up for the analysis tests (test_analysis.c,
- * test_compare.c): add() appends one of kernel 6.1.0-56-amd64, tcg, 128M
+ * test_compare.c, test_summary_keys.c): add() appends one of kernel 6.1.0-56-amd64, tcg, 128M
  * blocks and DIMMs; two_kernels() a run of two kernels whose `self` modes
  * differ; opts are the comparison options they use. Include it after
  * cmocka.h. */
@@ -43,9 +43,9 @@ static void add(struct sample_table *t, const char *memmap, const char *phase,
 
 /* One add-phase memmap_from_ram_kib sample of @kernel, @accel and @block
  * MiB blocks at a 256M DIMM (add() makes the rest). */
-static void add_kab(struct sample_table *t, const char *kernel,
-		    const char *accel, int64_t block, const char *memmap,
-		    double v)
+static inline void add_kab(struct sample_table *t, const char *kernel,
+			   const char *accel, int64_t block, const char *memmap,
+			   double v)
 {
 	struct sample *s;
 
@@ -60,7 +60,7 @@ static void add_kab(struct sample_table *t, const char *kernel,
 /* 256M under 6.1 takes its memmap from RAM in both modes (~4100 KiB);
  * 6.12 self-hosts it (~4 KiB). Pooled, self would read 2054 KiB, which no
  * kernel produced. */
-static void two_kernels(struct sample_table *t)
+static inline void two_kernels(struct sample_table *t)
 {
 	int i;
 

@@ -161,15 +161,18 @@ static void test_baseline(void **state)
 			 -ENOENT);
 }
 
+/* The trend the tests read: guest-view online latency, every cell. */
+static const struct history_query online_guest = {.metric = "latency_ns",
+						  .phase = "online",
+						  .view = "guest",
+						  .memmap = "",
+						  .window = 5,
+						  .alpha = 0.01};
+
 /* Per-night medians with one change point, where the step is. */
 static void test_trend(void **state)
 {
-	struct history_query q = {.metric = "latency_ns",
-				  .phase = "online",
-				  .view = "guest",
-				  .memmap = "",
-				  .window = 5,
-				  .alpha = 0.01};
+	struct history_query q = online_guest;
 	char *buf = NULL, err[512], *line, *save;
 	size_t len = 0;
 	int rows = 0, changes = 0;
@@ -217,12 +220,7 @@ static void test_trend(void **state)
 static void test_trend_keyed(void **state)
 {
 	static const char *const kernels[] = {"6.1.0-56-amd64", "k612"};
-	struct history_query q = {.metric = "latency_ns",
-				  .phase = "online",
-				  .view = "guest",
-				  .memmap = "",
-				  .window = 5,
-				  .alpha = 0.01};
+	struct history_query q = online_guest;
 	char dir[128], err[512], *buf = NULL, *line, *save;
 	struct history_cursor *cur;
 	struct history_run r;

@@ -11,36 +11,24 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fake_samples.h"
 #include "results/report.h"
 
-static void add(struct sample_table *t, const char *kernel, int node,
-		int64_t target, const char *memmap, const char *phase,
-		const char *view, const char *metric, double v)
+/* One sample of @kernel, NUMA @node and oom-edge @target (-1: none); the
+ * rest as fake_samples.h's add() makes it. */
+static void add_kn(struct sample_table *t, const char *kernel, int node,
+		   int64_t target, const char *memmap, const char *phase,
+		   const char *view, const char *metric, double v)
 {
 	struct sample *s;
 
-	if (t->n == t->cap) {
-		t->cap = t->cap * 2 + 64;
-		t->s = realloc(t->s, t->cap * sizeof(*t->s));
-		assert_non_null(t->s);
-	}
-	s = &t->s[t->n++];
-	memset(s, 0, sizeof(*s));
-	snprintf(s->run_id, sizeof(s->run_id), "r");
+	add(t, memmap, phase, view, metric, strstr(metric, "_ns") ? "ns" : "",
+	    v, 0);
+	s = &t->s[t->n - 1];
 	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
 	snprintf(s->kernel_release, sizeof(s->kernel_release), "6.1.0");
-	snprintf(s->accel, sizeof(s->accel), "tcg");
-	snprintf(s->memmap, sizeof(s->memmap), "%s", memmap);
-	s->block_mib = s->dimm_mib = 128;
 	s->node = node;
 	s->target_mib = target;
-	s->block = -1;
-	snprintf(s->phase, sizeof(s->phase), "%s", phase);
-	snprintf(s->view, sizeof(s->view), "%s", view);
-	snprintf(s->metric, sizeof(s->metric), "%s", metric);
-	snprintf(s->unit, sizeof(s->unit), "%s",
-		 strstr(metric, "_ns") ? "ns" : "");
-	s->value = v;
 }
 
 /* The summary's printed tables of @t. */
@@ -81,12 +69,12 @@ static void test_sidebyside_once(void **state)
 		for (m = 0; m < 2; m++) {
 			const char *mode = m ? "self" : "ram";
 
-			add(&t, k[i], 0, -1, mode, "add", "host", "latency_ns",
-			    10e6);
-			add(&t, k[i], 0, -1, mode, "add", "guest",
-			    "memmap_from_ram_kib", m ? 4 : 2052);
-			add(&t, k[i], 0, -1, mode, "add", "deep",
-			    "memmap_from_ram_kib", 9999);
+			add_kn(&t, k[i], 0, -1, mode, "add", "host",
+			       "latency_ns", 10e6);
+			add_kn(&t, k[i], 0, -1, mode, "add", "guest",
+			       "memmap_from_ram_kib", m ? 4 : 2052);
+			add_kn(&t, k[i], 0, -1, mode, "add", "deep",
+			       "memmap_from_ram_kib", 9999);
 		}
 	out = printed(&t);
 	assert_non_null(strstr(out, "Kernels side by side"));
@@ -104,10 +92,10 @@ static void test_latency_node(void **state)
 	int node;
 
 	for (node = 0; node < 2; node++) {
-		add(&t, "base", node, -1, "ram", "online", "host", "latency_ns",
-		    10e6);
-		add(&t, "base", node, -1, "ram", "online", "guest",
-		    "latency_ns", node ? 77e6 : 11e6);
+		add_kn(&t, "base", node, -1, "ram", "online", "host",
+		       "latency_ns", 10e6);
+		add_kn(&t, "base", node, -1, "ram", "online", "guest",
+		       "latency_ns", node ? 77e6 : 11e6);
 	}
 	out = printed(&t);
 	assert_int_equal(count(out, "    11.00 ("), 1);
@@ -123,8 +111,8 @@ static void test_oom_per_kernel(void **state)
 	struct sample_table t = {0};
 	char *out, *a, *b;
 
-	add(&t, "base", 0, 256, "ram", "oom", "guest", "mib_added", 1111);
-	add(&t, "patched", 0, 256, "ram", "oom", "guest", "mib_added", 2222);
+	add_kn(&t, "base", 0, 256, "ram", "oom", "guest", "mib_added", 1111);
+	add_kn(&t, "patched", 0, 256, "ram", "oom", "guest", "mib_added", 2222);
 	out = printed(&t);
 	assert_int_equal(count(out, "OOM edge, 128M DIMMs"), 2);
 	a = strstr(out, "kernel base, accel tcg, 128M blocks");
