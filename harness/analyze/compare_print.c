@@ -230,14 +230,18 @@ int compare_print(FILE *f, const char *format, const struct compare_side *a,
 		print_csv(f, c);
 	} else if (!strcmp(format, "json")) {
 		json_t *rows = json_array();
+		char scope[4000];
+
+		compare_scope(c, NULL, scope, sizeof(scope));
 
 		for (i = 0; i < c->n; i++)
 			json_array_append_new(rows,
 					      compare_row_json(&c->rows[i]));
 		o = json_pack(
-			"{s:o, s:o, s:s, s:I, s:i, s:f, s:f, s:s, s:s, "
+			"{s:o, s:o, s:s, s:s, s:I, s:i, s:f, s:f, s:s, s:s, "
 			"s:o, s:o}",
 			"a", compare_side_json(a), "b", compare_side_json(b),
+			"scope", scope,
 			"center", ana_center_name(c->o.center), "seed",
 			(json_int_t)c->o.seed, "bootstrap_reps", c->o.reps,
 			"alpha", c->o.alpha, "ci_level", 0.95, "test",
