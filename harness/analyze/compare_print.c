@@ -241,12 +241,11 @@ int compare_print(FILE *f, const char *format, const struct compare_side *a,
 			"{s:o, s:o, s:s, s:s, s:I, s:i, s:f, s:f, s:s, s:s, "
 			"s:o, s:o}",
 			"a", compare_side_json(a), "b", compare_side_json(b),
-			"scope", scope,
-			"center", ana_center_name(c->o.center), "seed",
-			(json_int_t)c->o.seed, "bootstrap_reps", c->o.reps,
-			"alpha", c->o.alpha, "ci_level", 0.95, "test",
-			"mann-whitney-u two-sided", "correction", "holm",
-			"rows", rows, "notes", json_incref(notes));
+			"scope", scope, "center", ana_center_name(c->o.center),
+			"seed", (json_int_t)c->o.seed, "bootstrap_reps",
+			c->o.reps, "alpha", c->o.alpha, "ci_level", 0.95,
+			"test", "mann-whitney-u two-sided", "correction",
+			"holm", "rows", rows, "notes", json_incref(notes));
 		json_dumpf(o, f, JSON_INDENT(2) | JSON_SORT_KEYS);
 		fputc('\n', f);
 		json_decref(o);
