@@ -1,8 +1,8 @@
 /* Samples made up for the analysis tests (test_analysis.c,
- * test_compare.c, test_summary_keys.c): add() appends one of kernel 6.1.0-56-amd64, tcg, 128M
- * blocks and DIMMs; two_kernels() a run of two kernels whose `self` modes
- * differ; opts are the comparison options they use. Include it after
- * cmocka.h. */
+ * test_compare.c, test_summary_keys.c): add() appends one of kernel
+ * 6.1.0-56-amd64, tcg, 128M blocks and DIMMs; two_kernels() a run of two
+ * kernels whose `self` modes differ; opts are the comparison options they
+ * use. Include it after cmocka.h. */
 #ifndef MHP_TEST_FAKE_SAMPLES_H
 #define MHP_TEST_FAKE_SAMPLES_H
 
