@@ -468,12 +468,21 @@ static void side_axes(const struct sample_table *t, const struct ana_sel *sel,
 	}
 }
 
+/* Whether each side holds one value of an axis, and the same one unless
+ * the sides are two runs (@two). */
+static int single(int na, int nb, const char *va, const char *vb, int two)
+{
+	return na <= 1 && nb <= 1 && (two || !na || !nb || !strcmp(va, vb));
+}
+
 /* What becomes A and B rather than part of the key: the axis selected on,
  * and kernel, accel or block size where each side holds one value (a run
  * against a run of another kernel, two selections of one kernel). An axis
  * with several values on a side stays in the key: cells are compared
- * within each value and never pooled. */
-static unsigned fold_of(const struct ana_sel *sel, const struct ana_axes ax[2])
+ * within each value and never pooled. So does one value a side of one
+ * run when they differ (ram of one kernel against self of another). */
+static unsigned fold_of(const struct ana_sel *sel, const struct ana_axes ax[2],
+			int two)
 {
 	unsigned f = 0;
 
@@ -485,11 +494,14 @@ static unsigned fold_of(const struct ana_sel *sel, const struct ana_axes ax[2])
 		f |= ANA_FOLD_ACCEL;
 	if (sel && !strcmp(sel->key, "node"))
 		f |= ANA_FOLD_NODE;
-	if (ax[0].nkernel <= 1 && ax[1].nkernel <= 1)
+	if (single(ax[0].nkernel, ax[1].nkernel, ax[0].kernel[0],
+		   ax[1].kernel[0], two))
 		f |= ANA_FOLD_KERNEL;
-	if (ax[0].naccel <= 1 && ax[1].naccel <= 1)
+	if (single(ax[0].naccel, ax[1].naccel, ax[0].accel[0], ax[1].accel[0],
+		   two))
 		f |= ANA_FOLD_ACCEL;
-	if (ax[0].nblock <= 1 && ax[1].nblock <= 1)
+	if (single(ax[0].nblock, ax[1].nblock, ax[0].block[0], ax[1].block[0],
+		   two))
 		f |= ANA_FOLD_BLOCK;
 	return f;
 }
@@ -524,7 +536,7 @@ int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 	out->o = *o;
 	side_axes(ta, sa, o, &out->ax[0]);
 	side_axes(tb, sb, o, &out->ax[1]);
-	fold = out->fold = fold_of(sa, out->ax);
+	fold = out->fold = fold_of(sa, out->ax, ta != tb);
 	ret = side_keys(ta, sa, fold, o, &ka, &na, &ca);
 	if (!ret)
 		ret = side_keys(tb, sb, fold, o, &kb, &nb, &cb);

@@ -83,8 +83,9 @@ int ana_sel_match(const struct ana_sel *sel, const struct sample *s);
 /* The fields that make a cell. A folded axis (ana_cmp.fold) is left
  * empty ("" or 0): memmap, kernel, accel or node when the selection is on
  * it (both sides' values are then A and B), and kernel, accel or block
- * size when each side holds one value of it. Every other axis is in the
- * key, so no cell pools samples that differ in it. */
+ * size when each side holds one value of it (the same one, when both sides
+ * are of one run). Every other axis is in the key, so no cell pools
+ * samples that differ in it. */
 struct ana_key {
 	char kernel[128];
 	char accel[16];

@@ -162,6 +162,31 @@ static void test_two_runs(void **state)
 	free(tb.s);
 }
 
+/* One run whose ram cycles ran one kernel and self cycles another: ram
+ * against self is not a comparison of kernels behind the user's back, no
+ * cell is on both sides. */
+static void test_one_run_kernel_per_mode(void **state)
+{
+	struct sample_table t = {0};
+	struct ana_sel a, b;
+	struct ana_cmp c;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		add_kab(&t, "k61", "tcg", 128, "ram", 4100);
+		add_kab(&t, "k612", "tcg", 128, "self", 4);
+	}
+	assert_int_equal(ana_parse_sel("memmap=ram", &a), 0);
+	assert_int_equal(ana_parse_sel("memmap=self", &b), 0);
+	assert_int_equal(ana_compare(&t, &a, &t, &b, &opts, &c), 0);
+	assert_false(c.fold & ANA_FOLD_KERNEL);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(c.only_a, 1);
+	assert_int_equal(c.only_b, 1);
+	ana_cmp_free(&c);
+	free(t.s);
+}
+
 /* A block_sizes run: 128M and 256M blocks keep their cells; so do two
  * accels on one side. */
 static void test_two_blocks_accels(void **state)
@@ -224,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_two_kernels_modes),
 		cmocka_unit_test(test_two_kernels_selected),
 		cmocka_unit_test(test_two_runs),
+		cmocka_unit_test(test_one_run_kernel_per_mode),
 		cmocka_unit_test(test_two_blocks_accels),
 		cmocka_unit_test(test_parse_sel),
 	};
