@@ -1,13 +1,17 @@
 # Latency per phase against DIMM size, both memmap modes, as candlesticks
-# (whiskers min..max, box q1..q3, bar at the median).
-# CSV (latency-VIEW.csv): phase,memmap,x,label,min,q1,median,q3,max,n
-# Set by mhpbench: name, datafile, view, phases, subtitle, nsizes and
-# xtics_list (the DIMM sizes at x = 0, 1, ...); regenerate with
+# (whiskers min..max, box q1..q3, bar at the median). A run of several
+# kernels, accels or block sizes has a category per size and each of them,
+# side by side, never pooled.
+# CSV (latency-VIEW.csv): phase,memmap,x,label,min,q1,median,q3,max,n,
+# kernel,accel,block_mib
+# Set by mhpbench: name, datafile, view, phases, subtitle, nsizes,
+# xtics_list (the categories at x = 0, 1, ...), xlabel_text and xlines
+# (lines per tic label); regenerate with
 #   gnuplot -e "fmt='svg'" latency-guest.gp
 load "common.gp"
 nph = words(phases)
 set multiplot layout (nph > 2 ? 2 : 1), (nph > 2 ? 2 : nph) title "Hotplug latency per phase, ".view." view\n(".subtitle.")"
-set xlabel "DIMM size"
+set xlabel xlabel_text offset 0, 1 - xlines
 eval "set xtics (".xtics_list.")"
 set xrange [-0.6:nsizes - 0.4]
 set ylabel "latency (ms)"

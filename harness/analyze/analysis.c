@@ -56,6 +56,73 @@ void ana_size_str(int64_t mib, char *buf, size_t len)
 		snprintf(buf, len, "%lldM", (long long)mib);
 }
 
+/* Adds @v to the @n strings of @width at @vals unless it is there. */
+static void axis_add(char *vals, size_t width, int *n, const char *v)
+{
+	int i;
+
+	for (i = 0; i < *n && i < ANA_AXES_MAX; i++)
+		if (!strcmp(vals + i * width, v))
+			return;
+	if (*n < ANA_AXES_MAX)
+		snprintf(vals + *n * width, width, "%s", v);
+	(*n)++;
+}
+
+void ana_axes_add(struct ana_axes *a, const struct sample *s)
+{
+	char sz[24];
+
+	axis_add(&a->kernel[0][0], sizeof(a->kernel[0]), &a->nkernel,
+		 s->kernel);
+	axis_add(&a->accel[0][0], sizeof(a->accel[0]), &a->naccel, s->accel);
+	snprintf(sz, sizeof(sz), "%lld", (long long)s->block_mib);
+	axis_add(&a->block[0][0], sizeof(a->block[0]), &a->nblock, sz);
+}
+
+void ana_axes_merge(struct ana_axes *into, const struct ana_axes *from)
+{
+	int i;
+
+	for (i = 0; i < from->nkernel && i < ANA_AXES_MAX; i++)
+		axis_add(&into->kernel[0][0], sizeof(into->kernel[0]),
+			 &into->nkernel, from->kernel[i]);
+	for (i = 0; i < from->naccel && i < ANA_AXES_MAX; i++)
+		axis_add(&into->accel[0][0], sizeof(into->accel[0]),
+			 &into->naccel, from->accel[i]);
+	for (i = 0; i < from->nblock && i < ANA_AXES_MAX; i++)
+		axis_add(&into->block[0][0], sizeof(into->block[0]),
+			 &into->nblock, from->block[i]);
+}
+
+void ana_axes_list(const struct ana_axes *a, int which, char *buf, size_t len)
+{
+	int n = which == 'k'   ? a->nkernel
+		: which == 'a' ? a->naccel
+			       : a->nblock;
+	size_t o = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n && i < ANA_AXES_MAX && o < len; i++) {
+		char sz[24];
+
+		if (which == 'b')
+			ana_size_str(ana_axes_block(a, i), sz, sizeof(sz));
+		o += snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+			      which == 'k'   ? a->kernel[i]
+			      : which == 'a' ? a->accel[i]
+					     : sz);
+	}
+	if (n > ANA_AXES_MAX && o < len)
+		snprintf(buf + o, len - o, ", ...");
+}
+
+int64_t ana_axes_block(const struct ana_axes *a, int i)
+{
+	return strtoll(a->block[i], NULL, 10);
+}
+
 static void set_err(char *err, size_t len, const char *dir, const char *msg)
 {
 	if (err && len)
@@ -135,6 +202,7 @@ int ana_load_run(const char *dir, struct ana_run *r, char *err, size_t len)
 
 		if (s->warmup)
 			continue;
+		ana_axes_add(&r->axes, s);
 		if (!measured++) {
 			snprintf(r->kernel, sizeof(r->kernel), "%s", s->kernel);
 			r->block_mib = s->block_mib;
@@ -227,13 +295,20 @@ static int metric_wanted(const struct ana_opts *o, const struct sample *s)
 	return 0;
 }
 
-static void make_key(const struct sample *s, int fold_memmap, struct ana_key *k)
+static void make_key(const struct sample *s, unsigned fold, struct ana_key *k)
 {
 	memset(k, 0, sizeof(*k));
-	if (!fold_memmap)
+	if (!(fold & ANA_FOLD_KERNEL))
+		snprintf(k->kernel, sizeof(k->kernel), "%s", s->kernel);
+	if (!(fold & ANA_FOLD_ACCEL))
+		snprintf(k->accel, sizeof(k->accel), "%s", s->accel);
+	if (!(fold & ANA_FOLD_BLOCK))
+		k->block_mib = s->block_mib;
+	if (!(fold & ANA_FOLD_MEMMAP))
 		snprintf(k->memmap, sizeof(k->memmap), "%s", s->memmap);
 	k->dimm_mib = s->dimm_mib;
-	k->node = s->node;
+	if (!(fold & ANA_FOLD_NODE))
+		k->node = s->node;
 	k->target_mib = s->target_mib;
 	snprintf(k->phase, sizeof(k->phase), "%s", s->phase);
 	snprintf(k->view, sizeof(k->view), "%s", s->view);
@@ -257,6 +332,11 @@ static int key_cmp(const struct ana_key *a, const struct ana_key *b)
 {
 	int c;
 
+	if ((c = strcmp(a->kernel, b->kernel)) ||
+	    (c = strcmp(a->accel, b->accel)))
+		return c;
+	if (a->block_mib != b->block_mib)
+		return a->block_mib < b->block_mib ? -1 : 1;
 	if ((c = strcmp(a->memmap, b->memmap)))
 		return c;
 	if (a->dimm_mib != b->dimm_mib)
@@ -274,15 +354,34 @@ static int key_cmp(const struct ana_key *a, const struct ana_key *b)
 	return strcmp(a->metric, b->metric);
 }
 
-static int row_cmp(const void *x, const void *y)
+/* Where @kernel first appears in A, then B: rows of several kernels
+ * follow the job's order, not the alphabet's. */
+static int kernel_rank(const struct ana_axes ax[2], const char *kernel)
 {
-	return key_cmp(&((const struct ana_row *)x)->k,
-		       &((const struct ana_row *)y)->k);
+	int side, i, base = 0;
+
+	for (side = 0; side < 2; side++) {
+		for (i = 0; i < ax[side].nkernel && i < ANA_AXES_MAX; i++)
+			if (!strcmp(ax[side].kernel[i], kernel))
+				return base + i;
+		base += ANA_AXES_MAX;
+	}
+	return base;
+}
+
+static int row_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct ana_key *a = &((const struct ana_row *)x)->k;
+	const struct ana_key *b = &((const struct ana_row *)y)->k;
+	int ra = kernel_rank(ctx, a->kernel), rb = kernel_rank(ctx, b->kernel);
+
+	return ra != rb ? ra - rb : key_cmp(a, b);
 }
 
 /* Values of the cell @k on one side. */
 static int collect(const struct sample_table *t, const struct ana_sel *sel,
-		   int fold, const struct ana_key *k, double **out, size_t *n)
+		   unsigned fold, const struct ana_key *k, double **out,
+		   size_t *n)
 {
 	size_t i, cap = 16;
 	struct ana_key sk;
@@ -327,8 +426,8 @@ static int has_key(const struct ana_row *rows, size_t n,
 
 /* Distinct keys of the wanted samples of one side, appended to @rows. */
 static int side_keys(const struct sample_table *t, const struct ana_sel *sel,
-		     int fold, const struct ana_opts *o, struct ana_row **rows,
-		     size_t *n, size_t *cap)
+		     unsigned fold, const struct ana_opts *o,
+		     struct ana_row **rows, size_t *n, size_t *cap)
 {
 	struct ana_key k;
 	size_t i;
@@ -354,6 +453,59 @@ static int side_keys(const struct sample_table *t, const struct ana_sel *sel,
 	return 0;
 }
 
+/* The axes of the samples one side compares. */
+static void side_axes(const struct sample_table *t, const struct ana_sel *sel,
+		      const struct ana_opts *o, struct ana_axes *ax)
+{
+	size_t i;
+
+	memset(ax, 0, sizeof(*ax));
+	for (i = 0; i < t->n; i++) {
+		const struct sample *s = &t->s[i];
+
+		if (!s->warmup && ana_sel_match(sel, s) && metric_wanted(o, s))
+			ana_axes_add(ax, s);
+	}
+}
+
+/* Whether each side holds one value of an axis, and the same one unless
+ * the sides are two runs (@two). */
+static int single(int na, int nb, const char *va, const char *vb, int two)
+{
+	return na <= 1 && nb <= 1 && (two || !na || !nb || !strcmp(va, vb));
+}
+
+/* What becomes A and B rather than part of the key: the axis selected on,
+ * and kernel, accel or block size where each side holds one value (a run
+ * against a run of another kernel, two selections of one kernel). An axis
+ * with several values on a side stays in the key: cells are compared
+ * within each value and never pooled. So does one value a side of one
+ * run when they differ (ram of one kernel against self of another). */
+static unsigned fold_of(const struct ana_sel *sel, const struct ana_axes ax[2],
+			int two)
+{
+	unsigned f = 0;
+
+	if (sel && !strcmp(sel->key, "memmap"))
+		f |= ANA_FOLD_MEMMAP;
+	if (sel && !strcmp(sel->key, "kernel"))
+		f |= ANA_FOLD_KERNEL;
+	if (sel && !strcmp(sel->key, "accel"))
+		f |= ANA_FOLD_ACCEL;
+	if (sel && !strcmp(sel->key, "node"))
+		f |= ANA_FOLD_NODE;
+	if (single(ax[0].nkernel, ax[1].nkernel, ax[0].kernel[0],
+		   ax[1].kernel[0], two))
+		f |= ANA_FOLD_KERNEL;
+	if (single(ax[0].naccel, ax[1].naccel, ax[0].accel[0], ax[1].accel[0],
+		   two))
+		f |= ANA_FOLD_ACCEL;
+	if (single(ax[0].nblock, ax[1].nblock, ax[0].block[0], ax[1].block[0],
+		   two))
+		f |= ANA_FOLD_BLOCK;
+	return f;
+}
+
 static void fill_change(struct ana_row *r)
 {
 	const struct ana_metric_info *mi = ana_metric(r->k.metric);
@@ -376,12 +528,15 @@ int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 {
 	struct ana_row *ka = NULL, *kb = NULL;
 	size_t na = 0, nb = 0, ca = 0, cb = 0, i;
-	int fold = sa && !strcmp(sa->key, "memmap");
+	unsigned fold;
 	double *p = NULL;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->o = *o;
+	side_axes(ta, sa, o, &out->ax[0]);
+	side_axes(tb, sb, o, &out->ax[1]);
+	fold = out->fold = fold_of(sa, out->ax, ta != tb);
 	ret = side_keys(ta, sa, fold, o, &ka, &na, &ca);
 	if (!ret)
 		ret = side_keys(tb, sb, fold, o, &kb, &nb, &cb);
@@ -399,7 +554,7 @@ int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 			out->only_a++;
 	}
 	out->only_b = nb - out->n;
-	qsort(out->rows, out->n, sizeof(*out->rows), row_cmp);
+	qsort_r(out->rows, out->n, sizeof(*out->rows), row_cmp, out->ax);
 	p = calloc(out->n ? out->n : 1, sizeof(*p));
 	if (!p) {
 		ret = -ENOMEM;

@@ -13,13 +13,39 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/* The distinct values, first seen first, of the axes that define a cell
+ * beside its DIMM, mode and phase: kernel label, accel and block size (in
+ * MiB, as text). What a run holds, or one side of a comparison. Past
+ * ANA_AXES_MAX values of an axis the count only says "more". */
+#define ANA_AXES_MAX 16
+struct ana_axes {
+	char kernel[ANA_AXES_MAX][128];
+	char accel[ANA_AXES_MAX][16];
+	char block[ANA_AXES_MAX][24];
+	int nkernel, naccel, nblock;
+};
+
+/* Counts @s's kernel, accel and block size into @a. */
+void ana_axes_add(struct ana_axes *a, const struct sample *s);
+
+/* "base, nomm" / "tcg-icount" / "128M, 256M": one axis's values. @which
+ * is 'k', 'a' or 'b'. */
+void ana_axes_list(const struct ana_axes *a, int which, char *buf, size_t len);
+
+/* Adds every value of @from to @into. */
+void ana_axes_merge(struct ana_axes *into, const struct ana_axes *from);
+
+/* The @i-th block size in MiB. */
+int64_t ana_axes_block(const struct ana_axes *a, int i);
+
 struct ana_run {
 	char dir[4096];
 	char run_id[96];
 	char status[16];  /* complete, incomplete, running */
-	char kernel[128]; /* release of the first sample ("" if none) */
-	char accel[16];
+	char kernel[128]; /* the first measured sample's, for provenance; */
+	char accel[16];	  /* axes holds every value */
 	int64_t block_mib;
+	struct ana_axes axes; /* of the measured samples */
 	int64_t inject_online_delay_ms;
 	char started_utc[32];
 	char git_rev[64];
@@ -54,9 +80,16 @@ struct ana_sel {
 int ana_parse_sel(const char *text, struct ana_sel *sel);
 int ana_sel_match(const struct ana_sel *sel, const struct sample *s);
 
-/* The fields that make a cell. memmap is "" when the selector is memmap
- * (then both sides' modes are folded into A and B). */
+/* The fields that make a cell. A folded axis (ana_cmp.fold) is left
+ * empty ("" or 0): memmap, kernel, accel or node when the selection is on
+ * it (both sides' values are then A and B), and kernel, accel or block
+ * size when each side holds one value of it (the same one, when both sides
+ * are of one run). Every other axis is in the key, so no cell pools
+ * samples that differ in it. */
 struct ana_key {
+	char kernel[128];
+	char accel[16];
+	int64_t block_mib;
 	char memmap[8];
 	int64_t dimm_mib;
 	int node;
@@ -90,13 +123,29 @@ struct ana_opts {
 	int nmetrics;
 };
 
+/* Axes a comparison folds into A and B instead of keying cells by. */
+enum ana_fold {
+	ANA_FOLD_MEMMAP = 1,
+	ANA_FOLD_KERNEL = 2,
+	ANA_FOLD_ACCEL = 4,
+	ANA_FOLD_BLOCK = 8,
+	ANA_FOLD_NODE = 16,
+};
+
 struct ana_cmp {
 	struct ana_row *rows;
 	size_t n;
 	size_t only_a, only_b; /* cells found on one side only */
 	struct ana_opts o;
+	unsigned fold;	       /* enum ana_fold bits */
+	struct ana_axes ax[2]; /* what A and B hold (selected, compared) */
 };
 
+/* Compares the samples @sa picks from @ta (A) with those @sb picks from
+ * @tb (B), cell by cell; @sa and @sb select on the same key (or are NULL
+ * or empty). Which axes are folded into A and B is in out->fold (see
+ * struct ana_key); rows are ordered by kernel (as first seen), accel,
+ * block size, then the cell. 0 or -ENOMEM. */
 int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 		const struct sample_table *tb, const struct ana_sel *sb,
 		const struct ana_opts *o, struct ana_cmp *out);

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-void compare_cell_label(const struct ana_row *r, char *buf, size_t len)
+void compare_size_label(const struct ana_row *r, char *buf, size_t len)
 {
 	char sz[16];
 	int n;
@@ -18,6 +18,126 @@ void compare_cell_label(const struct ana_row *r, char *buf, size_t len)
 	if (r->k.target_mib >= 0)
 		snprintf(buf + n, len - n, " F=%lldM",
 			 (long long)r->k.target_mib);
+}
+
+void compare_cell_label(const struct ana_row *r, char *buf, size_t len)
+{
+	char blk[32] = "", cell[64];
+
+	if (r->k.block_mib) {
+		ana_size_str(r->k.block_mib, blk, sizeof(blk));
+		strcat(blk, "-blocks ");
+	}
+	compare_size_label(r, cell, sizeof(cell));
+	snprintf(buf, len, "%s%s%s%s%s", r->k.kernel, r->k.kernel[0] ? " " : "",
+		 r->k.accel, r->k.accel[0] ? " " : "", blk);
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s", cell);
+}
+
+int compare_sectioned(const struct ana_cmp *c)
+{
+	unsigned all = ANA_FOLD_KERNEL | ANA_FOLD_ACCEL | ANA_FOLD_BLOCK;
+
+	return (c->fold & all) != all;
+}
+
+/* One axis of compare_scope: @which is 'k', 'a' or 'b'. */
+static void axis_scope(const struct ana_cmp *c, const struct ana_row *r,
+		       int which, const char *const side[2], char *buf,
+		       size_t len)
+{
+	static const char *const one[] = {"kernel %s", "accel %s", "%s blocks"};
+	static const char *const two[] = {"kernel", "accel", "blocks"};
+	static const char *const many[] = {"kernels %s (compared within each)",
+					   "accels %s (compared within each)",
+					   "%s blocks (compared within each)"};
+	int i = which == 'k' ? 0 : which == 'a' ? 1 : 2;
+	unsigned bit = i == 0	? ANA_FOLD_KERNEL
+		       : i == 1 ? ANA_FOLD_ACCEL
+				: ANA_FOLD_BLOCK;
+	char va[1024], vb[1024];
+	struct ana_axes u;
+
+	/* Long lists are cut: this is a heading. */
+
+	if (!(c->fold & bit) && r) {
+		if (i == 2)
+			ana_size_str(r->k.block_mib, va, sizeof(va));
+		snprintf(buf, len, one[i],
+			 i == 0	  ? r->k.kernel
+			 : i == 1 ? r->k.accel
+				  : va);
+		return;
+	}
+	if (!(c->fold & bit)) {
+		u = c->ax[0];
+		ana_axes_merge(&u, &c->ax[1]);
+		ana_axes_list(&u, which, va, sizeof(va));
+		snprintf(buf, len, many[i], va);
+		return;
+	}
+	ana_axes_list(&c->ax[0], which, va, sizeof(va));
+	ana_axes_list(&c->ax[1], which, vb, sizeof(vb));
+	if (!strcmp(va, vb) || !*vb || !*va)
+		snprintf(buf, len, one[i], *va ? va : vb);
+	else
+		snprintf(buf, len, "%s %s %.500s, %s %.500s", two[i], side[0],
+			 va, side[1], vb);
+}
+
+void compare_scope_named(const struct ana_cmp *c, const struct ana_row *r,
+			 const char *name_a, const char *name_b, char *buf,
+			 size_t len)
+{
+	const char *const side[2] = {name_a, name_b};
+	char k[1200], a[1200], b[1200];
+
+	axis_scope(c, r, 'k', side, k, sizeof(k));
+	axis_scope(c, r, 'a', side, a, sizeof(a));
+	axis_scope(c, r, 'b', side, b, sizeof(b));
+	snprintf(buf, len, "%s, %s, %s", k, a, b);
+}
+
+void compare_scope(const struct ana_cmp *c, const struct ana_row *r, char *buf,
+		   size_t len)
+{
+	compare_scope_named(c, r, "A", "B", buf, len);
+}
+
+/* Per axis (kernel, accel, block size): the values of A and B where they
+ * differ, and what was done with them: compared as A and B, or compared
+ * within each value (then a value on one side only has no cells). */
+static void axes_notes(const struct compare_side *a,
+		       const struct compare_side *b, const struct ana_cmp *c,
+		       json_t *notes)
+{
+	static const char *const names[] = {"kernels", "accels", "block sizes"};
+	static const char which[] = "kab";
+	static const unsigned bits[] = {ANA_FOLD_KERNEL, ANA_FOLD_ACCEL,
+					ANA_FOLD_BLOCK};
+	char va[1024], vb[1024], buf[2600];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ana_axes_list(&c->ax[0], which[i], va, sizeof(va));
+		ana_axes_list(&c->ax[1], which[i], vb, sizeof(vb));
+		if (c->fold & bits[i] && (a->run == b->run || !strcmp(va, vb)))
+			continue;
+		if (!(c->fold & bits[i]) && !strcmp(va, vb))
+			snprintf(buf, sizeof(buf),
+				 "%s %s: compared within each, never pooled",
+				 names[i], va);
+		else if (!(c->fold & bits[i]))
+			snprintf(buf, sizeof(buf),
+				 "%s: A %s; B %s: compared within each, never "
+				 "pooled (a value on one side only has no "
+				 "cells; --a and --b select one)",
+				 names[i], va, vb);
+		else
+			snprintf(buf, sizeof(buf), "%s differ: A %s, B %s",
+				 names[i], va, vb);
+		json_array_append_new(notes, json_string(buf));
+	}
 }
 
 void compare_notes(const struct compare_side *a, const struct compare_side *b,
@@ -50,16 +170,7 @@ void compare_notes(const struct compare_side *a, const struct compare_side *b,
 		for (k = 0; k < r->t.n && !pmu; k++)
 			pmu = !strncmp(r->t.s[k].metric, "pmu_", 4);
 	}
-	if (a->run != b->run && strcmp(a->run->kernel, b->run->kernel)) {
-		snprintf(buf, sizeof(buf), "kernels differ: A %s, B %s",
-			 a->run->kernel, b->run->kernel);
-		json_array_append_new(notes, json_string(buf));
-	}
-	if (a->run != b->run && strcmp(a->run->accel, b->run->accel)) {
-		snprintf(buf, sizeof(buf), "accels differ: A %s, B %s",
-			 a->run->accel, b->run->accel);
-		json_array_append_new(notes, json_string(buf));
-	}
+	axes_notes(a, b, c, notes);
 	if (!pmu)
 		json_array_append_new(
 			notes, json_string("no PMU data: neither side has "
@@ -91,19 +202,40 @@ void compare_notes(const struct compare_side *a, const struct compare_side *b,
 			notes, json_string("no cell exists on both sides"));
 }
 
+/* Every value of one axis of the run, as a JSON array. */
+static json_t *axis_json(const struct ana_axes *ax, int which)
+{
+	json_t *a = json_array();
+	int i, n = which == 'k'	  ? ax->nkernel
+		   : which == 'a' ? ax->naccel
+				  : ax->nblock;
+
+	for (i = 0; i < n && i < ANA_AXES_MAX; i++)
+		json_array_append_new(
+			a, which == 'k' ? json_string(ax->kernel[i])
+			   : which == 'a'
+				   ? json_string(ax->accel[i])
+				   : json_integer(ana_axes_block(ax, i)));
+	return a;
+}
+
 json_t *compare_side_json(const struct compare_side *s)
 {
 	char sel[160] = "";
 
 	if (s->sel.key[0])
 		snprintf(sel, sizeof(sel), "%s=%s", s->sel.key, s->sel.val);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:{s:I}}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:{s:I}, s:o, "
+			 "s:o, s:o}",
 			 "run_id", s->run->run_id, "dir", s->run->dir, "select",
 			 sel, "status", s->run->status, "kernel",
 			 s->run->kernel, "accel", s->run->accel, "block_mib",
 			 (json_int_t)s->run->block_mib, "injected",
 			 "online_delay_ms",
-			 (json_int_t)s->run->inject_online_delay_ms);
+			 (json_int_t)s->run->inject_online_delay_ms, "kernels",
+			 axis_json(&s->run->axes, 'k'), "accels",
+			 axis_json(&s->run->axes, 'a'), "block_mibs",
+			 axis_json(&s->run->axes, 'b'));
 }
 
 /* JSON has no NaN: undefined values are null. */
@@ -126,12 +258,14 @@ json_t *compare_row_json(const struct ana_row *r)
 	const struct ana_metric_info *mi = ana_metric(r->k.metric);
 
 	return json_pack(
-		"{s:s, s:I, s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, "
-		"s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}",
-		"memmap", r->k.memmap, "dimm_mib", (json_int_t)r->k.dimm_mib,
-		"node", r->k.node, "target_mib", (json_int_t)r->k.target_mib,
-		"phase", r->k.phase, "view", r->k.view, "metric", r->k.metric,
-		"unit", r->k.unit, "better",
+		"{s:s, s:s, s:I, s:s, s:I, s:i, s:I, s:s, s:s, s:s, s:s, s:s, "
+		"s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, "
+		"s:o}",
+		"kernel", r->k.kernel, "accel", r->k.accel, "block_mib",
+		(json_int_t)r->k.block_mib, "memmap", r->k.memmap, "dimm_mib",
+		(json_int_t)r->k.dimm_mib, "node", r->k.node, "target_mib",
+		(json_int_t)r->k.target_mib, "phase", r->k.phase, "view",
+		r->k.view, "metric", r->k.metric, "unit", r->k.unit, "better",
 		mi->better > 0	 ? "higher"
 		: mi->better < 0 ? "lower"
 				 : "neutral",

@@ -20,8 +20,9 @@ struct compare_args {
 
 static const char compare_usage[] =
 	"usage: mhpbench compare [options] RUN_A [RUN_B]\n"
-	"  Compares B against A cell by cell (DIMM size x phase x view x "
-	"metric).\n"
+	"  Compares B against A cell by cell (kernel x accel x block size x\n"
+	"  DIMM size x mode x node x phase x view x metric); several kernels,\n"
+	"  accels or block sizes on a side are compared within each.\n"
 	"  With one RUN, A and B are selections within it (default: --a\n"
 	"  memmap=ram --b memmap=self, the memmap_on_memory headline).\n"
 	"  --a SEL, --b SEL     key=value, key one of memmap, kernel, accel,\n"

@@ -65,6 +65,29 @@ static void legend(FILE *f, const struct ana_cmp *c, int md)
 		c->o.reps, md ? "" : "  ", c->o.seed);
 }
 
+/* @s wrapped to 80 columns for a cover letter: @first leads the first
+ * line, @rest the others. */
+static void wrap(FILE *f, const char *s, const char *first, const char *rest)
+{
+	const char *lead = first;
+
+	while (*s) {
+		int n = strlen(s), width = 78 - (int)strlen(lead), cut = n;
+
+		if (n > width) {
+			for (cut = width; cut > 0 && s[cut] != ' '; cut--)
+				;
+			if (!cut)
+				cut = width;
+		}
+		fprintf(f, "%s%.*s\n", lead, cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+		lead = rest;
+	}
+}
+
 static void print_notes(FILE *f, const json_t *notes, int md)
 {
 	size_t i;
@@ -75,65 +98,53 @@ static void print_notes(FILE *f, const json_t *notes, int md)
 	fprintf(f, "%s\n", md ? "\n**Notes**\n" : "\nNotes:");
 	json_array_foreach(notes, i, v)
 	{
-		const char *s = json_string_value(v);
-		int first = 1;
-
-		if (md) {
-			fprintf(f, "- %s\n", s);
-			continue;
-		}
-		/* Wrapped to 80 columns for a cover letter. */
-		while (*s) {
-			int n = strlen(s), cut = n;
-
-			if (n > 74) {
-				for (cut = 74; cut > 0 && s[cut] != ' '; cut--)
-					;
-				if (!cut)
-					cut = 74;
-			}
-			fprintf(f, "%s%.*s\n", first ? "  - " : "    ", cut, s);
-			s += cut;
-			while (*s == ' ')
-				s++;
-			first = 0;
-		}
+		if (md)
+			fprintf(f, "- %s\n", json_string_value(v));
+		else
+			wrap(f, json_string_value(v), "  - ", "    ");
 	}
+}
+
+/* The sides and what the table covers. */
+static void print_head(FILE *f, const struct compare_side *a,
+		       const struct compare_side *b, const struct ana_cmp *c,
+		       int md)
+{
+	char na[256], nb[256], scope[4000];
+
+	side_name(a, na, sizeof(na));
+	side_name(b, nb, sizeof(nb));
+	compare_scope(c, NULL, scope, sizeof(scope));
+	if (md) {
+		fprintf(f, "**A**: %s  \n**B**: %s  \n%s\n\n", na, nb, scope);
+		fprintf(f, "| cell | phase | view | metric | A | B | change "
+			   "| sig | B/A 95%% CI |\n");
+		fprintf(f, "|---|---|---|---|--:|--:|--:|:-:|---|\n");
+		return;
+	}
+	fprintf(f, "A: %s\nB: %s\n", na, nb);
+	wrap(f, scope, "", "  ");
 }
 
 static void print_text(FILE *f, const struct compare_side *a,
 		       const struct compare_side *b, const struct ana_cmp *c,
 		       const json_t *notes, int md)
 {
-	char na[256], nb[256], cell[64], last[64] = "", ch[24], ci[64];
+	char cell[64], last[64] = "", ch[24], ci[64], sect[4000],
+		       lastsect[4000] = "";
 	size_t i;
 
-	side_name(a, na, sizeof(na));
-	side_name(b, nb, sizeof(nb));
-	if (md) {
-		fprintf(f, "**A**: %s  \n**B**: %s  \n", na, nb);
-		fprintf(f, "kernel %s, accel %s, %lldM blocks\n\n",
-			b->run->kernel, b->run->accel,
-			(long long)b->run->block_mib);
-		fprintf(f, "| cell | phase | view | metric | A | B | change "
-			   "| sig | B/A 95%% CI |\n");
-		fprintf(f, "|---|---|---|---|--:|--:|--:|:-:|---|\n");
-	} else {
-		fprintf(f, "A: %s\nB: %s\n", na, nb);
-		fprintf(f, "kernel %s, accel %s, %lldM blocks\n",
-			b->run->kernel, b->run->accel,
-			(long long)b->run->block_mib);
-	}
+	print_head(f, a, b, c, md);
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
 		const struct ana_metric_info *mi = ana_metric(r->k.metric);
 		char metric[64];
 
-		compare_cell_label(r, cell, sizeof(cell));
 		fmt_change(r, ch, sizeof(ch));
 		fmt_ci(r, ci, sizeof(ci));
 		snprintf(metric, sizeof(metric), "%s", mi->label);
 		if (md) {
+			compare_cell_label(r, cell, sizeof(cell));
 			fprintf(f,
 				"| %s | %s | %s | %s | %.2f | %.2f | %s | %s "
 				"| %s |\n",
@@ -142,6 +153,19 @@ static void print_text(FILE *f, const struct compare_side *a,
 				r->sig ? "*" : "", ci);
 			continue;
 		}
+		/* Several kernels, accels or block sizes: a section each,
+		 * named, so that no number is read as another's. */
+		if (compare_sectioned(c)) {
+			compare_scope(c, r, sect, sizeof(sect));
+			if (strcmp(sect, lastsect)) {
+				fprintf(f, "\n");
+				wrap(f, sect, "== ", "   ");
+				snprintf(lastsect, sizeof(lastsect), "%s",
+					 sect);
+				last[0] = 0;
+			}
+		}
+		compare_size_label(r, cell, sizeof(cell));
 		if (strcmp(cell, last)) {
 			fprintf(f, "\n%-33s %10s %10s %8s %1s %s\n", cell, "A",
 				"B", "change", "", "B/A 95% CI");
@@ -160,7 +184,8 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 {
 	size_t i;
 
-	fprintf(f, "memmap,dimm_mib,node,target_mib,phase,view,metric,unit,"
+	fprintf(f, "kernel,accel,block_mib,memmap,dimm_mib,node,target_mib,"
+		   "phase,view,metric,unit,"
 		   "better,a_n,a_median,a_q1,a_q3,a_min,a_max,a_mean,a_sd,b_n,"
 		   "b_median,b_q1,b_q3,b_min,b_max,b_mean,b_sd,change_pct,u,p,"
 		   "p_holm,significant,ratio,ci_lo,ci_hi\n");
@@ -169,10 +194,12 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 		const struct ana_metric_info *mi = ana_metric(r->k.metric);
 
 		fprintf(f,
-			"%s,%lld,%d,%lld,%s,%s,%s,%s,%s,%zu,%.17g,%.17g,%."
+			"%s,%s,%lld,%s,%lld,%d,%lld,%s,%s,%s,%s,%s,%zu,%."
+			"17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.17g,%zu,%.17g,%.17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.6g,%.1f,%.6g,%.6g,%d,%.6g,%."
 			"6g,%.6g\n",
+			r->k.kernel, r->k.accel, (long long)r->k.block_mib,
 			r->k.memmap, (long long)r->k.dimm_mib, r->k.node,
 			(long long)r->k.target_mib, r->k.phase, r->k.view,
 			r->k.metric, r->k.unit,
@@ -203,19 +230,22 @@ int compare_print(FILE *f, const char *format, const struct compare_side *a,
 		print_csv(f, c);
 	} else if (!strcmp(format, "json")) {
 		json_t *rows = json_array();
+		char scope[4000];
+
+		compare_scope(c, NULL, scope, sizeof(scope));
 
 		for (i = 0; i < c->n; i++)
 			json_array_append_new(rows,
 					      compare_row_json(&c->rows[i]));
 		o = json_pack(
-			"{s:o, s:o, s:s, s:I, s:i, s:f, s:f, s:s, s:s, "
+			"{s:o, s:o, s:s, s:s, s:I, s:i, s:f, s:f, s:s, s:s, "
 			"s:o, s:o}",
 			"a", compare_side_json(a), "b", compare_side_json(b),
-			"center", ana_center_name(c->o.center), "seed",
-			(json_int_t)c->o.seed, "bootstrap_reps", c->o.reps,
-			"alpha", c->o.alpha, "ci_level", 0.95, "test",
-			"mann-whitney-u two-sided", "correction", "holm",
-			"rows", rows, "notes", json_incref(notes));
+			"scope", scope, "center", ana_center_name(c->o.center),
+			"seed", (json_int_t)c->o.seed, "bootstrap_reps",
+			c->o.reps, "alpha", c->o.alpha, "ci_level", 0.95,
+			"test", "mann-whitney-u two-sided", "correction",
+			"holm", "rows", rows, "notes", json_incref(notes));
 		json_dumpf(o, f, JSON_INDENT(2) | JSON_SORT_KEYS);
 		fputc('\n', f);
 		json_decref(o);

@@ -26,15 +26,18 @@ static void print_header(FILE *f, const struct ana_run *base,
 			 const struct ana_run *cand, const struct ana_cmp *c,
 			 const struct gate_rules *g)
 {
+	char scope[4000];
+
+	compare_scope_named(c, NULL, "baseline", "candidate", scope,
+			    sizeof(scope));
 	fprintf(f, "gate: candidate %s\n      baseline  %s\n", cand->run_id,
 		base->run_id);
 	fprintf(f,
-		"kernel %s, accel %s, %lldM blocks\nMann-Whitney U with "
+		"%s\nMann-Whitney U with "
 		"Holm over %zu, alpha %.2g; 95%% CI of the %s ratio,\n"
 		"bootstrap %d resamples, seed %lu; default threshold %.0f%%\n",
-		cand->kernel, cand->accel, (long long)cand->block_mib, c->n,
-		g->ao.alpha, ana_center_name(g->ao.center), g->ao.reps,
-		g->ao.seed, g->threshold * 100);
+		scope, c->n, g->ao.alpha, ana_center_name(g->ao.center),
+		g->ao.reps, g->ao.seed, g->threshold * 100);
 	if (cand->inject_online_delay_ms || base->inject_online_delay_ms)
 		fprintf(f,
 			"NOTE: inject_online_delay is set (baseline %lld ms, "

@@ -320,6 +320,8 @@ int history_baseline(const char *db_path, const struct ana_run *cand,
 	ret = read_samples(st, &out->t);
 	if (ret)
 		goto db_err;
+	for (size_t i = 0; i < out->t.n; i++)
+		ana_axes_add(&out->axes, &out->t.s[i]);
 	snprintf(out->dir, sizeof(out->dir), "%s", db_path);
 	snprintf(out->run_id, sizeof(out->run_id),
 		 "history: %d run%s %.40s%s%.40s", nruns, nruns > 1 ? "s" : "",
@@ -381,12 +383,15 @@ static int cursor_open(const char *db_path, const char *sql,
 
 static const char trend_sql[] =
 	"SELECT CASE WHEN ?1 THEN r.run_id ELSE r.night END AS grp, "
-	"s.memmap, s.dimm_mib, s.value, r.inject_online_delay_ms, r.kernel "
+	"s.memmap, s.dimm_mib, s.value, r.inject_online_delay_ms, s.kernel, "
+	"s.accel, s.block_mib, s.node "
 	"FROM samples s JOIN runs r ON s.run_id = r.run_id "
 	"WHERE r.status = 'complete' AND s.warmup = 0 AND s.metric = ?2 "
 	"AND s.view = ?3 AND s.phase = ?4 AND (?5 = '' OR s.memmap = ?5) "
-	"AND (?6 = 0 OR s.dimm_mib = ?6) "
-	"ORDER BY s.memmap, s.dimm_mib, r.started_utc, r.run_id";
+	"AND (?6 = 0 OR s.dimm_mib = ?6) AND (?7 = '' OR s.kernel = ?7) "
+	"AND (?8 = '' OR s.accel = ?8) AND (?9 = 0 OR s.block_mib = ?9) "
+	"ORDER BY s.kernel, s.accel, s.block_mib, s.memmap, s.dimm_mib, "
+	"s.node, r.started_utc, r.run_id";
 
 int history_trend_open(const char *db_path, const struct history_query *q,
 		       struct history_cursor **cur, char *err, size_t len)
@@ -402,6 +407,9 @@ int history_trend_open(const char *db_path, const struct history_query *q,
 	bind_text(st, 4, q->phase);
 	bind_text(st, 5, q->memmap);
 	sqlite3_bind_int64(st, 6, q->dimm_mib);
+	bind_text(st, 7, q->kernel ?: "");
+	bind_text(st, 8, q->accel ?: "");
+	sqlite3_bind_int64(st, 9, q->block_mib);
 	return 0;
 }
 
@@ -422,18 +430,35 @@ int history_trend_next(struct history_cursor *cur, struct history_sample *s,
 	s->dimm_mib = sqlite3_column_int64(cur->st, 2);
 	s->value = sqlite3_column_double(cur->st, 3);
 	s->injected = sqlite3_column_int64(cur->st, 4) != 0;
+	col_text(cur->st, 5, s->kernel, sizeof(s->kernel));
+	col_text(cur->st, 6, s->accel, sizeof(s->accel));
+	s->block_mib = sqlite3_column_int64(cur->st, 7);
+	s->node = sqlite3_column_int(cur->st, 8);
 	return 1;
 }
+
+/* Each run with every kernel, accel and block size of its measured
+ * samples, first seen first (the runs table holds only the first). */
+static const char runs_sql[] =
+	"SELECT r.run_id, r.status, r.kernel, r.accel, "
+	"r.inject_online_delay_ms, "
+	"(SELECT count(*) FROM samples s WHERE s.run_id = r.run_id), "
+	"coalesce((SELECT group_concat(v, ', ') FROM (SELECT s.kernel AS v, "
+	"min(s.rowid) AS o FROM samples s WHERE s.run_id = r.run_id AND "
+	"s.warmup = 0 GROUP BY v ORDER BY o)), r.kernel), "
+	"coalesce((SELECT group_concat(v, ', ') FROM (SELECT s.accel AS v, "
+	"min(s.rowid) AS o FROM samples s WHERE s.run_id = r.run_id AND "
+	"s.warmup = 0 GROUP BY v ORDER BY o)), r.accel), "
+	"coalesce((SELECT group_concat(v || 'M', ', ') FROM (SELECT "
+	"s.block_mib AS v, min(s.rowid) AS o FROM samples s WHERE "
+	"s.run_id = r.run_id AND s.warmup = 0 GROUP BY v ORDER BY o)), "
+	"r.block_mib || 'M') "
+	"FROM runs r ORDER BY r.started_utc, r.run_id";
 
 int history_runs_open(const char *db_path, struct history_cursor **cur,
 		      char *err, size_t len)
 {
-	return cursor_open(db_path,
-			   "SELECT r.run_id, r.status, r.kernel, r.accel, "
-			   "r.inject_online_delay_ms, (SELECT count(*) "
-			   "FROM samples s WHERE s.run_id = r.run_id) "
-			   "FROM runs r ORDER BY r.started_utc, r.run_id",
-			   cur, err, len);
+	return cursor_open(db_path, runs_sql, cur, err, len);
 }
 
 int history_runs_next(struct history_cursor *cur, struct history_run *r)
@@ -448,5 +473,8 @@ int history_runs_next(struct history_cursor *cur, struct history_run *r)
 	r->accel = (const char *)sqlite3_column_text(st, 3);
 	r->injected = sqlite3_column_int(st, 4) != 0;
 	r->samples = sqlite3_column_int(st, 5);
+	r->kernels = (const char *)sqlite3_column_text(st, 6);
+	r->accels = (const char *)sqlite3_column_text(st, 7);
+	r->blocks = (const char *)sqlite3_column_text(st, 8);
 	return 1;
 }

@@ -26,6 +26,9 @@ struct history_query {
 	const char *metric, *phase, *view;
 	const char *memmap; /* "" = every mode */
 	int64_t dimm_mib;   /* 0 = every size */
+	const char *kernel; /* "" or NULL = every kernel label */
+	const char *accel;  /* "" or NULL = every accel */
+	int64_t block_mib;  /* 0 = every block size */
 	int by_run;	    /* one point per run instead of per night */
 	int window;
 	double alpha;
@@ -40,23 +43,31 @@ void history_cursor_close(struct history_cursor *cur);
 /* One measured sample of a trend, from a complete run. */
 struct history_sample {
 	char group[96]; /* the night (UTC date), or the run id by run */
+	char kernel[128];
+	char accel[16];
+	int64_t block_mib;
 	char memmap[8];
 	int64_t dimm_mib;
+	int node;
 	double value;
 	int injected; /* the run had inject_online_delay set */
 };
 
-/* The samples @q selects, ordered by cell (mode, DIMM size), then by when
- * their run started. _next: 1 with the next sample in @s, 0 at the end,
+/* The samples @q selects, ordered by cell (kernel, accel, block size,
+ * mode, DIMM size, node: a trend never mixes them), then by when their run
+ * started. _next: 1 with the next sample in @s, 0 at the end,
  * -EIO with the reason in @err. */
 int history_trend_open(const char *db_path, const struct history_query *q,
 		       struct history_cursor **cur, char *err, size_t len);
 int history_trend_next(struct history_cursor *cur, struct history_sample *s,
 		       char *err, size_t len);
 
-/* One stored run; the strings live until the next call. */
+/* One stored run; the strings live until the next call. kernels, accels
+ * and blocks list every value of its measured samples ("base, patched",
+ * "128M, 256M"); kernel and accel are the run's first. */
 struct history_run {
 	const char *run_id, *status, *kernel, *accel;
+	const char *kernels, *accels, *blocks;
 	int injected; /* inject_online_delay was set */
 	int samples;
 };

@@ -20,6 +20,8 @@ static const char history_usage[] =
 	"  points (windowed Welch t-test, as Apache Otava):\n"
 	"  --metric M (latency_ns) --phase P (online) --view V (guest)\n"
 	"  --memmap ram|self    --dimm SIZE (e.g. 128M)\n"
+	"  --kernel LABEL       --accel ACCEL     --block SIZE\n"
+	"  (one trend per kernel, accel, block size, mode, size and node)\n"
 	"  --by night|run       one point per night (UTC date) or per run\n"
 	"  --window N (5)       --alpha A (0.01)    --format text|csv\n"
 	"  --db PATH            (default RESULTS/history.db)\n"
@@ -44,14 +46,29 @@ static int list_runs(const char *db_path, FILE *f, char *err, size_t len)
 
 	if (ret)
 		return ret;
-	fprintf(f, "%-36s %-10s %-16s %-10s %7s\n", "run", "status", "kernel",
-		"accel", "samples");
+	fprintf(f, "%-36s %-10s %-16s %-10s %-6s %7s\n", "run", "status",
+		"kernel", "accel", "blocks", "samples");
+	/* Every kernel, accel and block size of a run, not its first. */
 	while (history_runs_next(cur, &r) > 0)
-		fprintf(f, "%-36s %-10s %-16s %-10s %7d%s\n", r.run_id,
-			r.status, r.kernel, r.accel, r.samples,
+		fprintf(f, "%-36s %-10s %-16s %-10s %-6s %7d%s\n", r.run_id,
+			r.status, r.kernels ?: "", r.accels ?: "",
+			r.blocks ?: "", r.samples,
 			r.injected ? " injected" : "");
 	history_cursor_close(cur);
 	return 0;
+}
+
+/* "128M", "1G" or "128" (MiB) into @mib. 0 or -EINVAL. */
+static int parse_mib(const char *text, int64_t *mib)
+{
+	char *end;
+
+	*mib = strtoll(text, &end, 10);
+	if (*end == 'G' || *end == 'g')
+		*mib *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		end++;
+	return *end || *mib <= 0 ? -EINVAL : 0;
 }
 
 enum mhp_exit history_cmd(int argc, char **argv)
@@ -64,6 +81,9 @@ enum mhp_exit history_cmd(int argc, char **argv)
 		{"view", required_argument, NULL, 'v'},
 		{"memmap", required_argument, NULL, 'M'},
 		{"dimm", required_argument, NULL, 'd'},
+		{"kernel", required_argument, NULL, 'k'},
+		{"accel", required_argument, NULL, 'a'},
+		{"block", required_argument, NULL, 'B'},
 		{"by", required_argument, NULL, 'b'},
 		{"window", required_argument, NULL, 'w'},
 		{"alpha", required_argument, NULL, 'l'},
@@ -76,6 +96,8 @@ enum mhp_exit history_cmd(int argc, char **argv)
 				  .phase = "online",
 				  .view = "guest",
 				  .memmap = "",
+				  .kernel = "",
+				  .accel = "",
 				  .window = 5,
 				  .alpha = 0.01};
 	const char *root = "results", *db = NULL, *append[64];
@@ -106,14 +128,21 @@ enum mhp_exit history_cmd(int argc, char **argv)
 			q.memmap = optarg;
 			break;
 		case 'd':
-			q.dimm_mib = strtoll(optarg, &end, 10);
-			if (*end == 'G' || *end == 'g')
-				q.dimm_mib *= 1024, end++;
-			else if (*end == 'M' || *end == 'm')
-				end++;
-			if (*end || q.dimm_mib <= 0)
-				return bad_usage("--dimm wants a size like "
-						 "128M or 1G");
+		case 'B':
+			if (parse_mib(optarg,
+				      c == 'd' ? &q.dimm_mib : &q.block_mib))
+				return bad_usage(
+					c == 'd' ? "--dimm wants a size "
+						   "like 128M or 1G"
+						 : "--block wants a "
+						   "size like 128M "
+						   "or 1G");
+			break;
+		case 'k':
+			q.kernel = optarg;
+			break;
+		case 'a':
+			q.accel = optarg;
 			break;
 		case 'b':
 			if (strcmp(optarg, "night") && strcmp(optarg, "run"))

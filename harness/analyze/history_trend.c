@@ -18,9 +18,14 @@ struct history_point {
 	double p;   /* the t-test's p at this point (NaN if not tested) */
 };
 
+/* One trend line: everything that defines a cell but the run. */
 struct trend_cell {
+	char kernel[128];
+	char accel[16];
+	int64_t block_mib;
 	char memmap[8];
 	int64_t dimm_mib;
+	int node;
 	struct history_point *pts;
 	int *injected;
 	size_t n, cap;
@@ -57,9 +62,40 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 	snprintf(c->pts[c->n].night, sizeof(c->pts[0].night), "%s", s->group);
 	c->injected[c->n] = 0;
 	c->n++;
+	snprintf(c->kernel, sizeof(c->kernel), "%s", s->kernel);
+	snprintf(c->accel, sizeof(c->accel), "%s", s->accel);
+	c->block_mib = s->block_mib;
 	snprintf(c->memmap, sizeof(c->memmap), "%s", s->memmap);
 	c->dimm_mib = s->dimm_mib;
+	c->node = s->node;
 	return 0;
+}
+
+/* Whether @s belongs to another trend line than @c's. */
+static int other_cell(const struct trend_cell *c,
+		      const struct history_sample *s)
+{
+	return strcmp(s->kernel, c->kernel) || strcmp(s->accel, c->accel) ||
+	       s->block_mib != c->block_mib || strcmp(s->memmap, c->memmap) ||
+	       s->dimm_mib != c->dimm_mib || s->node != c->node;
+}
+
+/* "base/tcg-icount/128M-blocks/ram/128M[/node1]": a trend line's name
+ * without spaces, for the plot's legend. */
+static void series_name(const struct trend_cell *c, char *buf, size_t len)
+{
+	char b[16], d[16];
+	int n;
+
+	ana_size_str(c->block_mib, b, sizeof(b));
+	ana_size_str(c->dimm_mib, d, sizeof(d));
+	n = snprintf(buf, len, "%s/%s/%s-blocks/%s/%s", c->kernel, c->accel, b,
+		     c->memmap, d);
+	if (c->node && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "/node%d", c->node);
+	for (; *buf; buf++)
+		if (*buf == ' ' || *buf == ',')
+			*buf = '_';
 }
 
 static int cell_add_value(struct trend_cell *c, double v)
@@ -100,19 +136,24 @@ static void print_cell(FILE *f, const struct history_query *q,
 		       struct trend_cell *c, int csv)
 {
 	const struct ana_metric_info *mi = ana_metric(q->metric);
-	char sz[16];
+	char sz[16], blk[16], series[256], node[24] = "";
 	size_t i;
 
 	mark_changes(c->pts, c->n, q->window, q->alpha);
 	ana_size_str(c->dimm_mib, sz, sizeof(sz));
+	ana_size_str(c->block_mib, blk, sizeof(blk));
+	series_name(c, series, sizeof(series));
+	if (c->node)
+		snprintf(node, sizeof(node), " node%d", c->node);
 	if (!csv) {
 		fprintf(f,
-			"\n%s %s %s, %s %s: median per %s (%s)\n"
+			"\n%s %s %s, %s %s%s: median per %s (%s)\n"
+			"kernel %s, accel %s, %s blocks\n"
 			"change points: windowed Welch t-test (as Apache "
 			"Otava), window %d, p < %g\n",
-			q->metric, q->phase, q->view, c->memmap, sz,
-			q->by_run ? "run" : "night", mi->shown_unit, q->window,
-			q->alpha);
+			q->metric, q->phase, q->view, c->memmap, sz, node,
+			q->by_run ? "run" : "night", mi->shown_unit, c->kernel,
+			c->accel, blk, q->window, q->alpha);
 		fprintf(f, "%-32s %12s %5s %9s  %s\n",
 			q->by_run ? "run" : "night", "median", "n", "p",
 			"change");
@@ -121,10 +162,14 @@ static void print_cell(FILE *f, const struct history_query *q,
 		const struct history_point *p = &c->pts[i];
 
 		if (csv) {
-			fprintf(f, "%s,%lld,%zu,%s,%.17g,%zu,%d,%.6g,%d\n",
+			fprintf(f,
+				"%s,%lld,%zu,%s,%.17g,%zu,%d,%.6g,%d,%s,%s,%"
+				"lld,"
+				"%d,%s\n",
 				c->memmap, (long long)c->dimm_mib, i, p->night,
 				p->median * mi->scale, p->n, p->change, p->p,
-				c->injected[i]);
+				c->injected[i], c->kernel, c->accel,
+				(long long)c->block_mib, c->node, series);
 			continue;
 		}
 		fprintf(f, "%-32s %12.3f %5zu ", p->night,
@@ -152,11 +197,10 @@ int history_trend(const char *db_path, const struct history_query *q, int csv,
 	if (csv)
 		fprintf(f,
 			"memmap,dimm_mib,index,%s,median,n,change,p,"
-			"injected\n",
+			"injected,kernel,accel,block_mib,node,series\n",
 			q->by_run ? "run" : "night");
 	while ((ret = history_trend_next(cur, &s, err, len)) > 0) {
-		if (c.n &&
-		    (strcmp(s.memmap, c.memmap) || s.dimm_mib != c.dimm_mib)) {
+		if (c.n && other_cell(&c, &s)) {
 			cell_close_point(&c);
 			print_cell(f, q, &c, csv);
 			cells++;

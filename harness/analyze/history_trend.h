@@ -1,5 +1,6 @@
 /* The trend `mhpbench history` prints (and `mhpbench plot` draws): per
- * cell (mode x DIMM size) the per-night or per-run medians of one metric
+ * cell (kernel x accel x block size x mode x DIMM size x node: one line
+ * never mixes two of them) the per-night or per-run medians of one metric
  * from the history's complete runs, with change points marked by a
  * windowed Welch t-test (stats_change_points, as Apache Otava/Hunter
  * does). */
@@ -10,9 +11,11 @@
 
 #include <stdio.h>
 
-/* Prints the trend @q selects as text or CSV. 0 or -errno with a one-line
- * reason in @err: those of history_trend_open, -ENODATA when no complete
- * run has such samples. */
+/* Prints the trend @q selects as text or CSV (its columns: memmap,
+ * dimm_mib, index, night or run, median, n, change, p, injected, kernel,
+ * accel, block_mib, node, and series: the line's name without spaces).
+ * 0 or -errno with a one-line reason in @err: those of
+ * history_trend_open, -ENODATA when no complete run has such samples. */
 int history_trend(const char *db_path, const struct history_query *q, int csv,
 		  FILE *f, char *err, size_t len);
 

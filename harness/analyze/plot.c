@@ -1,10 +1,12 @@
+/* `mhpbench plot`: the run's CSV per plot, the gnuplot scripts around the
+ * templates in plots/, and gnuplot run on them (plot.h). */
 #include "analyze/plot.h"
 
 #include "analyze/analysis.h"
 #include "analyze/history_trend.h"
+#include "analyze/plot_cats.h"
 #include "results/store.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,7 +22,7 @@
 struct plot_ctx {
 	char dir[4200];	    /* RUN/plots */
 	char tpl_dir[2048]; /* where plots/NAME.gp live */
-	char subtitle[256];
+	char subtitle[1024];
 	const char *formats[3];
 	int nformats;
 	int made, nodata;
@@ -121,16 +123,6 @@ static int run_gnuplot(struct plot_ctx *c, const char *name, const char *fmt)
 	return 0;
 }
 
-/* Text that goes into a gnuplot script inside "...": gnuplot runs
- * `command` there (and "\" escapes), and the kernel column is the guest's
- * uname -r, or whatever a run directory says. Only plain characters stay. */
-static void gp_safe(char *s)
-{
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || strchr(" ._+-:,()/=", *s)))
-			*s = '?';
-}
-
 static int render(struct plot_ctx *c, const char *name)
 {
 	static const char *const ext[] = {"png", "svg", "txt"};
@@ -177,59 +169,18 @@ static FILE *open_csv(struct plot_ctx *c, const char *name)
 	return fopen(path, "w");
 }
 
-/* Distinct DIMM sizes of the run, ascending: their x positions. */
-static size_t sizes_of(const struct sample_table *t, int64_t *out, size_t max)
-{
-	size_t i, j, n = 0;
-
-	for (i = 0; i < t->n; i++) {
-		int64_t d = t->s[i].dimm_mib;
-
-		if (t->s[i].warmup || t->s[i].target_mib >= 0)
-			continue;
-		for (j = 0; j < n && out[j] != d; j++)
-			;
-		if (j == n && n < max)
-			out[n++] = d;
-	}
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
-			int64_t x = out[j];
-
-			out[j] = out[j - 1];
-			out[j - 1] = x;
-		}
-	return n;
-}
-
-/* gnuplot settings naming the DIMM sizes at x = 0, 1, ... */
-static void xtics_settings(const int64_t *sizes, size_t n, char *buf,
-			   size_t len)
-{
-	char lab[16];
-	size_t i, k;
-
-	k = snprintf(buf, len, "nsizes = %zu\nxtics_list = '", n);
-	for (i = 0; i < n && k < len; i++) {
-		ana_size_str(sizes[i], lab, sizeof(lab));
-		k += snprintf(buf + k, len - k, "%s\"%s\" %zu", i ? ", " : "",
-			      lab, i);
-	}
-	if (k < len)
-		snprintf(buf + k, len - k, "'");
-}
-
-/* Values of one cell (measured, per DIMM rows) into @v; returns count. */
+/* Values of one cell (measured, per DIMM rows of category @c) into @v;
+ * returns count. */
 static size_t cell_values(const struct sample_table *t, const char *memmap,
-			  int64_t dimm, const char *phase, const char *view,
-			  const char *metric, double *v)
+			  const struct plot_cat *c, const char *phase,
+			  const char *view, const char *metric, double *v)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < t->n; i++) {
 		const struct sample *s = &t->s[i];
 
-		if (s->warmup || s->dimm_mib != dimm || s->target_mib >= 0 ||
+		if (s->warmup || s->target_mib >= 0 || !plot_cat_match(c, s) ||
 		    strcmp(s->memmap, memmap) || strcmp(s->phase, phase) ||
 		    strcmp(s->view, view) || strcmp(s->metric, metric))
 			continue;
@@ -241,46 +192,56 @@ static size_t cell_values(const struct sample_table *t, const char *memmap,
 static const char *const modes[] = {"ram", "self"};
 static const char *const phases[] = {"add", "online", "offline", "remove"};
 
+/* One candlestick row of latency-VIEW.csv: the cell's summary in ms. */
+static void latency_row(FILE *f, const struct plot_cats *pc, size_t x,
+			const char *phase, const char *mode, double *v,
+			size_t n)
+{
+	const struct plot_cat *k = &pc->c[x];
+	struct stats_summary s;
+	char lab[300];
+
+	stats_summarize(v, n, &s);
+	plot_cat_label(pc, x, " ", lab, sizeof(lab));
+	fprintf(f, "%s,%s,%zu,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%zu,%s,%s,%lld\n",
+		phase, mode, x, lab, s.min * 1e-6, s.q1 * 1e-6, s.median * 1e-6,
+		s.q3 * 1e-6, s.max * 1e-6, n, k->kernel, k->accel,
+		(long long)k->block_mib);
+}
+
 static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
 			const char *view)
 {
-	char name[32], settings[2048], present[64] = "", lab[16];
-	int64_t sizes[64];
-	size_t ns = sizes_of(t, sizes, 64), i, m, p, n;
+	char name[32], settings[8192], present[64] = "";
+	struct plot_cats pc;
+	size_t i, m, p, n;
 	double *v = malloc((t->n + 1) * sizeof(*v));
 	int rows = 0, ret;
 	FILE *f;
 
 	if (!v)
 		return -ENOMEM;
+	plot_cats_of(t, view, "latency_ns", &pc);
 	snprintf(name, sizeof(name), "latency-%s", view);
 	f = open_csv(c, name);
 	if (!f) {
 		free(v);
 		return -errno;
 	}
-	fprintf(f, "phase,memmap,x,label,min,q1,median,q3,max,n\n");
+	fprintf(f, "phase,memmap,x,label,min,q1,median,q3,max,n,kernel,accel,"
+		   "block_mib\n");
 	for (p = 0; p < 4; p++) {
 		int here = 0;
 
 		for (m = 0; m < 2; m++)
-			for (i = 0; i < ns; i++) {
-				struct stats_summary s;
-
-				n = cell_values(t, modes[m], sizes[i],
+			for (i = 0; i < pc.n; i++) {
+				n = cell_values(t, modes[m], &pc.c[i],
 						phases[p], view, "latency_ns",
 						v);
 				if (!n)
 					continue;
-				stats_summarize(v, n, &s);
-				ana_size_str(sizes[i], lab, sizeof(lab));
-				fprintf(f,
-					"%s,%s,%zu,%s,%.6f,%.6f,%.6f,%.6f,%."
-					"6f,%zu\n",
-					phases[p], modes[m], i, lab,
-					s.min * 1e-6, s.q1 * 1e-6,
-					s.median * 1e-6, s.q3 * 1e-6,
-					s.max * 1e-6, n);
+				latency_row(f, &pc, i, phases[p], modes[m], v,
+					    n);
 				rows++;
 				here = 1;
 			}
@@ -297,41 +258,47 @@ static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
 	}
 	n = snprintf(settings, sizeof(settings),
 		     "view = \"%s\"\nphases = \"%s\"\n", view, present);
-	xtics_settings(sizes, ns, settings + n, sizeof(settings) - n);
+	plot_cats_xtics(&pc, settings + n, sizeof(settings) - n);
 	ret = write_script(c, name, "latency", settings);
 	return ret ? ret : render(c, name);
 }
 
 static int plot_memmap(struct plot_ctx *c, const struct sample_table *t)
 {
-	int64_t sizes[64];
-	size_t ns = sizes_of(t, sizes, 64), i, m, n;
+	struct plot_cats pc;
+	size_t i, m, n;
 	double *v = malloc((t->n + 1) * sizeof(*v));
-	char lab[16], settings[2048];
+	char lab[300], settings[8192];
 	int rows = 0, ret;
 	FILE *f;
 
 	if (!v)
 		return -ENOMEM;
+	plot_cats_of(t, "guest", "memmap_from_ram_kib", &pc);
 	f = open_csv(c, "memmap");
 	if (!f) {
 		free(v);
 		return -errno;
 	}
-	fprintf(f, "memmap,x,label,median,q1,q3,expected_kib,n\n");
+	fprintf(f, "memmap,x,label,median,q1,q3,expected_kib,n,kernel,accel,"
+		   "block_mib\n");
 	for (m = 0; m < 2; m++)
-		for (i = 0; i < ns; i++) {
+		for (i = 0; i < pc.n; i++) {
+			const struct plot_cat *k = &pc.c[i];
 			struct stats_summary s;
 
-			n = cell_values(t, modes[m], sizes[i], "add", "guest",
+			n = cell_values(t, modes[m], k, "add", "guest",
 					"memmap_from_ram_kib", v);
 			if (!n)
 				continue;
 			stats_summarize(v, n, &s);
-			ana_size_str(sizes[i], lab, sizeof(lab));
-			fprintf(f, "%s,%zu,%s,%.3f,%.3f,%.3f,%lld,%zu\n",
+			plot_cat_label(&pc, i, " ", lab, sizeof(lab));
+			fprintf(f,
+				"%s,%zu,%s,%.3f,%.3f,%.3f,%lld,%zu,%s,%s,%"
+				"lld\n",
 				modes[m], i, lab, s.median, s.q1, s.q3,
-				(long long)(sizes[i] * 1024 / 64), n);
+				(long long)(k->dimm_mib * 1024 / 64), n,
+				k->kernel, k->accel, (long long)k->block_mib);
 			rows++;
 		}
 	fclose(f);
@@ -340,15 +307,16 @@ static int plot_memmap(struct plot_ctx *c, const struct sample_table *t)
 		no_data(c, "memmap", "no memmap_from_ram_kib samples");
 		return 0;
 	}
-	xtics_settings(sizes, ns, settings, sizeof(settings));
+	plot_cats_xtics(&pc, settings, sizeof(settings));
 	ret = write_script(c, "memmap", "memmap", settings);
 	return ret ? ret : render(c, "memmap");
 }
 
-/* Median of one oom-edge metric at (mode, target); NAN if none. */
-static double oom_stat(const struct sample_table *t, const char *memmap,
-		       int64_t target, const char *metric, double *v,
-		       struct stats_summary *out)
+/* Median of one oom-edge metric at (mode, target) of category @k; NAN if
+ * none. */
+static double oom_stat(const struct sample_table *t, const struct plot_cat *k,
+		       const char *memmap, int64_t target, const char *metric,
+		       double *v, struct stats_summary *out)
 {
 	size_t i, n = 0;
 
@@ -356,7 +324,8 @@ static double oom_stat(const struct sample_table *t, const char *memmap,
 		const struct sample *s = &t->s[i];
 
 		if (!s->warmup && s->target_mib == target &&
-		    !strcmp(s->memmap, memmap) && !strcmp(s->metric, metric))
+		    plot_cat_match(k, s) && !strcmp(s->memmap, memmap) &&
+		    !strcmp(s->metric, metric))
 			v[n++] = s->value;
 	}
 	if (!n)
@@ -365,12 +334,45 @@ static double oom_stat(const struct sample_table *t, const char *memmap,
 	return out->median;
 }
 
-/* Rows of the oom-edge benchmark carry their free-memory target F. */
+/* The oom-edge.csv rows of category @g: per mode and target F. */
+static int oom_rows(FILE *f, const struct sample_table *t,
+		    const struct plot_cats *pc, size_t g,
+		    const int64_t *targets, size_t nt, double *v)
+{
+	const struct plot_cat *k = &pc->c[g];
+	char group[300];
+	size_t i, m;
+	int rows = 0;
+
+	plot_cat_group(pc, g, group, sizeof(group));
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < nt; i++) {
+			struct stats_summary s, p;
+			double pred;
+
+			if (isnan(oom_stat(t, k, modes[m], targets[i],
+					   "dimms_added", v, &s)))
+				continue;
+			pred = oom_stat(t, k, modes[m], targets[i],
+					"predicted_dimms", v, &p);
+			fprintf(f, "%s,%lld,%g,%g,%g,%zu,%g,%s,%s,%lld,%s\n",
+				modes[m], (long long)targets[i], s.median,
+				s.min, s.max, s.n, pred, k->kernel, k->accel,
+				(long long)k->block_mib, group);
+			rows++;
+		}
+	return rows;
+}
+
+/* Rows of the oom-edge benchmark carry their free-memory target F. A run
+ * of several kernels (accels, block sizes) gets a set of points each. */
 static int plot_oom(struct plot_ctx *c, const struct sample_table *t)
 {
 	double *v = malloc((t->n + 1) * sizeof(*v));
+	char settings[4200], group[300];
+	struct plot_cats pc;
 	int64_t targets[64];
-	size_t nt = 0, i, j, m;
+	size_t nt = 0, i, j, o;
 	int rows = 0, ret;
 	FILE *f;
 
@@ -398,29 +400,27 @@ static int plot_oom(struct plot_ctx *c, const struct sample_table *t)
 		free(v);
 		return -errno;
 	}
-	fprintf(f, "memmap,target_mib,median,min,max,n,predicted\n");
-	for (m = 0; m < 2; m++)
-		for (i = 0; i < nt; i++) {
-			struct stats_summary s, p;
-			double pred;
-
-			if (isnan(oom_stat(t, modes[m], targets[i],
-					   "dimms_added", v, &s)))
-				continue;
-			pred = oom_stat(t, modes[m], targets[i],
-					"predicted_dimms", v, &p);
-			fprintf(f, "%s,%lld,%g,%g,%g,%zu,%g\n", modes[m],
-				(long long)targets[i], s.median, s.min, s.max,
-				s.n, pred);
-			rows++;
-		}
+	plot_cats_oom(t, "dimms_added", &pc);
+	fprintf(f, "memmap,target_mib,median,min,max,n,predicted,kernel,accel,"
+		   "block_mib,group\n");
+	/* groups: the categories' names, for the template's words() */
+	o = snprintf(settings, sizeof(settings), "groups = \"");
+	for (i = 0; i < pc.n; i++) {
+		rows += oom_rows(f, t, &pc, i, targets, nt, v);
+		plot_cat_group(&pc, i, group, sizeof(group));
+		if (o < sizeof(settings))
+			o += snprintf(settings + o, sizeof(settings) - o,
+				      "%s%s", i ? " " : "", group);
+	}
+	if (o < sizeof(settings))
+		snprintf(settings + o, sizeof(settings) - o, "\"");
 	fclose(f);
 	free(v);
 	if (!rows) {
 		no_data(c, "oom-edge", "no dimms_added samples");
 		return 0;
 	}
-	ret = write_script(c, "oom-edge", "oom-edge", "");
+	ret = write_script(c, "oom-edge", "oom-edge", settings);
 	return ret ? ret : render(c, "oom-edge");
 }
 
@@ -434,7 +434,42 @@ static int has_metric_prefix(const struct sample_table *t, const char *pre)
 	return 0;
 }
 
-static int plot_trend(struct plot_ctx *c, const char *db)
+/* The trend lines in trend.csv (its series column), space-separated, for
+ * the template to draw one line each. */
+static void trend_series(struct plot_ctx *c, char *buf, size_t len)
+{
+	char path[4400], line[2048], list[4096] = " ", key[300], *fld[16];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trend.csv", c->dir);
+	f = fopen(path, "r");
+	if (f && !fgets(line, sizeof(line), f)) /* the header */
+		line[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (samples_split(line, fld, 16) != 14)
+			continue;
+		/* " name ": each entry of @list ends with a space */
+		snprintf(key, sizeof(key), " %s ", fld[13]);
+		if (!strstr(list, key) &&
+		    strlen(list) + strlen(key) < sizeof(list))
+			strcat(list, key + 1);
+	}
+	if (f)
+		fclose(f);
+	n = strlen(list);
+	if (n > 1)
+		list[n - 1] = 0; /* the last entry's space */
+	snprintf(buf, len, "%s", n > 1 ? list + 1 : "");
+	plot_gp_safe(buf);
+}
+
+/* The trend of online latency in the guest view from the history: one
+ * line per kernel, accel, block size, mode and DIMM size, restricted to
+ * the run's kernel, accel and block size where it has one. */
+static int plot_trend(struct plot_ctx *c, const struct ana_run *r,
+		      const char *db)
 {
 	struct history_query q = {.metric = "latency_ns",
 				  .phase = "online",
@@ -442,7 +477,7 @@ static int plot_trend(struct plot_ctx *c, const char *db)
 				  .memmap = "",
 				  .window = 5,
 				  .alpha = 0.01};
-	char err[1024], settings[512];
+	char err[1024], settings[4600], series[4096];
 	struct stat st;
 	int ret;
 	FILE *f;
@@ -458,6 +493,9 @@ static int plot_trend(struct plot_ctx *c, const char *db)
 	if (!f)
 		return -errno;
 	q.by_run = 1;
+	q.kernel = r->axes.nkernel == 1 ? r->axes.kernel[0] : "";
+	q.accel = r->axes.naccel == 1 ? r->axes.accel[0] : "";
+	q.block_mib = r->axes.nblock == 1 ? ana_axes_block(&r->axes, 0) : 0;
 	ret = history_trend(db, &q, 1, f, err, sizeof(err));
 	fclose(f);
 	if (ret == -ENODATA) {
@@ -468,10 +506,12 @@ static int plot_trend(struct plot_ctx *c, const char *db)
 		fprintf(stderr, "mhpbench plot: %s\n", err);
 		return ret;
 	}
+	trend_series(c, series, sizeof(series));
 	snprintf(settings, sizeof(settings),
 		 "metric = \"online latency, guest view\"\nxlabel_text = "
 		 "\"run (oldest first)\"\nylabel_text = \"median online "
-		 "latency (ms)\"");
+		 "latency (ms)\"\nseries = \"%s\"",
+		 series);
 	ret = write_script(c, "trend", "trend", settings);
 	return ret ? ret : render(c, "trend");
 }
@@ -499,9 +539,10 @@ static int copy_common(struct plot_ctx *c)
 
 /* Every plot, in order; a plot without data says so. 0 or -errno
  * (-ENOENT: gnuplot missing). */
-static int make_plots(struct plot_ctx *c, const struct sample_table *t,
+static int make_plots(struct plot_ctx *c, const struct ana_run *r,
 		      const char *db)
 {
+	const struct sample_table *t = &r->t;
 	int ret = plot_latency(c, t, "host");
 
 	if (!ret)
@@ -519,8 +560,27 @@ static int make_plots(struct plot_ctx *c, const struct sample_table *t,
 			"no online_* samples: the online phase is timed as a "
 			"whole, not broken down");
 	if (!ret)
-		ret = plot_trend(c, db);
+		ret = plot_trend(c, r, db);
 	return ret;
+}
+
+/* What every plot of @r covers, for its title: "kernel X, tcg, 128M
+ * blocks", or "kernels X, Y (side by side), ..." when the run holds
+ * several (plot_cats.h puts them side by side). */
+static void run_subtitle(const struct ana_run *r, char *buf, size_t len)
+{
+	const struct ana_axes *ax = &r->axes;
+	char k[1024], a[300], b[300];
+
+	ana_axes_list(ax, 'k', k, sizeof(k));
+	ana_axes_list(ax, 'a', a, sizeof(a));
+	ana_axes_list(ax, 'b', b, sizeof(b));
+	snprintf(buf, len, "kernel%s %.300s%s, %.100s%s, %.100s blocks%s%s",
+		 ax->nkernel > 1 ? "s" : "", k,
+		 ax->nkernel > 1 ? " (side by side)" : "", a,
+		 ax->naccel > 1 ? " (side by side)" : "", b,
+		 ax->nblock > 1 ? " (side by side)" : "",
+		 r->inject_online_delay_ms ? ", INJECTED online delay" : "");
 }
 
 static const char plot_usage[] =
@@ -607,11 +667,8 @@ enum mhp_exit plot_cmd(int argc, char **argv)
 	find_templates(c.tpl_dir, sizeof(c.tpl_dir));
 
 	snprintf(c.dir, sizeof(c.dir), "%s/plots", dir);
-	snprintf(c.subtitle, sizeof(c.subtitle),
-		 "kernel %s, %s, %lldM blocks%s", r.kernel, r.accel,
-		 (long long)r.block_mib,
-		 r.inject_online_delay_ms ? ", INJECTED online delay" : "");
-	gp_safe(c.subtitle);
+	run_subtitle(&r, c.subtitle, sizeof(c.subtitle));
+	plot_gp_safe(c.subtitle);
 	if (mkdir(c.dir, 0777) && errno != EEXIST) {
 		fprintf(stderr, "mhpbench plot: cannot create %s: %s\n", c.dir,
 			strerror(errno));
@@ -623,7 +680,7 @@ enum mhp_exit plot_cmd(int argc, char **argv)
 		goto out;
 	}
 	printf("plots of %s:\n", r.run_id);
-	e = make_plots(&c, &r.t, db);
+	e = make_plots(&c, &r, db);
 	if (e == -ENOENT)
 		ret = EXIT_ENV;
 	else if (e)

@@ -150,17 +150,17 @@ static json_t *placement_json(const struct cell *c, int enabled)
 	for (size_t i = 0; i < c->n; i++)
 		yes += c->v[i] >= 0.5;
 	verdict = yes == c->n ? "self-hosted" : yes ? "mixed" : "from RAM";
-	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:b,s:b,s:s,s:b,"
-			 "s:b}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:I,s:I,s:b,s:b,s:s,"
+			 "s:b,s:b}",
 			 "kernel", k->kernel, "kernel_release",
 			 k->kernel_release, "accel", k->accel, "memmap",
 			 k->memmap, "block_mib", (json_int_t)k->block_mib,
-			 "dimm_mib", (json_int_t)k->dimm_mib, "n",
-			 (json_int_t)c->n, "self_hosted_n", (json_int_t)yes,
-			 "asked_self_hosted", asked, "expected_self_hosted",
-			 expect, "verdict", verdict, "matches_mode",
-			 asked ? yes == c->n : yes == 0, "matches_expected",
-			 expect ? yes == c->n : yes == 0);
+			 "dimm_mib", (json_int_t)k->dimm_mib, "node", k->node,
+			 "n", (json_int_t)c->n, "self_hosted_n",
+			 (json_int_t)yes, "asked_self_hosted", asked,
+			 "expected_self_hosted", expect, "verdict", verdict,
+			 "matches_mode", asked ? yes == c->n : yes == 0,
+			 "matches_expected", expect ? yes == c->n : yes == 0);
 }
 
 /* Kernels and block sizes whose boots found `self` mode impossible: the
@@ -242,7 +242,8 @@ static const json_t *find(const json_t *cells, const json_t *like,
 {
 	size_t i;
 	const json_t *c;
-	static const char *keys[] = {"kernel", "accel", "memmap"};
+	/* Everything that defines a cell but phase, view and metric. */
+	static const char *keys[] = {"kernel", "accel", "memmap", "node"};
 
 	json_array_foreach(cells, i, c)
 	{
@@ -258,7 +259,7 @@ static const json_t *find(const json_t *cells, const json_t *like,
 			json_equal(json_object_get(c, "block_mib"),
 				   json_object_get(like, "block_mib"));
 
-		for (int k = 0; ok && k < 3; k++)
+		for (int k = 0; ok && k < 4; k++)
 			ok = json_equal(json_object_get(c, keys[k]),
 					json_object_get(like, keys[k]));
 		if (ok)
@@ -376,9 +377,22 @@ static void print_placement(FILE *f, const json_t *sum)
 	}
 }
 
-/* The cell of (F, mode, metric), or NULL. */
-static const json_t *oom_cell(const json_t *cells, json_int_t target,
-			      const char *mode, const char *metric)
+/* Whether @c is of @grp's kernel, accel and block size. */
+static int same_group(const json_t *c, const json_t *grp)
+{
+	return json_equal(json_object_get(c, "kernel"),
+			  json_object_get(grp, "kernel")) &&
+	       json_equal(json_object_get(c, "accel"),
+			  json_object_get(grp, "accel")) &&
+	       json_equal(json_object_get(c, "block_mib"),
+			  json_object_get(grp, "block_mib"));
+}
+
+/* The cell of (F, mode, metric) in @grp's kernel, accel and block size, or
+ * NULL. */
+static const json_t *oom_cell(const json_t *cells, const json_t *grp,
+			      json_int_t target, const char *mode,
+			      const char *metric)
 {
 	size_t i;
 	const json_t *c;
@@ -387,7 +401,7 @@ static const json_t *oom_cell(const json_t *cells, json_int_t target,
 	{
 		if (json_integer_value(json_object_get(c, "target_mib")) ==
 			    target &&
-		    json_object_get(c, "target_mib") &&
+		    json_object_get(c, "target_mib") && same_group(c, grp) &&
 		    !strcmp(json_string_value(json_object_get(c, "memmap")),
 			    mode) &&
 		    !strcmp(json_string_value(json_object_get(c, "metric")),
@@ -398,8 +412,8 @@ static const json_t *oom_cell(const json_t *cells, json_int_t target,
 }
 
 /* "add_failure" or "cap" or "2 oom_kill, 1 cap" over the reps. */
-static void oom_ended(const json_t *cells, json_int_t target, const char *mode,
-		      char *buf, size_t len)
+static void oom_ended(const json_t *cells, const json_t *grp, json_int_t target,
+		      const char *mode, char *buf, size_t len)
 {
 	static const char *ends[] = {"cap", "add_failure", "oom_kill",
 				     "guest_death", "skipped"};
@@ -412,7 +426,7 @@ static void oom_ended(const json_t *cells, json_int_t target, const char *mode,
 		const json_t *c;
 
 		snprintf(metric, sizeof(metric), "ended_by_%s", ends[e]);
-		c = oom_cell(cells, target, mode, metric);
+		c = oom_cell(cells, grp, target, mode, metric);
 		if (!c)
 			continue;
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
@@ -424,12 +438,14 @@ static void oom_ended(const json_t *cells, json_int_t target, const char *mode,
 
 /* One mode's columns: MiB added (the 1/64 model's prediction), the
  * lowest MemFree, how the points ended. Medians over the reps. */
-static void oom_cols(FILE *f, const json_t *cells, json_int_t target,
-		     const char *mode, int last)
+static void oom_cols(FILE *f, const json_t *cells, const json_t *grp,
+		     json_int_t target, const char *mode, int last)
 {
-	const json_t *mib = oom_cell(cells, target, mode, "mib_added");
-	const json_t *pred = oom_cell(cells, target, mode, "predicted_dimms");
-	const json_t *low = oom_cell(cells, target, mode, "min_memfree_kib");
+	const json_t *mib = oom_cell(cells, grp, target, mode, "mib_added");
+	const json_t *pred =
+		oom_cell(cells, grp, target, mode, "predicted_dimms");
+	const json_t *low =
+		oom_cell(cells, grp, target, mode, "min_memfree_kib");
 	char added[32] = "-", lowest[24] = "-", end[32];
 
 	if (mib && pred)
@@ -442,11 +458,14 @@ static void oom_cols(FILE *f, const json_t *cells, json_int_t target,
 		snprintf(added, sizeof(added), "%.0f", num(mib, "median"));
 	if (low)
 		snprintf(lowest, sizeof(lowest), "%.0f", num(low, "median"));
-	oom_ended(cells, target, mode, end, sizeof(end));
+	oom_ended(cells, grp, target, mode, end, sizeof(end));
 	fprintf(f, " %15s %8s  %-*s", added, lowest, last ? 0 : 9, end);
 }
 
-static void print_oom(FILE *f, const json_t *cells)
+/* The oom-edge table of @grp's kernel, accel and block size; @named: say
+ * which, as the run has several. Returns whether it printed a table. */
+static int print_oom_group(FILE *f, const json_t *cells, const json_t *grp,
+			   int named)
 {
 	json_int_t done[64];
 	int ndone = 0;
@@ -460,7 +479,7 @@ static void print_oom(FILE *f, const json_t *cells)
 		char sz[24];
 		int seen = 0;
 
-		if (!json_object_get(c, "target_mib"))
+		if (!json_object_get(c, "target_mib") || !same_group(c, grp))
 			continue;
 		for (int k = 0; k < ndone; k++)
 			seen |= done[k] == t;
@@ -474,6 +493,16 @@ static void print_oom(FILE *f, const json_t *cells)
 				"over reps\n",
 				(long long)json_integer_value(
 					json_object_get(c, "dimm_mib")));
+			if (named)
+				fprintf(f,
+					"kernel %s, accel %s, %lldM blocks\n",
+					json_string_value(
+						json_object_get(c, "kernel")),
+					json_string_value(
+						json_object_get(c, "accel")),
+					(long long)json_integer_value(
+						json_object_get(c,
+								"block_mib")));
 			fprintf(f, "%-6s %15s %8s  %-9s %15s %8s  %s\n", "F",
 				"ram MiB (pred)", "min KiB", "ended",
 				"self MiB (pred)", "min KiB", "ended");
@@ -481,11 +510,35 @@ static void print_oom(FILE *f, const json_t *cells)
 		done[ndone - 1] = t;
 		size_str(t, sz, sizeof(sz));
 		fprintf(f, "%-6s", sz);
-		oom_cols(f, cells, t, "ram", 0);
-		oom_cols(f, cells, t, "self", 1);
+		oom_cols(f, cells, grp, t, "ram", 0);
+		oom_cols(f, cells, grp, t, "self", 1);
 		fputc('\n', f);
 	}
-	if (ndone)
+	return ndone > 0;
+}
+
+/* One oom-edge table per kernel, accel and block size: the cells of two
+ * kernels never share a row. */
+static void print_oom(FILE *f, const json_t *cells)
+{
+	const json_t *grps[16], *c;
+	size_t i, ng = 0, g;
+	int any = 0;
+
+	json_array_foreach(cells, i, c)
+	{
+		int seen = 0;
+
+		if (!json_object_get(c, "target_mib"))
+			continue;
+		for (g = 0; g < ng; g++)
+			seen |= same_group(grps[g], c);
+		if (!seen && ng < 16)
+			grps[ng++] = c;
+	}
+	for (g = 0; g < ng; g++)
+		any |= print_oom_group(f, cells, grps[g], ng > 1);
+	if (any)
 		fprintf(f, "ended: fail = add_memory failed, oom = OOM kill, "
 			   "died = guest death, cap, skip\n");
 }

@@ -40,6 +40,7 @@ static int same_row(const json_t *a, const json_t *b)
 {
 	return num(a, "block_mib") == num(b, "block_mib") &&
 	       num(a, "dimm_mib") == num(b, "dimm_mib") &&
+	       num(a, "node") == num(b, "node") &&
 	       !strcmp(str(a, "memmap"), str(b, "memmap")) &&
 	       !strcmp(str(a, "phase"), str(b, "phase")) &&
 	       !strcmp(str(a, "view"), str(b, "view")) &&
@@ -47,12 +48,16 @@ static int same_row(const json_t *a, const json_t *b)
 	       !strcmp(str(a, "accel"), str(b, "accel"));
 }
 
+/* The host-view latencies and the guest view's memmap at add: one view
+ * each (the deep view's traced cycles are the deep report's), so that no
+ * row is printed twice. */
 static int wanted(const json_t *c)
 {
 	return (!strcmp(str(c, "metric"), "latency_ns") &&
 		!strcmp(str(c, "view"), "host")) ||
 	       (!strcmp(str(c, "metric"), "memmap_from_ram_kib") &&
-		!strcmp(str(c, "phase"), "add"));
+		!strcmp(str(c, "phase"), "add") &&
+		!strcmp(str(c, "view"), "guest"));
 }
 
 /* One row: the medians of every kernel for the row of @like. */
@@ -84,13 +89,14 @@ static json_t *row(const json_t *cells, const json_t *like, const json_t *l)
 				       : json_null());
 		json_array_append_new(med, m);
 	}
-	return json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "accel",
-			 str(like, "accel"), "block_mib",
-			 num(like, "block_mib"), "dimm_mib",
-			 num(like, "dimm_mib"), "memmap", str(like, "memmap"),
-			 "phase", str(like, "phase"), "metric",
-			 str(like, "metric"), "unit", str(like, "unit"),
-			 "median", med, "ratio_to_first", ratio);
+	return json_pack(
+		"{s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "accel",
+		str(like, "accel"), "block_mib", num(like, "block_mib"),
+		"dimm_mib", num(like, "dimm_mib"), "node", num(like, "node"),
+		"memmap", str(like, "memmap"), "phase", str(like, "phase"),
+		"view", str(like, "view"), "metric", str(like, "metric"),
+		"unit", str(like, "unit"), "median", med, "ratio_to_first",
+		ratio);
 }
 
 json_t *sidebyside_json(const json_t *cells)
@@ -134,6 +140,9 @@ static void print_row(FILE *f, const json_t *r, int ms)
 
 	size_str(num(r, "block_mib"), b, sizeof(b));
 	size_str(num(r, "dimm_mib"), d, sizeof(d));
+	if (num(r, "node")) /* a NUMA run: the DIMM's node */
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), "@%lld",
+			 (long long)num(r, "node"));
 	fprintf(f, "%-5s %-5s %-4s %-8s", b, d, str(r, "memmap"),
 		ms ? str(r, "phase") : "RAM KiB");
 	json_array_foreach(json_object_get(r, "median"), k, m)
@@ -160,8 +169,9 @@ void sidebyside_print(FILE *f, const json_t *sbs)
 
 	if (!sbs)
 		return;
-	fprintf(f, "\nKernels side by side: host ms median (x ratio to %s); "
-		   "RAM KiB = memmap taken from RAM at add\n",
+	fprintf(f,
+		"\nKernels side by side: host ms median (x ratio to %s);\n"
+		"RAM KiB = memmap taken from RAM at add (guest view)\n",
 		json_string_value(json_array_get(l, 0)));
 	fprintf(f, "%-5s %-5s %-4s %-8s", "block", "DIMM", "mode", "phase");
 	json_array_foreach(l, k, lab)

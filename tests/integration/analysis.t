@@ -33,7 +33,7 @@ is $? 0 "compare --format json exits 0"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{significant} ? 1 : 0')" 1 \
 	"json: memmap_from_ram_kib significant"
 is "$(json "$res/cmp.json" '$j->{seed}')" 1 "json: the bootstrap seed is recorded"
-"$MHP" compare --format csv "$base" | head -1 | grep -q '^memmap,dimm_mib,.*,p_holm,significant,ratio,ci_lo,ci_hi$'
+"$MHP" compare --format csv "$base" | head -1 | grep -q '^kernel,accel,block_mib,memmap,dimm_mib,.*,p_holm,significant,ratio,ci_lo,ci_hi$'
 ok $? "compare --format csv has its header"
 "$MHP" compare --format markdown "$base" | grep -q '^|---|'
 ok $? "compare --format markdown prints a table"

@@ -1,7 +1,8 @@
 /* Samples made up for the analysis tests (test_analysis.c,
- * test_compare.c): add() appends one of kernel 6.1.0-56-amd64, tcg, 128M
- * blocks and DIMMs; opts are the comparison options they use. Include it
- * after cmocka.h. */
+ * test_compare.c, test_summary_keys.c): add() appends one of kernel
+ * 6.1.0-56-amd64, tcg, 128M blocks and DIMMs; two_kernels() a run of two
+ * kernels whose `self` modes differ; opts are the comparison options they
+ * use. Include it after cmocka.h. */
 #ifndef MHP_TEST_FAKE_SAMPLES_H
 #define MHP_TEST_FAKE_SAMPLES_H
 
@@ -38,6 +39,37 @@ static void add(struct sample_table *t, const char *memmap, const char *phase,
 	snprintf(s->unit, sizeof(s->unit), "%s", unit);
 	s->value = v;
 	s->warmup = warmup;
+}
+
+/* One add-phase memmap_from_ram_kib sample of @kernel, @accel and @block
+ * MiB blocks at a 256M DIMM (add() makes the rest). */
+static inline void add_kab(struct sample_table *t, const char *kernel,
+			   const char *accel, int64_t block, const char *memmap,
+			   double v)
+{
+	struct sample *s;
+
+	add(t, memmap, "add", "guest", "memmap_from_ram_kib", "KiB", v, 0);
+	s = &t->s[t->n - 1];
+	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
+	snprintf(s->accel, sizeof(s->accel), "%s", accel);
+	s->block_mib = block;
+	s->dimm_mib = 256;
+}
+
+/* 256M under 6.1 takes its memmap from RAM in both modes (~4100 KiB);
+ * 6.12 self-hosts it (~4 KiB). Pooled, self would read 2054 KiB, which no
+ * kernel produced. */
+static inline void two_kernels(struct sample_table *t)
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		add_kab(t, "k61", "tcg", 128, "ram", 4100 + i);
+		add_kab(t, "k61", "tcg", 128, "self", 4100 + i);
+		add_kab(t, "k612", "tcg", 128, "ram", 4100 + i);
+		add_kab(t, "k612", "tcg", 128, "self", 4);
+	}
 }
 
 static const struct ana_opts opts = {.seed = 1, .reps = 2000, .alpha = 0.05};

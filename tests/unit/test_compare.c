@@ -1,5 +1,6 @@
 /* Unit tests for what a comparison says beyond its rows
- * (harness/analyze/compare.c): the notes under a table. */
+ * (harness/analyze/compare.c, compare_print.c): the notes under a table,
+ * and what a table of several kernels says it covers. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "analyze/compare.h"
+#include "analyze/compare_print.h"
 #include "fake_samples.h"
 
 /* The notes under a table: n < 5, one-sided cells, no PMU, injection. */
@@ -62,10 +64,72 @@ static void test_compare_notes(void **state)
 	free(tb.s);
 }
 
+/* A two-kernel run, ram against self: the header lists both kernels and
+ * says they are compared within each; each section names its kernel;
+ * rows are labelled with it; every line fits 80 columns. */
+static void test_compare_two_kernels(void **state)
+{
+	struct sample_table t = {0};
+	struct ana_run r;
+	struct compare_side a = {0}, b = {0};
+	struct ana_cmp c;
+	char buf[512], *out = NULL, *line, *save, *k61, *k612;
+	size_t len = 0;
+	FILE *f;
+
+	two_kernels(&t);
+	memset(&r, 0, sizeof(r));
+	snprintf(r.run_id, sizeof(r.run_id), "run2k");
+	snprintf(r.status, sizeof(r.status), "complete");
+	r.t = t;
+	a.run = b.run = &r;
+	assert_int_equal(ana_parse_sel("memmap=ram", &a.sel), 0);
+	assert_int_equal(ana_parse_sel("memmap=self", &b.sel), 0);
+	assert_int_equal(ana_compare(&t, &a.sel, &t, &b.sel, &opts, &c), 0);
+	assert_true(compare_sectioned(&c));
+	compare_scope(&c, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "kernels k61, k612 (compared within each), "
+				 "accel tcg, 128M blocks");
+	compare_scope(&c, &c.rows[1], buf, sizeof(buf));
+	assert_string_equal(buf, "kernel k612, accel tcg, 128M blocks");
+	compare_cell_label(&c.rows[1], buf, sizeof(buf));
+	assert_string_equal(buf, "k612 256M");
+
+	f = open_memstream(&out, &len);
+	assert_int_equal(compare_print(f, "text", &a, &b, &c), 0);
+	fclose(f);
+	k61 = strstr(out, "== kernel k61, accel tcg, 128M blocks\n");
+	k612 = strstr(out, "== kernel k612, accel tcg, 128M blocks\n");
+	assert_non_null(k61);
+	assert_non_null(k612);
+	assert_true(k61 < k612);
+	assert_non_null(strstr(out, "kernels k61, k612: compared within each"));
+	assert_null(strstr(out, "2054"));
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		assert_true(strlen(line) <= 80);
+	free(out);
+	ana_cmp_free(&c);
+
+	/* kernel=k61 against kernel=k612: one table, the kernels are A, B */
+	assert_int_equal(ana_parse_sel("kernel=k61", &a.sel), 0);
+	assert_int_equal(ana_parse_sel("kernel=k612", &b.sel), 0);
+	assert_int_equal(ana_compare(&t, &a.sel, &t, &b.sel, &opts, &c), 0);
+	assert_false(compare_sectioned(&c));
+	compare_scope(&c, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "kernel A k61, B k612, accel tcg, 128M "
+				 "blocks");
+	compare_cell_label(&c.rows[1], buf, sizeof(buf));
+	assert_string_equal(buf, "self 256M");
+	ana_cmp_free(&c);
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_notes),
+		cmocka_unit_test(test_compare_two_kernels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /* Unit tests for the run history (harness/analyze/history.c and
  * history_trend.c) on made-up runs in a temporary directory: appending,
- * replacing, listing, the gate's baseline, and a trend with its change
- * point. */
+ * replacing, listing, the gate's baseline, a trend with its change point,
+ * and a trend that keeps kernels and accels apart. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,47 +22,60 @@
 
 static char tmp[64], db[128];
 
-/* run<k>: a complete run on night 2026-01-0<k+1>; online latency ~20 ms
- * in the first half, ~30 ms in the second. */
-static void make_run(int k)
+/* A complete run @id on night 2026-01-<day>, accel @accel, PER_RUN
+ * measured online samples of @base ns (+1 us each) per kernel of
+ * @kernels, and a warm-up. */
+static void write_run(const char *id, int day, const char *accel,
+		      const char *const *kernels, int nk, double base)
 {
-	char dir[128], path[192], id[16], started[32];
+	char dir[128], path[192], started[32];
 	struct sample s;
 	json_t *m;
 	FILE *f;
-	int i;
+	int i, k;
 
-	snprintf(id, sizeof(id), "run%d", k);
 	snprintf(dir, sizeof(dir), "%s/%s", tmp, id);
 	assert_int_equal(mkdir(dir, 0777), 0);
-	snprintf(started, sizeof(started), "2026-01-0%dT00:00:00Z", k + 1);
+	snprintf(started, sizeof(started), "2026-01-%02dT00:00:00Z", day);
 	m = json_pack("{s:{s:s}, s:s, s:s, s:s, s:{s:s}}", "mhpbench",
 		      "git_rev", "x", "run_id", id, "status", "complete",
-		      "started_utc", started, "accel", "used", "tcg");
+		      "started_utc", started, "accel", "used", accel);
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	assert_int_equal(json_dump_file(m, path, 0), 0);
 	json_decref(m);
 	snprintf(path, sizeof(path), "%s/samples.csv", dir);
 	f = samples_open(path);
 	assert_non_null(f);
-	for (i = -1; i < PER_RUN; i++) {
-		memset(&s, 0, sizeof(s));
-		snprintf(s.run_id, sizeof(s.run_id), "%s", id);
-		snprintf(s.kernel, sizeof(s.kernel), "6.1.0-56-amd64");
-		snprintf(s.accel, sizeof(s.accel), "tcg");
-		snprintf(s.memmap, sizeof(s.memmap), "ram");
-		s.block_mib = s.dimm_mib = 128;
-		s.rep = i;
-		s.warmup = i < 0;
-		s.block = s.target_mib = -1;
-		snprintf(s.phase, sizeof(s.phase), "online");
-		snprintf(s.view, sizeof(s.view), "guest");
-		snprintf(s.metric, sizeof(s.metric), "latency_ns");
-		snprintf(s.unit, sizeof(s.unit), "ns");
-		s.value = i < 0 ? 9e9 : (k < NRUNS / 2 ? 20e6 : 30e6) + i * 1e3;
-		assert_int_equal(samples_write(f, &s), 0);
-	}
+	for (k = 0; k < nk; k++)
+		for (i = -1; i < PER_RUN; i++) {
+			memset(&s, 0, sizeof(s));
+			snprintf(s.run_id, sizeof(s.run_id), "%s", id);
+			snprintf(s.kernel, sizeof(s.kernel), "%s", kernels[k]);
+			snprintf(s.accel, sizeof(s.accel), "%s", accel);
+			snprintf(s.memmap, sizeof(s.memmap), "ram");
+			s.block_mib = s.dimm_mib = 128;
+			s.rep = i;
+			s.warmup = i < 0;
+			s.block = s.target_mib = -1;
+			snprintf(s.phase, sizeof(s.phase), "online");
+			snprintf(s.view, sizeof(s.view), "guest");
+			snprintf(s.metric, sizeof(s.metric), "latency_ns");
+			snprintf(s.unit, sizeof(s.unit), "ns");
+			s.value = i < 0 ? 9e9 : base + i * 1e3;
+			assert_int_equal(samples_write(f, &s), 0);
+		}
 	fclose(f);
+}
+
+/* run<k>: a complete run on night 2026-01-0<k+1>; online latency ~20 ms
+ * in the first half, ~30 ms in the second. */
+static void make_run(int k)
+{
+	static const char *const kernel[] = {"6.1.0-56-amd64"};
+	char id[16];
+
+	snprintf(id, sizeof(id), "run%d", k);
+	write_run(id, k + 1, "tcg", kernel, 1, k < NRUNS / 2 ? 20e6 : 30e6);
 }
 
 static int setup(void **state)
@@ -88,7 +101,7 @@ static int teardown(void **state)
 	char path[192];
 	int k;
 
-	for (k = 0; k < NRUNS; k++) {
+	for (k = 0; k <= NRUNS; k++) {
 		snprintf(path, sizeof(path), "%s/run%d/manifest.json", tmp, k);
 		unlink(path);
 		snprintf(path, sizeof(path), "%s/run%d/samples.csv", tmp, k);
@@ -148,15 +161,18 @@ static void test_baseline(void **state)
 			 -ENOENT);
 }
 
+/* The trend the tests read: guest-view online latency, every cell. */
+static const struct history_query online_guest = {.metric = "latency_ns",
+						  .phase = "online",
+						  .view = "guest",
+						  .memmap = "",
+						  .window = 5,
+						  .alpha = 0.01};
+
 /* Per-night medians with one change point, where the step is. */
 static void test_trend(void **state)
 {
-	struct history_query q = {.metric = "latency_ns",
-				  .phase = "online",
-				  .view = "guest",
-				  .memmap = "",
-				  .window = 5,
-				  .alpha = 0.01};
+	struct history_query q = online_guest;
 	char *buf = NULL, err[512], *line, *save;
 	size_t len = 0;
 	int rows = 0, changes = 0;
@@ -172,10 +188,11 @@ static void test_trend(void **state)
 		if (!rows) {
 			assert_string_equal(line, "memmap,dimm_mib,index,night,"
 						  "median,n,change,p,"
-						  "injected");
+						  "injected,kernel,accel,"
+						  "block_mib,node,series");
 			continue;
 		}
-		assert_int_equal(samples_split(line, fld, 16), 9);
+		assert_int_equal(samples_split(line, fld, 16), 14);
 		assert_string_equal(fld[0], "ram");
 		assert_string_equal(fld[5], "5"); /* no warm-up */
 		if (strcmp(fld[6], "1"))
@@ -197,12 +214,72 @@ static void test_trend(void **state)
 	assert_non_null(strstr(err, "no complete run has nosuch"));
 }
 
+/* A run of two kernels under tcg-icount (run8): --list names both; the
+ * trend gets a line per kernel and accel, each of its own samples, and
+ * the tcg line of the eight runs before is as it was. */
+static void test_trend_keyed(void **state)
+{
+	static const char *const kernels[] = {"6.1.0-56-amd64", "k612"};
+	struct history_query q = online_guest;
+	char dir[128], err[512], *buf = NULL, *line, *save;
+	struct history_cursor *cur;
+	struct history_run r;
+	int rows[3] = {0}, last = 0;
+	size_t len = 0;
+	FILE *f;
+
+	write_run("run8", 9, "tcg-icount", kernels, 2, 46e6);
+	snprintf(dir, sizeof(dir), "%s/run8", tmp);
+	assert_int_equal(history_append_run(db, dir, err, sizeof(err)), 0);
+	assert_int_equal(history_runs_open(db, &cur, err, sizeof(err)), 0);
+	while (history_runs_next(cur, &r) > 0)
+		last = !strcmp(r.run_id, "run8") &&
+		       !strcmp(r.kernels, "6.1.0-56-amd64, k612") &&
+		       !strcmp(r.accels, "tcg-icount") &&
+		       !strcmp(r.blocks, "128M");
+	history_cursor_close(cur);
+	assert_true(last);
+
+	q.by_run = 1;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(history_trend(db, &q, 1, f, err, sizeof(err)), 0);
+	fclose(f);
+	strtok_r(buf, "\n", &save); /* the header */
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		char *fld[16];
+		double med;
+
+		assert_int_equal(samples_split(line, fld, 16), 14);
+		med = strtod(fld[4], NULL);
+		assert_string_equal(fld[5], "5"); /* one kernel's samples */
+		if (!strcmp(fld[10], "tcg")) {
+			assert_true(med < 31);
+			rows[0]++;
+		} else if (!strcmp(fld[9], "k612")) {
+			assert_string_equal(fld[13],
+					    "k612/tcg-icount/128M-blocks/ram/"
+					    "128M");
+			rows[1]++;
+		} else {
+			assert_string_equal(fld[10], "tcg-icount");
+			rows[2]++;
+		}
+		if (strcmp(fld[10], "tcg"))
+			assert_true(fabs(med - 46.002) < 1e-9);
+	}
+	free(buf);
+	assert_int_equal(rows[0], NRUNS);
+	assert_int_equal(rows[1], 1);
+	assert_int_equal(rows[2], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_trend_keyed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,137 @@
+/* Unit tests for the run summary's keying (harness/results/report.c,
+ * sidebyside.c) on made-up samples: the kernels side by side print each
+ * memmap row once, a NUMA node's guest latency is its own, and the
+ * oom-edge tables of two kernels stay apart. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fake_samples.h"
+#include "results/report.h"
+
+/* One sample of @kernel, NUMA @node and oom-edge @target (-1: none); the
+ * rest as fake_samples.h's add() makes it. */
+static void add_kn(struct sample_table *t, const char *kernel, int node,
+		   int64_t target, const char *memmap, const char *phase,
+		   const char *view, const char *metric, double v)
+{
+	struct sample *s;
+
+	add(t, memmap, phase, view, metric, strstr(metric, "_ns") ? "ns" : "",
+	    v, 0);
+	s = &t->s[t->n - 1];
+	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
+	snprintf(s->kernel_release, sizeof(s->kernel_release), "6.1.0");
+	s->node = node;
+	s->target_mib = target;
+}
+
+/* The summary's printed tables of @t. */
+static char *printed(const struct sample_table *t)
+{
+	struct report_timing tm = {0};
+	json_t *sum = report_summary(t, &tm);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(sum);
+	report_print(f, sum);
+	fclose(f);
+	json_decref(sum);
+	return out;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+/* Two kernels, the memmap at add in the guest and the deep view: one RAM
+ * KiB row per mode, the guest view's. */
+static void test_sidebyside_once(void **state)
+{
+	static const char *const k[] = {"base", "patched"};
+	struct sample_table t = {0};
+	char *out;
+	int i, m;
+
+	for (i = 0; i < 2; i++)
+		for (m = 0; m < 2; m++) {
+			const char *mode = m ? "self" : "ram";
+
+			add_kn(&t, k[i], 0, -1, mode, "add", "host",
+			       "latency_ns", 10e6);
+			add_kn(&t, k[i], 0, -1, mode, "add", "guest",
+			       "memmap_from_ram_kib", m ? 4 : 2052);
+			add_kn(&t, k[i], 0, -1, mode, "add", "deep",
+			       "memmap_from_ram_kib", 9999);
+		}
+	out = printed(&t);
+	assert_non_null(strstr(out, "Kernels side by side"));
+	assert_int_equal(count(out, "RAM KiB    "), 2);
+	assert_null(strstr(out, "9999"));
+	free(out);
+	free(t.s);
+}
+
+/* A NUMA run: node 1's row shows node 1's guest latency. */
+static void test_latency_node(void **state)
+{
+	struct sample_table t = {0};
+	char *out;
+	int node;
+
+	for (node = 0; node < 2; node++) {
+		add_kn(&t, "base", node, -1, "ram", "online", "host",
+		       "latency_ns", 10e6);
+		add_kn(&t, "base", node, -1, "ram", "online", "guest",
+		       "latency_ns", node ? 77e6 : 11e6);
+	}
+	out = printed(&t);
+	assert_int_equal(count(out, "    11.00 ("), 1);
+	assert_int_equal(count(out, "    77.00 ("), 1);
+	free(out);
+	free(t.s);
+}
+
+/* oom-edge under two kernels: a table each, named, each with its own
+ * numbers. */
+static void test_oom_per_kernel(void **state)
+{
+	struct sample_table t = {0};
+	char *out, *a, *b;
+
+	add_kn(&t, "base", 0, 256, "ram", "oom", "guest", "mib_added", 1111);
+	add_kn(&t, "patched", 0, 256, "ram", "oom", "guest", "mib_added", 2222);
+	out = printed(&t);
+	assert_int_equal(count(out, "OOM edge, 128M DIMMs"), 2);
+	a = strstr(out, "kernel base, accel tcg, 128M blocks");
+	b = strstr(out, "kernel patched, accel tcg, 128M blocks");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < strstr(out, "1111") && strstr(out, "1111") < b);
+	assert_true(b < strstr(out, "2222"));
+	free(out);
+	free(t.s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sidebyside_once),
+		cmocka_unit_test(test_latency_node),
+		cmocka_unit_test(test_oom_per_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
