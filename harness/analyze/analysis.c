@@ -7,21 +7,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The absolute tolerances (README "Analysis: compare, plot, gate,
+ * history"): 0.1 ms for timings, a tenth of the 1 ms tick at HZ=1000 and
+ * far below what a hotplug step takes; 256 KiB for memory amounts: an
+ * eighth of the smallest real change (the 2048 KiB memmap of one 128M
+ * block moving between the DIMM and RAM), and more than twice the largest
+ * spread that other allocations caused within a cell under TCG (112 KiB);
+ * none for the residuals, which must come back to the page, nor for the
+ * share of self-hosted cycles. */
 static const struct ana_metric_info metrics[] = {
-	{"latency_ns", -1, 1e-6, "ms", "latency ms"},
-	{"block_latency_ns", -1, 1e-6, "ms", "block lat. ms"},
-	{"memmap_from_ram_kib", -1, 1, "KiB", "memmap_from_ram KiB"},
-	{"memfree_delta_kib", +1, 1, "KiB", "memfree_delta KiB"},
-	{"memtotal_delta_kib", +1, 1, "KiB", "memtotal_delta KiB"},
-	{"self_hosted_kib", 0, 1, "KiB", "self_hosted KiB"},
-	{"self_hosted", 0, 1, "", "self_hosted"},
-	{"memtotal_residual_kib", -1, 1, "KiB", "residual KiB"},
-	{"blocks_residual", -1, 1, "", "residual blocks"},
+	{"latency_ns", -1, 1e-6, "ms", "latency ms", ANA_NOISY, 1e5},
+	{"block_latency_ns", -1, 1e-6, "ms", "block lat. ms", ANA_NOISY, 1e5},
+	{"memmap_from_ram_kib", -1, 1, "KiB", "memmap_from_ram KiB", ANA_EXACT,
+	 256},
+	{"memfree_delta_kib", +1, 1, "KiB", "memfree_delta KiB", ANA_NOISY,
+	 256},
+	{"memtotal_delta_kib", +1, 1, "KiB", "memtotal_delta KiB", ANA_EXACT,
+	 256},
+	{"self_hosted_kib", 0, 1, "KiB", "self_hosted KiB", ANA_EXACT, 256},
+	{"self_hosted", 0, 1, "", "self_hosted", ANA_BOOL, 0},
+	{"memtotal_residual_kib", -1, 1, "KiB", "residual KiB", ANA_EXACT, 0},
+	{"blocks_residual", -1, 1, "", "residual blocks", ANA_EXACT, 0},
 };
 
 const struct ana_metric_info *ana_metric(const char *name)
 {
-	static struct ana_metric_info other = {NULL, 0, 1, "", NULL};
+	static struct ana_metric_info other = {.scale = 1, .shown_unit = ""};
 	size_t i;
 
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
@@ -289,7 +300,8 @@ static int metric_wanted(const struct ana_opts *o, const struct sample *s)
 		size_t ml = c ? (size_t)(c - m) : strlen(m);
 
 		if (strlen(s->metric) == ml && !strncmp(s->metric, m, ml) &&
-		    (!c || !strcmp(c + 1, s->view)))
+		    (c ? !strcmp(c + 1, s->view)
+		       : !o->no_deep || strcmp(s->view, "deep")))
 			return 1;
 	}
 	return 0;
@@ -547,11 +559,16 @@ int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 		ret = -ENOMEM;
 		goto out;
 	}
+	out->gone = calloc(na ? na : 1, sizeof(*out->gone));
+	if (!out->gone) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < na; i++) {
 		if (has_key(kb, nb, &ka[i].k))
 			out->rows[out->n++].k = ka[i].k;
 		else
-			out->only_a++;
+			out->gone[out->only_a++] = ka[i].k;
 	}
 	out->only_b = nb - out->n;
 	qsort_r(out->rows, out->n, sizeof(*out->rows), row_cmp, out->ax);
@@ -614,6 +631,8 @@ void ana_cmp_free(struct ana_cmp *c)
 		free(c->rows[i].vb);
 	}
 	free(c->rows);
+	free(c->gone);
 	c->rows = NULL;
+	c->gone = NULL;
 	c->n = 0;
 }

@@ -60,14 +60,24 @@ struct ana_run {
 int ana_load_run(const char *dir, struct ana_run *r, char *err, size_t len);
 void ana_free_run(struct ana_run *r);
 
+/* What decides a metric's verdict in the gate (README "Analysis"):
+ * ANA_NOISY: a test and a CI (timings, MemFree); ANA_EXACT: an amount the
+ * kernel's code sets, give or take other allocations that land in the
+ * same window, so the ranges of the two sides can decide it at any n;
+ * ANA_BOOL: a 0/1 per cycle, decided by the share of 1s. */
+enum ana_kind { ANA_NOISY, ANA_EXACT, ANA_BOOL };
+
 /* How a metric reads: +1 higher is better, -1 lower is better, 0 neutral;
- * the scale and unit it is shown in. */
+ * the scale and unit it is shown in; how the gate judges it and the
+ * smallest change (in the sample's unit) that counts. */
 struct ana_metric_info {
 	const char *name;
 	int better;
 	double scale; /* shown value = value * scale */
 	const char *shown_unit;
 	const char *label; /* short, for 80 columns */
+	enum ana_kind kind;
+	double abs_tol; /* a change within this is never a regression */
 };
 const struct ana_metric_info *ana_metric(const char *name);
 
@@ -121,6 +131,7 @@ struct ana_opts {
 	/* Which metrics/views take part; NULL = all but errno. */
 	const char *const *metrics; /* "metric" or "metric:view" */
 	int nmetrics;
+	int no_deep; /* a metric named without a view leaves deep cells out */
 };
 
 /* Axes a comparison folds into A and B instead of keying cells by. */
@@ -136,6 +147,7 @@ struct ana_cmp {
 	struct ana_row *rows;
 	size_t n;
 	size_t only_a, only_b; /* cells found on one side only */
+	struct ana_key *gone;  /* the only_a cells of A, in A's order */
 	struct ana_opts o;
 	unsigned fold;	       /* enum ana_fold bits */
 	struct ana_axes ax[2]; /* what A and B hold (selected, compared) */

@@ -14,41 +14,78 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* What --across may name, bit i of gate_opts.across: the difference
+ * between the runs that the comparison is about. */
+static const char *const across_names[] = {"kernel", "accel", "block"};
+
 struct gate_opts {
 	const char *baseline, *candidate, *db, *out_dir, *junit, *root;
 	const char *metrics[32];
-	int force, history_runs;
+	int force, history_runs, across, deep;
 	struct gate_rules rules;
 };
 
-/* The runs must be comparable: same kernel, accel and block size. */
-static int check_match(const struct ana_run *b, const struct ana_run *c,
-		       json_t *notes, int force)
+/* Adds the comma-separated names of @text to @across. 0 or -EINVAL. */
+static int parse_across(const char *text, int *across)
 {
-	char buf[512];
+	char buf[64], *tok, *save;
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		for (i = 0; i < 3; i++)
+			if (!strcmp(tok, across_names[i]))
+				break;
+		if (i == 3)
+			return -EINVAL;
+		*across |= 1 << i;
+	}
+	return *across ? 0 : -EINVAL;
+}
+
+/* One difference between the runs: a note when --across names it (@i,
+ * an index of across_names), else an error. 1 when refused. */
+static int differs(int i, int across, const char *what, const char *b,
+		   const char *c, json_t *notes)
+{
+	char buf[512], why[48] = "";
+	int ok = across & 1 << i;
+
+	if (ok)
+		snprintf(why, sizeof(why), " (intended: --across %s)",
+			 across_names[i]);
+	snprintf(buf, sizeof(buf), "%s differs: baseline %s, candidate %s%s",
+		 what, b, c, why);
+	json_array_append_new(notes, json_string(buf));
+	if (!ok)
+		fprintf(stderr, "mhpbench gate: %s\n", buf);
+	return !ok;
+}
+
+/* The runs must be comparable: same kernel, accel and block size, but for
+ * the difference that --across names. */
+static int check_match(const struct ana_run *b, const struct ana_run *c,
+		       json_t *notes, int across)
+{
+	char bb[32], bc[32];
 	int bad = 0;
 
-#define CHECK(what, cond, fmt, x, y)                                           \
-	if (cond) {                                                            \
-		snprintf(buf, sizeof(buf),                                     \
-			 "%s differs: baseline " fmt ", candidate " fmt "%s",  \
-			 what, x, y, force ? " (--force)" : "");               \
-		if (!force)                                                    \
-			fprintf(stderr, "mhpbench gate: %s\n", buf);           \
-		json_array_append_new(notes, json_string(buf));                \
-		bad = 1;                                                       \
-	}
-	CHECK("kernel", strcmp(b->kernel, c->kernel), "%s", b->kernel,
-	      c->kernel);
-	CHECK("accel", strcmp(b->accel, c->accel), "%s", b->accel, c->accel);
-	CHECK("block size", b->block_mib != c->block_mib, "%lldM",
-	      (long long)b->block_mib, (long long)c->block_mib);
-#undef CHECK
-	if (bad && !force)
-		fprintf(stderr, "mhpbench gate: refusing to compare "
-				"mismatched runs (use --force to compare "
-				"anyway)\n");
-	return bad && !force ? -EINVAL : 0;
+	snprintf(bb, sizeof(bb), "%lldM", (long long)b->block_mib);
+	snprintf(bc, sizeof(bc), "%lldM", (long long)c->block_mib);
+	if (strcmp(b->kernel, c->kernel))
+		bad |= differs(0, across, "kernel", b->kernel, c->kernel,
+			       notes);
+	if (strcmp(b->accel, c->accel))
+		bad |= differs(1, across, "accel", b->accel, c->accel, notes);
+	if (b->block_mib != c->block_mib)
+		bad |= differs(2, across, "block size", bb, bc, notes);
+	if (bad)
+		fprintf(stderr,
+			"mhpbench gate: refusing to compare mismatched runs "
+			"(name each intended difference with --across "
+			"kernel, accel or block)\n");
+	return bad ? -EINVAL : 0;
 }
 
 /* The candidate's job may carry `gate_threshold = METRIC=PCT,...` (read
@@ -93,10 +130,20 @@ static const char gate_usage[] =
 	"usage: mhpbench gate --baseline RUN|history --candidate RUN "
 	"[options]\n"
 	"  --metric M[:VIEW]     gate this metric (repeatable; default\n"
-	"                        latency_ns:guest and memmap_from_ram_kib)\n"
+	"                        latency_ns:guest, memmap_from_ram_kib and\n"
+	"                        self_hosted)\n"
+	"  --deep                a metric without :VIEW takes the deep view's\n"
+	"                        cells too (else only M:deep does)\n"
 	"  --threshold PCT       a change smaller than this is noise (5)\n"
 	"  --threshold M=PCT     per metric (also from the candidate's job:\n"
 	"                        gate_threshold = M=PCT,...)\n"
+	"  --abs-tolerance M=V   a change of M within V (ms, KiB) is noise\n"
+	"                        (defaults: latency 0.1 ms, memory 256 KiB)\n"
+	"  --across kernel|accel|block\n"
+	"                        the intended difference between the runs\n"
+	"                        (repeatable); any other one is refused\n"
+	"  --allow-missing       a cell of the baseline missing in the\n"
+	"                        candidate is not a regression\n"
 	"  --stat median|min     the ratio's centre (median)\n"
 	"  --no-floor-guard      timings: do not require the minimum to\n"
 	"                        move past the threshold as well\n"
@@ -106,8 +153,9 @@ static const char gate_usage[] =
 	"  --out DIR             where gate.json and gate-junit.xml go\n"
 	"                        (default: the candidate's run directory)\n"
 	"  --junit PATH          JUnit XML path instead\n"
-	"  --force               compare runs whose kernel, accel or block\n"
-	"                        size differ\n"
+	"  --force               gate an incomplete candidate (its missing\n"
+	"                        cells are regressions unless\n"
+	"                        --allow-missing)\n"
 	"  --results DIR         where run ids are looked up (results)\n"
 	"exit: 0 nothing regressed, 1 regression, 9 inconclusive, 2 bad\n"
 	"  command line, 10 corrupt, foreign, missing or mismatched input\n";
@@ -139,6 +187,10 @@ static int parse_opts(int argc, char **argv, struct gate_opts *g)
 		{"force", no_argument, NULL, 'F'},
 		{"stat", required_argument, NULL, 'c'},
 		{"no-floor-guard", no_argument, NULL, 'G'},
+		{"across", required_argument, NULL, 'A'},
+		{"allow-missing", no_argument, NULL, 'M'},
+		{"deep", no_argument, NULL, 'D'},
+		{"abs-tolerance", required_argument, NULL, 'T'},
 		{"results", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{0}};
@@ -204,6 +256,23 @@ static int parse_opts(int argc, char **argv, struct gate_opts *g)
 			break;
 		case 'G':
 			g->rules.floor_guard = 0;
+			break;
+		case 'A':
+			if (parse_across(optarg, &g->across))
+				return bad_usage("--across wants kernel, accel "
+						 "or block");
+			break;
+		case 'M':
+			g->rules.allow_missing = 1;
+			break;
+		case 'D':
+			g->deep = 1;
+			break;
+		case 'T':
+			if (gate_add_abs(&g->rules, optarg))
+				return bad_usage("--abs-tolerance wants "
+						 "METRIC=VALUE, VALUE >= 0 in "
+						 "the metric's unit");
 			break;
 		case 'c':
 			if (ana_parse_center(optarg, &g->rules.ao.center))
@@ -277,7 +346,7 @@ static int load_runs(struct gate_opts *g, struct ana_run *base,
 	if (job_thresholds(&g->rules, cand, notes) ||
 	    load_baseline(g, cand, base))
 		return -EINVAL;
-	return check_match(base, cand, notes, g->force);
+	return check_match(base, cand, notes, g->across);
 }
 
 /* gate.json and gate-junit.xml, by default into the candidate's run
@@ -324,8 +393,6 @@ enum mhp_exit gate_cmd(int argc, char **argv)
 		.history_runs = 5,
 		.root = "results",
 	};
-	static const char *const defaults[] = {"latency_ns:guest",
-					       "memmap_from_ram_kib"};
 	struct ana_opts *ao = &g.rules.ao;
 	struct ana_run base, cand;
 	struct compare_side sb = {0}, sc = {0};
@@ -340,9 +407,7 @@ enum mhp_exit gate_cmd(int argc, char **argv)
 	err = parse_opts(argc, argv, &g);
 	if (err)
 		return err < 0 ? EXIT_OK : (enum mhp_exit)err;
-	ao->metrics = ao->nmetrics ? g.metrics : defaults;
-	if (!ao->nmetrics)
-		ao->nmetrics = 2;
+	gate_select(&g.rules, g.metrics, ao->nmetrics, g.deep);
 	notes = json_array();
 	if (load_runs(&g, &base, &cand, notes)) {
 		ret = EXIT_BADINPUT;
@@ -356,14 +421,15 @@ enum mhp_exit gate_cmd(int argc, char **argv)
 		ret = EXIT_BADINPUT;
 		goto out;
 	}
-	if (!cmp.n) {
+	/* Cells that vanished are a verdict of their own, unless allowed. */
+	if (!cmp.n && (!cmp.only_a || g.rules.allow_missing)) {
 		fprintf(stderr, "mhpbench gate: no gated metric exists in "
 				"both runs\n");
 		ret = EXIT_BADINPUT;
 		goto out;
 	}
 	compare_notes(&sb, &sc, &cmp, notes);
-	if (gate_judge_all(&cmp, &g.rules, &res)) {
+	if (gate_judge_all(&cmp, &g.rules, cand.manifest, &res)) {
 		ret = EXIT_FAIL;
 		goto out;
 	}

@@ -46,6 +46,32 @@ static void print_header(FILE *f, const struct ana_run *base,
 			(long long)cand->inject_online_delay_ms);
 }
 
+/* A label for the cell of @k (compare_cell_label takes a row). */
+static void key_label(const struct ana_key *k, char *buf, size_t len)
+{
+	struct ana_row r = {.k = *k};
+
+	compare_cell_label(&r, buf, len);
+}
+
+/* The cells of the baseline that the candidate lacks, after the rows. */
+static void print_gone(FILE *f, const struct gate_result *res)
+{
+	char cell[64];
+	size_t i;
+
+	for (i = 0; i < res->ngone; i++) {
+		const struct gate_gone *x = &res->gone[i];
+
+		key_label(&x->k, cell, sizeof(cell));
+		fprintf(f, "%-16s %-7s %-5s %-14.14s %9s %9s %7s %s\n", cell,
+			x->k.phase, x->k.view, ana_metric(x->k.metric)->label,
+			"-", "-", "gone",
+			x->allowed ? "allowed" : "REGRESSION");
+		fprintf(f, "  %s\n", x->why);
+	}
+}
+
 void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 		const struct ana_cmp *c, const struct gate_rules *g,
 		const struct gate_result *res, const json_t *notes)
@@ -72,17 +98,53 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 				: gate_verdict_name(res->verdict[i]));
 		fprintf(f, "  %s\n", res->why[i]);
 	}
+	print_gone(f, res);
 	fprintf(f,
 		"\nverdict: %s (%zu regression, %zu inconclusive, %zu same, "
-		"%zu improvement)\n",
+		"%zu improvement)",
 		verdict_text(ret), res->count[GATE_REGRESSION],
 		res->count[GATE_INCONCLUSIVE], res->count[GATE_SAME],
 		res->count[GATE_IMPROVEMENT]);
+	if (res->ngone)
+		fprintf(f, "; %zu cells missing in the candidate (%zu allowed)",
+			res->ngone, res->ngone - res->vanished);
+	fputc('\n', f);
 	if (json_array_size(notes)) {
 		fprintf(f, "notes:\n");
 		json_array_foreach(notes, i, n)
 			fprintf(f, "  - %s\n", json_string_value(n));
 	}
+}
+
+static const char *kind_name(const struct ana_metric_info *mi)
+{
+	return mi->kind == ANA_BOOL    ? "share"
+	       : mi->kind == ANA_EXACT ? "ranges"
+				       : "test";
+}
+
+/* The cells that vanished, with their keys, verdicts and reasons. */
+static json_t *gone_json(const struct gate_result *res)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < res->ngone; i++) {
+		const struct gate_gone *x = &res->gone[i];
+
+		json_array_append_new(
+			a, json_pack("{s:s, s:I, s:i, s:I, s:s, s:s, s:s, s:s, "
+				     "s:s, s:s}",
+				     "memmap", x->k.memmap, "dimm_mib",
+				     (json_int_t)x->k.dimm_mib, "node",
+				     x->k.node, "target_mib",
+				     (json_int_t)x->k.target_mib, "phase",
+				     x->k.phase, "view", x->k.view, "metric",
+				     x->k.metric, "unit", x->k.unit, "verdict",
+				     x->allowed ? "allowed" : "regression",
+				     "reason", x->why));
+	}
+	return a;
 }
 
 json_t *gate_json(const struct compare_side *base,
@@ -103,6 +165,11 @@ json_t *gate_json(const struct compare_side *base,
 		json_object_set_new(jr, "reason", json_string(res->why[i]));
 		json_object_set_new(jr, "threshold_pct",
 				    json_real(res->threshold[i] * 100));
+		json_object_set_new(jr, "abs_tolerance",
+				    json_real(res->abs_tol[i]));
+		json_object_set_new(jr, "kind",
+				    json_string(kind_name(
+					    ana_metric(c->rows[i].k.metric))));
 		json_array_append_new(rows, jr);
 	}
 	out = json_pack(
@@ -123,6 +190,13 @@ json_t *gate_json(const struct compare_side *base,
 		(json_int_t)res->count[GATE_SAME], "improvement",
 		(json_int_t)res->count[GATE_IMPROVEMENT]);
 	json_decref(rows);
+	if (out) {
+		json_object_set_new(out, "missing", gone_json(res));
+		json_object_set_new(out, "allow_missing",
+				    json_boolean(g->allow_missing));
+		json_object_set_new(json_object_get(out, "counts"), "missing",
+				    json_integer((json_int_t)res->vanished));
+	}
 	return out;
 }
 
@@ -148,6 +222,29 @@ static void xml_escape(FILE *f, const char *s)
 	}
 }
 
+/* One testcase per vanished cell: a failure unless allowed. */
+static void junit_gone(FILE *f, const struct gate_result *res)
+{
+	char name[256], cell[64];
+	size_t i;
+
+	for (i = 0; i < res->ngone; i++) {
+		const struct gate_gone *x = &res->gone[i];
+
+		key_label(&x->k, cell, sizeof(cell));
+		snprintf(name, sizeof(name), "%s %s %s %s", cell, x->k.phase,
+			 x->k.view, x->k.metric);
+		fprintf(f, "<testcase classname=\"mhpbench.gate\" name=\"");
+		xml_escape(f, name);
+		fprintf(f, x->allowed ? "\"><system-out>allowed: "
+				      : "\"><failure type=\"missing\" "
+					"message=\"");
+		xml_escape(f, x->why);
+		fprintf(f, x->allowed ? "</system-out></testcase>\n"
+				      : "\"/></testcase>\n");
+	}
+}
+
 /* Writes through a temporary file and rename(), as store.c does. */
 int gate_write_junit(const char *path, const struct ana_cmp *c,
 		     const struct gate_result *res, const json_t *notes)
@@ -166,11 +263,12 @@ int gate_write_junit(const char *path, const struct ana_cmp *c,
 		fails += v[i] == GATE_REGRESSION;
 		skips += v[i] == GATE_INCONCLUSIVE;
 	}
+	fails += res->vanished;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f,
 		"<testsuites><testsuite name=\"mhpbench-gate\" tests=\"%zu\" "
 		"failures=\"%zu\" skipped=\"%zu\" errors=\"0\">\n",
-		c->n, fails, skips);
+		c->n + res->ngone, fails, skips);
 	if (json_array_size(notes)) {
 		fprintf(f, "<properties>\n");
 		json_array_foreach(notes, i, n)
@@ -205,6 +303,7 @@ int gate_write_junit(const char *path, const struct ana_cmp *c,
 		}
 		fprintf(f, "</testcase>\n");
 	}
+	junit_gone(f, res);
 	fprintf(f, "</testsuite></testsuites>\n");
 	if (fclose(f) || rename(tmp, path)) {
 		int e = -errno;

@@ -99,11 +99,21 @@ sed -i '2,$ s/,6\.1\.[^,]*,/,6.8.0-test,/' "$mis/samples.csv"
 is $? 10 "gate refuses runs whose kernel differs (10)"
 grep -q 'kernel differs' "$res/g2.out"
 ok $? "... and says that the kernel differs"
-"$MHP" gate --force --baseline "$base" --candidate "$mis" --out "$res/g3" >"$res/g3.out" 2>&1
+grep -q 'name each intended difference with --across' "$res/g2.out"
+ok $? "... and says how to name the intended difference"
+"$MHP" gate --force --baseline "$base" --candidate "$mis" --out "$res/g3" >/dev/null 2>&1
+is $? 10 "--force does not waive a kernel mismatch (10)"
+"$MHP" gate --across accel --baseline "$base" --candidate "$mis" --out "$res/g3" >/dev/null 2>&1
+is $? 10 "--across accel does not waive a kernel mismatch (10)"
+"$MHP" gate --across kernel --baseline "$base" --candidate "$mis" --out "$res/g3" >"$res/g3.out" 2>&1
 rc=$?
-ok $([ $rc -eq 0 ] || [ $rc -eq 9 ]; echo $?) "gate --force compares them anyway (exit $rc)"
-grep -q 'kernel differs.*(--force)' "$res/g3.out"
+ok $([ $rc -eq 0 ] || [ $rc -eq 9 ]; echo $?) "gate --across kernel compares them (exit $rc)"
+grep -q 'kernel differs.*(intended: --across kernel)' "$res/g3.out"
 ok $? "... and notes the difference"
+grep -q '^kernel: baseline 6\.1\..*, candidate 6\.8\.0-test, accel' "$res/g3.out"
+ok $? "... and the header names both kernels"
+"$MHP" gate --across memmap --baseline "$base" --candidate "$mis" >/dev/null 2>&1
+is $? 2 "--across memmap: bad command line (2)"
 
 # corrupt and foreign run directories
 cor="$res/corrupt"
