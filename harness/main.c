@@ -1,5 +1,6 @@
 /* mhpbench: command line. Only main() exits; subcommands return codes
  * from err.h. */
+#include "results/metric.h"
 #include "analyze/compare_cmd.h"
 #include "analyze/gate_cmd.h"
 #include "analyze/history.h"
@@ -154,6 +155,10 @@ static enum mhp_exit cmd_help(int argc, char **argv)
 		job_help(stdout);
 		return EXIT_OK;
 	}
+	if (argc > 1 && !strcmp(argv[1], "metrics")) {
+		metric_help(stdout);
+		return EXIT_OK;
+	}
 	return usage(stdout, EXIT_OK);
 }
 
@@ -182,7 +187,7 @@ static const struct command commands[] = {
 	{"plot", plot_cmd,
 	 "  plot [opts] [RUN]    gnuplot PNG/SVG/ASCII plots into RUN/plots\n"},
 	{"help", cmd_help,
-	 "  help [job]           this text, or every job option\n"},
+	 "  help [job|metrics]   this text, every job option, or every metric\n"},
 	{0}};
 
 static void print_usage(FILE *f)

@@ -7,6 +7,7 @@
 #define MHP_ANALYSIS_H
 
 #include "base/err.h"
+#include "results/metric.h"
 #include "results/samples.h"
 #include "results/stats.h"
 
@@ -60,26 +61,9 @@ struct ana_run {
 int ana_load_run(const char *dir, struct ana_run *r, char *err, size_t len);
 void ana_free_run(struct ana_run *r);
 
-/* What decides a metric's verdict in the gate (README "Analysis"):
- * ANA_NOISY: a test and a CI (timings, MemFree); ANA_EXACT: an amount the
- * kernel's code sets, give or take other allocations that land in the
- * same window, so the ranges of the two sides can decide it at any n;
- * ANA_BOOL: a 0/1 per cycle, decided by the share of 1s. */
-enum ana_kind { ANA_NOISY, ANA_EXACT, ANA_BOOL };
-
-/* How a metric reads: +1 higher is better, -1 lower is better, 0 neutral;
- * the scale and unit it is shown in; how the gate judges it and the
- * smallest change (in the sample's unit) that counts. */
-struct ana_metric_info {
-	const char *name;
-	int better;
-	double scale; /* shown value = value * scale */
-	const char *shown_unit;
-	const char *label; /* short, for 80 columns */
-	enum ana_kind kind;
-	double abs_tol; /* a change within this is never a regression */
-};
-const struct ana_metric_info *ana_metric(const char *name);
+/* How a metric reads (results/metric.h): which way is better, the scale
+ * and unit it is shown in, its label, how the gate judges it. */
+const struct metric_def *ana_metric(const char *name);
 
 /* Picks samples: key=value with key memmap, kernel, accel, boot or
  * node; an empty key takes every measured sample. */

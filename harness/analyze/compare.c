@@ -255,7 +255,7 @@ static json_t *summary_json(const struct stats_summary *s)
 
 json_t *compare_row_json(const struct ana_row *r)
 {
-	const struct ana_metric_info *mi = ana_metric(r->k.metric);
+	const struct metric_def *mi = ana_metric(r->k.metric);
 
 	return json_pack(
 		"{s:s, s:s, s:I, s:s, s:I, s:i, s:I, s:s, s:s, s:s, s:s, s:s, "

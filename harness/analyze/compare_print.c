@@ -137,7 +137,7 @@ static void print_text(FILE *f, const struct compare_side *a,
 	print_head(f, a, b, c, md);
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
-		const struct ana_metric_info *mi = ana_metric(r->k.metric);
+		const struct metric_def *mi = ana_metric(r->k.metric);
 		char metric[64];
 
 		fmt_change(r, ch, sizeof(ch));
@@ -191,7 +191,7 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 		   "p_holm,significant,ratio,ci_lo,ci_hi\n");
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
-		const struct ana_metric_info *mi = ana_metric(r->k.metric);
+		const struct metric_def *mi = ana_metric(r->k.metric);
 
 		fprintf(f,
 			"%s,%s,%lld,%s,%lld,%d,%lld,%s,%s,%s,%s,%s,%zu,%."

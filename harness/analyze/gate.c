@@ -18,7 +18,7 @@ const char *gate_verdict_name(enum gate_verdict v)
 }
 
 /* The verdict of a change whose values went up (@up) or down. */
-static enum gate_verdict direction(const struct ana_metric_info *mi, int up)
+static enum gate_verdict direction(const struct metric_def *mi, int up)
 {
 	if (!mi->better)
 		return GATE_REGRESSION; /* neutral: any change fails */
@@ -33,7 +33,7 @@ static double band(struct gate_tol tol, double ca)
 
 /* "5%" when the relative threshold decides, "256 KiB = 6.2%" when the
  * absolute one does. */
-static void tol_text(const struct ana_metric_info *mi, struct gate_tol tol,
+static void tol_text(const struct metric_def *mi, struct gate_tol tol,
 		     double ca, char *buf, size_t len)
 {
 	if (tol.abs <= tol.rel * fabs(ca))
@@ -58,7 +58,7 @@ static size_t count_yes(const double *v, size_t n)
 /* A 0/1 outcome of the kernel's code (self-hosted or not) has no noise to
  * test against: a share that moved is the finding, at any n. */
 static enum gate_verdict judge_share(const struct ana_row *r,
-				     const struct ana_metric_info *mi,
+				     const struct metric_def *mi,
 				     struct gate_tol tol, char *why, size_t len)
 {
 	size_t ya = count_yes(r->va, r->a.n), yb = count_yes(r->vb, r->b.n);
@@ -78,7 +78,7 @@ static enum gate_verdict judge_share(const struct ana_row *r,
  * than it are a change at any n, ranges within it of the baseline's centre
  * are the same. 0 when the ranges decide nothing. */
 static int judge_ranges(const struct ana_row *r,
-			const struct ana_metric_info *mi, struct gate_tol tol,
+			const struct metric_def *mi, struct gate_tol tol,
 			enum gate_verdict *v, char *why, size_t len)
 {
 	double b = band(tol, r->ca), s = mi->scale;
@@ -113,7 +113,7 @@ static int judge_ranges(const struct ana_row *r,
 /* No ratio (a baseline centre of 0): the middle half of each side against
  * the tolerance around the baseline's centre. */
 static enum gate_verdict judge_no_ratio(const struct ana_row *r,
-					const struct ana_metric_info *mi,
+					const struct metric_def *mi,
 					double alpha, struct gate_tol tol,
 					char *why, size_t len)
 {
@@ -153,7 +153,7 @@ static enum gate_verdict judge_no_ratio(const struct ana_row *r,
 
 /* The CI of B/A against 1 +- the tolerance as a fraction of A's centre. */
 static enum gate_verdict judge_ratio(const struct ana_row *r,
-				     const struct ana_metric_info *mi,
+				     const struct metric_def *mi,
 				     double alpha, struct gate_tol tol,
 				     int floor_guard, char *why, size_t len)
 {
@@ -218,12 +218,12 @@ enum gate_verdict gate_judge(const struct ana_row *r, double alpha,
 			     struct gate_tol tol, size_t min_n, int floor_guard,
 			     char *why, size_t len)
 {
-	const struct ana_metric_info *mi = ana_metric(r->k.metric);
+	const struct metric_def *mi = ana_metric(r->k.metric);
 	enum gate_verdict v;
 
-	if (mi->kind == ANA_BOOL && r->a.n && r->b.n && r->va && r->vb)
+	if (mi->kind == METRIC_BOOL && r->a.n && r->b.n && r->va && r->vb)
 		return judge_share(r, mi, tol, why, len);
-	if (mi->kind == ANA_EXACT && r->a.n && r->b.n &&
+	if (mi->kind == METRIC_EXACT && r->a.n && r->b.n &&
 	    judge_ranges(r, mi, tol, &v, why, len))
 		return v;
 	if (r->a.n < min_n || r->b.n < min_n) {

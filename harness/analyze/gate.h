@@ -27,13 +27,13 @@ struct gate_tol {
 
 /* The verdict of one compared row (A = baseline, B = candidate) with its
  * reason, by the kind of its metric (ana_metric()):
- * - ANA_BOOL (self_hosted): the share of 1s on each side; a change of the
+ * - METRIC_BOOL (self_hosted): the share of 1s on each side; a change of the
  *   share by more than @tol.abs is a regression (neutral metric) whatever
  *   n, else same.
- * - ANA_EXACT (memory amounts): every value of B beyond every value of A
+ * - METRIC_EXACT (memory amounts): every value of B beyond every value of A
  *   by more than the tolerance is a change whatever n; every value of both
- *   within the tolerance of A's centre is the same; else as ANA_NOISY.
- * - ANA_NOISY, and the rest: inconclusive when either side has fewer than
+ *   within the tolerance of A's centre is the same; else as METRIC_NOISY.
+ * - METRIC_NOISY, and the rest: inconclusive when either side has fewer than
  *   @min_n samples; regression when p_holm < alpha and the whole CI of B/A
  *   lies beyond the tolerance on the worse side; improvement in the mirror
  *   case; same when the whole CI lies within it; else inconclusive. With a

@@ -86,7 +86,7 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 		"view", "metric", "base", "cand", "change", "verdict");
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
-		const struct ana_metric_info *mi = ana_metric(r->k.metric);
+		const struct metric_def *mi = ana_metric(r->k.metric);
 
 		compare_cell_label(r, cell, sizeof(cell));
 		fprintf(f, "%-16s %-7s %-5s %-14.14s %9.2f %9.2f %+6.1f%% %s\n",
@@ -116,10 +116,10 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 	}
 }
 
-static const char *kind_name(const struct ana_metric_info *mi)
+static const char *kind_name(const struct metric_def *mi)
 {
-	return mi->kind == ANA_BOOL    ? "share"
-	       : mi->kind == ANA_EXACT ? "ranges"
+	return mi->kind == METRIC_BOOL    ? "share"
+	       : mi->kind == METRIC_EXACT ? "ranges"
 				       : "test";
 }
 

@@ -88,7 +88,7 @@ int gate_add_threshold(struct gate_rules *g, const char *text, int from_job)
 int gate_add_abs(struct gate_rules *g, const char *text)
 {
 	const char *v = add_entry(g->abs, &g->nabs, text);
-	const struct ana_metric_info *mi;
+	const struct metric_def *mi;
 	char *end;
 	double x;
 

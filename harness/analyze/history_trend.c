@@ -135,7 +135,7 @@ static void mark_changes(struct history_point *pts, size_t n, int window,
 static void print_cell(FILE *f, const struct history_query *q,
 		       struct trend_cell *c, int csv)
 {
-	const struct ana_metric_info *mi = ana_metric(q->metric);
+	const struct metric_def *mi = ana_metric(q->metric);
 	char sz[16], blk[16], series[256], node[24] = "";
 	size_t i;
 

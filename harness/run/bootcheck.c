@@ -1,4 +1,5 @@
 #include "run/bootcheck.h"
+#include "results/metric.h"
 #include "run/caps.h"
 #include "base/err.h"
 #include "base/progress.h"
@@ -30,9 +31,9 @@ static int check_block(const struct guest *g, uint64_t asked)
 static int write_caps(struct store *st, const struct guest *g, int bidx,
 		      enum job_memmap mode, const struct caps *c)
 {
-	static const char *const names[] = {"memmap_on_memory_supported",
-					    "memmap_on_memory_enabled",
-					    "memmap_on_memory_force"};
+	static const char *const names[] = {M_MOM_SUPPORTED,
+					    M_MOM_ENABLED,
+					    M_MOM_FORCE};
 	const int vals[] = {c->mom_exists, c->mom_enabled, c->mom_force};
 	struct sample s;
 	int ret = 0;

@@ -2,6 +2,7 @@
  * run/dimm.c, the state writes and their retries, the samples, and the
  * clean-up or recovery of a cycle that failed. */
 #include "run/cycle.h"
+#include "results/metric.h"
 #include "base/err.h"
 #include "base/sig.h"
 #include "base/units.h"
@@ -134,10 +135,10 @@ static int emit_uevent_phase(struct cycle_ctx *c, const char *phase,
 	int ret;
 
 	c->phase_ns += host_ns;
-	ret = cycle_emit(c, phase, "host", "latency_ns", (double)host_ns, "ns",
+	ret = cycle_emit(c, phase, "host", M_LATENCY_NS, (double)host_ns, "ns",
 			 -1);
 	if (!ret && uevent_count(ev) > 1)
-		ret = cycle_emit(c, phase, "guest", "uevent_span_ns",
+		ret = cycle_emit(c, phase, "guest", M_UEVENT_SPAN_NS,
 				 (double)uevent_span(ev), "ns", -1);
 	return ret;
 }
@@ -222,7 +223,7 @@ static int offline_retry(struct cycle_ctx *c, struct cycle_state *s, int block,
 	s->offline_tries = 1;
 	while (ret && !transport_error(ret) && r->err &&
 	       s->offline_tries <= c->job->offline_retries) {
-		int e = cycle_emit(c, "offline", "guest", "errno", r->err,
+		int e = cycle_emit(c, "offline", "guest", M_ERRNO, r->err,
 				   "errno", block);
 
 		if (e)
@@ -267,36 +268,36 @@ static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
 				 d->blocks[i]);
 			/* Only what the kernel said is an errno sample. */
 			if (r.err && !transport_error(ret))
-				cycle_emit(c, op, "guest", "errno", r.err,
+				cycle_emit(c, op, "guest", M_ERRNO, r.err,
 					   "errno", d->blocks[i]);
 			return cycle_fail(c, ret, what, c->g->agent.err);
 		}
 		s->online[i] = online;
 		sum += r.ns;
-		ret = cycle_emit(c, op, "guest", "block_latency_ns",
+		ret = cycle_emit(c, op, "guest", M_BLOCK_LATENCY_NS,
 				 (double)r.ns, "ns", d->blocks[i]);
 		/* The gap since the last hotplug operation decides whether
 		 * the write waits for an RCU grace period (README, "Settle
 		 * time"). */
 		if (!ret && r.gap_ns >= 0)
-			ret = cycle_emit(c, op, "guest", "gap_ns",
+			ret = cycle_emit(c, op, "guest", M_GAP_NS,
 					 (double)r.gap_ns, "ns", d->blocks[i]);
 		if (ret)
 			return ret;
 	}
 	c->phase_ns += clock_now_ns() - t0;
-	if (!online && (ret = cycle_emit(c, op, "host", "offline_tries",
+	if (!online && (ret = cycle_emit(c, op, "host", M_OFFLINE_TRIES,
 					 tries, "tries", -1)))
 		return ret;
 	/* A retried offline's host time holds the OFFLINE_RETRY_MS sleeps:
 	 * it is kept under a name of its own, out of the statistics. */
 	if ((ret = cycle_emit(c, op, "host",
 			      tries > 1
-				      ? "latency_with_retries_ns"
-				      : "latency_ns",
+				      ? M_LATENCY_WITH_RETRIES_NS
+				      : M_LATENCY_NS,
 			      (double)(clock_now_ns() - t0), "ns", -1)))
 		return ret;
-	return cycle_emit(c, op, "guest", "latency_ns", (double)sum, "ns", -1);
+	return cycle_emit(c, op, "guest", M_LATENCY_NS, (double)sum, "ns", -1);
 }
 
 /* A refused eject (dimm_wait_deleted: -EBUSY) is the caller's to take. */
@@ -331,21 +332,21 @@ static int emit_memory(struct cycle_ctx *c, const struct cycle_derived *v)
 {
 	int ret;
 
-	if ((ret = cycle_emit(c, "add", "guest", "memfree_delta_kib",
+	if ((ret = cycle_emit(c, "add", "guest", M_MEMFREE_DELTA_KIB,
 			      (double)v->memfree_delta_add_kib, "KiB", -1)) ||
-	    (ret = cycle_emit(c, "add", "guest", "memmap_from_ram_kib",
+	    (ret = cycle_emit(c, "add", "guest", M_MEMMAP_FROM_RAM_KIB,
 			      (double)v->memmap_from_ram_kib, "KiB", -1)) ||
-	    (ret = cycle_emit(c, "online", "guest", "memtotal_delta_kib",
+	    (ret = cycle_emit(c, "online", "guest", M_MEMTOTAL_DELTA_KIB,
 			      (double)v->memtotal_delta_online_kib, "KiB",
 			      -1)) ||
-	    (ret = cycle_emit(c, "online", "guest", "self_hosted_kib",
+	    (ret = cycle_emit(c, "online", "guest", M_SELF_HOSTED_KIB,
 			      (double)v->self_hosted_kib, "KiB", -1)) ||
-	    (ret = cycle_emit(c, "online", "guest", "self_hosted",
+	    (ret = cycle_emit(c, "online", "guest", M_SELF_HOSTED,
 			      v->self_hosted, "bool", -1)) ||
-	    (ret = cycle_emit(c, "remove", "guest", "memtotal_residual_kib",
+	    (ret = cycle_emit(c, "remove", "guest", M_MEMTOTAL_RESIDUAL_KIB,
 			      (double)v->memtotal_residual_kib, "KiB", -1)))
 		return ret;
-	return cycle_emit(c, "remove", "guest", "blocks_residual",
+	return cycle_emit(c, "remove", "guest", M_BLOCKS_RESIDUAL,
 			  v->blocks_residual, "blocks", -1);
 }
 

@@ -1,6 +1,7 @@
 /* The deep cycles' probe and tracer, and the PMU counts, hooked to the
  * cycle (deep_hooks.h). */
 #include "run/deep_hooks.h"
+#include "results/metric.h"
 #include "base/err.h"
 #include "clock.h"
 
@@ -17,9 +18,9 @@ static int emit_trace(struct cycle_ctx *c, const char *op, int block,
 	char m[96];
 	int ret;
 
-	if ((ret = cycle_emit(c, op, "guest", "fn_total_ns",
+	if ((ret = cycle_emit(c, op, "guest", M_FN_TOTAL_NS,
 			      (double)t->total_ns, "ns", block)) ||
-	    (ret = cycle_emit(c, op, "guest", "fn_other_ns",
+	    (ret = cycle_emit(c, op, "guest", M_FN_OTHER_NS,
 			      (double)(t->total_ns - t->children_ns), "ns",
 			      block)))
 		return ret;
@@ -88,18 +89,18 @@ static int probe_blocks(struct cycle_ctx *c, enum cycle_phase ph, void *arg)
 			break;
 		}
 		if ((ret = cycle_emit(c, "online", "guest",
-				      "memmap_local_fraction", p.local_fraction,
+				      M_MEMMAP_LOCAL_FRACTION, p.local_fraction,
 				      "ratio", b)) ||
-		    (ret = cycle_emit(c, "online", "guest", "memmap_node",
+		    (ret = cycle_emit(c, "online", "guest", M_MEMMAP_NODE,
 				      p.memmap_node, "node", b)) ||
 		    (ret = cycle_emit(
-			     c, "online", "guest", "memmap_walker_local",
+			     c, "online", "guest", M_MEMMAP_WALKER_LOCAL,
 			     p.memmap_node == db->walker_node, "bool", b)) ||
 		    (ret = cycle_emit(c, "online", "guest",
-				      "walk_cold_ns_per_page",
+				      M_WALK_COLD_NS_PER_PAGE,
 				      p.cold_ns_per_page, "ns", b)))
 			break;
-		ret = cycle_emit(c, "online", "guest", "walk_warm_ns_per_page",
+		ret = cycle_emit(c, "online", "guest", M_WALK_WARM_NS_PER_PAGE,
 				 p.warm_ns_per_page, "ns", b);
 	}
 	return ret;

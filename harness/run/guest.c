@@ -1,4 +1,5 @@
 #include "run/guest.h"
+#include "results/metric.h"
 #include "clock.h"
 #include "base/err.h"
 #include "base/sig.h"
@@ -80,6 +81,15 @@ int guest_sample_write(struct store *st, struct sample *s, const char *phase,
 {
 	int ret;
 
+	/* Every metric has a row in results/metric.c (its direction, how
+	 * the analysis reads it): a name or unit it lacks is a bug here. */
+	if (metric_check(metric, unit)) {
+		err_set(EXIT_FAIL,
+			"internal error: metric %s in %s is not in the table "
+			"of results/metric.c",
+			metric, unit);
+		return -EINVAL;
+	}
 	snprintf(s->phase, sizeof(s->phase), "%s", phase);
 	snprintf(s->view, sizeof(s->view), "%s", view);
 	snprintf(s->metric, sizeof(s->metric), "%s", metric);

@@ -1,4 +1,5 @@
 #include "run/oomedge.h"
+#include "results/metric.h"
 #include "clock.h"
 #include "base/err.h"
 #include "run/dimm.h"
@@ -232,7 +233,7 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 		return died(c, pt, "the agent stopped answering");
 	if (m.mem_free < pt->min_free)
 		pt->min_free = m.mem_free;
-	if ((ret = emit(c, pt, k, "memfree_kib", (double)m.mem_free, "KiB")))
+	if ((ret = emit(c, pt, k, M_MEMFREE_KIB, (double)m.mem_free, "KiB")))
 		return ret;
 	return oom_fired(c, pt);
 }
@@ -283,11 +284,11 @@ static int start(struct oomedge_ctx *c, struct point *pt, int *cap)
 		json_pack("{s:I,s:I,s:I}", "hog_kib", (json_int_t)h.hog_kib,
 			  "memfree_kib", (json_int_t)h.memfree_kib,
 			  "min_free_kbytes", (json_int_t)h.min_free_kbytes));
-	if ((ret = emit(c, pt, 0, "start_memfree_kib", (double)h.memfree_kib,
+	if ((ret = emit(c, pt, 0, M_START_MEMFREE_KIB, (double)h.memfree_kib,
 			"KiB")) ||
-	    (ret = emit(c, pt, 0, "min_free_kbytes", (double)h.min_free_kbytes,
+	    (ret = emit(c, pt, 0, M_MIN_FREE_KBYTES, (double)h.min_free_kbytes,
 			"KiB")) ||
-	    (ret = emit(c, pt, 0, "predicted_dimms", predicted, "dimms")))
+	    (ret = emit(c, pt, 0, M_PREDICTED_DIMMS, predicted, "dimms")))
 		return ret;
 	return 0;
 }
@@ -300,24 +301,24 @@ static int finish(struct oomedge_ctx *c, struct point *pt)
 	json_object_set_new(c->event, "ended_by",
 			    json_string(oomedge_end_name(c->end)));
 	json_object_set_new(c->event, "detail", json_string(pt->detail));
-	json_object_set_new(c->event, "dimms_added", json_integer(pt->added));
+	json_object_set_new(c->event, M_DIMMS_ADDED, json_integer(pt->added));
 	json_object_set_new(c->event, "victims", pt->victims);
 	json_object_set_new(c->event, "kmsg", pt->kmsg);
 	snprintf(metric, sizeof(metric), "ended_by_%s",
 		 oomedge_end_name(c->end));
 	if (c->end == OOM_END_SKIPPED)
 		return emit(c, pt, 0, metric, 1, "bool");
-	if ((ret = emit(c, pt, 0, "dimms_added", pt->added, "dimms")) ||
+	if ((ret = emit(c, pt, 0, M_DIMMS_ADDED, pt->added, "dimms")) ||
 	    (ret = emit(
-		     c, pt, 0, "mib_added",
+		     c, pt, 0, M_MIB_ADDED,
 		     (double)pt->added *
 			     (double)(job_dimm_size(c->job, 0,
 						    c->g->hello.block_size) >>
 				      20),
 		     "MiB")) ||
-	    (pt->min_free >= 0 && (ret = emit(c, pt, 0, "min_memfree_kib",
+	    (pt->min_free >= 0 && (ret = emit(c, pt, 0, M_MIN_MEMFREE_KIB,
 					      (double)pt->min_free, "KiB"))) ||
-	    (ret = emit(c, pt, 0, "oom_kills",
+	    (ret = emit(c, pt, 0, M_OOM_KILLS,
 			(double)json_array_size(pt->victims), "kills")))
 		return ret;
 	return emit(c, pt, 0, metric, 1, "bool");

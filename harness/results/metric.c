@@ -1,0 +1,181 @@
+/* The one table of metrics (README, "Metrics"). */
+#include "results/metric.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* The absolute tolerances (README "Analysis: compare, plot, gate,
+ * history"): 0.1 ms for timings, a tenth of the 1 ms tick at HZ=1000 and
+ * far below what a hotplug step takes; 256 KiB for memory amounts: an
+ * eighth of the smallest real change (the 2048 KiB memmap of one 128M
+ * block moving between the DIMM and RAM), and more than twice the largest
+ * spread that other allocations caused within a cell under TCG (112 KiB);
+ * none for the residuals, which must come back to the page, nor for the
+ * share of self-hosted cycles. */
+#define NS 1e-6, "ms"
+#define KIB 1, "KiB"
+#define ONE 1, ""
+#define TIME_TOL 1e5
+#define KIB_TOL 256
+
+static const struct metric_def table[] = {
+	/* the phases */
+	{M_LATENCY_NS, "ns", METRIC_LOWER, NS, "latency ms", METRIC_NOISY,
+	 TIME_TOL, 0, "time of a phase (host or guest view)"},
+	{M_BLOCK_LATENCY_NS, "ns", METRIC_LOWER, NS, "block lat. ms",
+	 METRIC_NOISY, TIME_TOL, 0, "guest time of one block's state write"},
+	{M_UEVENT_SPAN_NS, "ns", METRIC_LOWER, NS, "uevent span ms",
+	 METRIC_NOISY, TIME_TOL, 0,
+	 "first to last memory-block uevent of an add or remove (not the "
+	 "phase's latency)"},
+	{M_LATENCY_WITH_RETRIES_NS, "ns", METRIC_LOWER, NS, "retried lat. ms",
+	 METRIC_NOISY, TIME_TOL, 1,
+	 "host time of an offline that went through on a retry, pauses "
+	 "included"},
+	{M_OFFLINE_TRIES, "tries", METRIC_LOWER, ONE, "offline tries",
+	 METRIC_EXACT, 0, 1, "writes the offline took (1: no retry)"},
+	{M_GAP_NS, "ns", METRIC_NEUTRAL, NS, "gap ms", METRIC_NOISY, TIME_TOL,
+	 1, "guest time from the last hotplug operation to a timed write"},
+	{M_ERRNO, "errno", METRIC_NEUTRAL, ONE, "errno", METRIC_EXACT, 0, 1,
+	 "the errno of a refused state write"},
+	/* the memory */
+	{M_MEMFREE_DELTA_KIB, "KiB", METRIC_HIGHER, KIB, "memfree_delta KiB",
+	 METRIC_NOISY, KIB_TOL, 0, "MemFree after add - before add"},
+	{M_MEMMAP_FROM_RAM_KIB, "KiB", METRIC_LOWER, KIB, "memmap_from_ram KiB",
+	 METRIC_EXACT, KIB_TOL, 0,
+	 "RAM the add took (MemFree and per-CPU lists): the memmap from RAM"},
+	{M_MEMTOTAL_DELTA_KIB, "KiB", METRIC_HIGHER, KIB, "memtotal_delta KiB",
+	 METRIC_EXACT, KIB_TOL, 0, "MemTotal after online - before add"},
+	{M_SELF_HOSTED_KIB, "KiB", METRIC_NEUTRAL, KIB, "self_hosted KiB",
+	 METRIC_EXACT, KIB_TOL, 0, "the memmap pages inside the DIMM"},
+	{M_SELF_HOSTED, "bool", METRIC_NEUTRAL, ONE, "self_hosted", METRIC_BOOL,
+	 0, 0, "1 when the memmap is inside the DIMM, 0 from RAM"},
+	{M_MEMTOTAL_RESIDUAL_KIB, "KiB", METRIC_LOWER, KIB, "residual KiB",
+	 METRIC_EXACT, 0, 0, "MemTotal after remove - before add (0)"},
+	{M_BLOCKS_RESIDUAL, "blocks", METRIC_LOWER, ONE, "residual blocks",
+	 METRIC_EXACT, 0, 0, "memory blocks after remove - before add (0)"},
+	/* per boot */
+	{M_MOM_SUPPORTED, "bool", METRIC_NEUTRAL, ONE, "mom supported",
+	 METRIC_BOOL, 0, 0, "memory_hotplug.memmap_on_memory exists"},
+	{M_MOM_ENABLED, "bool", METRIC_NEUTRAL, ONE, "mom enabled", METRIC_BOOL,
+	 0, 0, "it reads Y or force"},
+	{M_MOM_FORCE, "bool", METRIC_NEUTRAL, ONE, "mom force", METRIC_BOOL, 0,
+	 0, "it reads force"},
+	/* deep cycles */
+	{M_MEMMAP_LOCAL_FRACTION, "ratio", METRIC_HIGHER, ONE, "memmap local",
+	 METRIC_EXACT, 0, 0, "share of the memmap on the DIMM's node"},
+	{M_MEMMAP_NODE, "node", METRIC_NEUTRAL, ONE, "memmap node",
+	 METRIC_EXACT, 0, 0, "the node the memmap lives on"},
+	{M_MEMMAP_WALKER_LOCAL, "bool", METRIC_NEUTRAL, ONE, "walker local",
+	 METRIC_BOOL, 0, 0, "the walking vCPU is on the memmap's node"},
+	{M_WALK_COLD_NS_PER_PAGE, "ns", METRIC_LOWER, ONE, "cold ns/page",
+	 METRIC_NOISY, 0, 0, "struct page walk after clflush, per page"},
+	{M_WALK_WARM_NS_PER_PAGE, "ns", METRIC_LOWER, ONE, "warm ns/page",
+	 METRIC_NOISY, 0, 0, "struct page walk, warm, per page"},
+	{M_FN_TOTAL_NS, "ns", METRIC_LOWER, NS, "traced ms", METRIC_NOISY,
+	 TIME_TOL, 0, "traced time of the state write's entry function"},
+	{M_FN_OTHER_NS, "ns", METRIC_LOWER, NS, "untraced ms", METRIC_NOISY,
+	 TIME_TOL, 0, "what no traced child accounts for"},
+	{"fn_*_ns", "ns", METRIC_LOWER, NS, NULL, METRIC_NOISY, TIME_TOL, 0,
+	 "traced time in one kernel function"},
+	{"fn_*_calls", "count", METRIC_NEUTRAL, ONE, NULL, METRIC_EXACT, 0, 0,
+	 "calls of one kernel function"},
+	{"pmu_*", "count|count_scaled", METRIC_LOWER, ONE, NULL, METRIC_NOISY,
+	 0, 0, "a PMU event over the phase (count_scaled: multiplexed)"},
+	/* oom-edge */
+	{M_START_MEMFREE_KIB, "KiB", METRIC_NEUTRAL, KIB, "start MemFree KiB",
+	 METRIC_NOISY, KIB_TOL, 0, "MemFree once the hog holds its memory"},
+	{M_MIN_FREE_KBYTES, "KiB", METRIC_NEUTRAL, KIB, "min_free_kbytes",
+	 METRIC_EXACT, 0, 0, "vm.min_free_kbytes of the guest"},
+	{M_PREDICTED_DIMMS, "dimms", METRIC_NEUTRAL, ONE, "predicted DIMMs",
+	 METRIC_EXACT, 0, 0, "DIMMs the memmap model says fit"},
+	{M_MEMFREE_KIB, "KiB", METRIC_NEUTRAL, KIB, "MemFree KiB", METRIC_NOISY,
+	 KIB_TOL, 0, "MemFree after each DIMM"},
+	{M_DIMMS_ADDED, "dimms", METRIC_HIGHER, ONE, "DIMMs added",
+	 METRIC_EXACT, 0, 0, "DIMMs added before the edge"},
+	{M_MIB_ADDED, "MiB", METRIC_HIGHER, ONE, "MiB added", METRIC_EXACT, 0,
+	 0, "memory added before the edge"},
+	{M_MIN_MEMFREE_KIB, "KiB", METRIC_NEUTRAL, KIB, "min MemFree KiB",
+	 METRIC_NOISY, KIB_TOL, 0, "lowest MemFree seen"},
+	{M_OOM_KILLS, "kills", METRIC_LOWER, ONE, "OOM kills", METRIC_EXACT, 0,
+	 0, "OOM kills during the point"},
+	{"ended_by_*", "bool", METRIC_NEUTRAL, ONE, NULL, METRIC_BOOL, 0, 0,
+	 "what ended the point (README, \"The oom-edge benchmark\")"},
+};
+
+#define NTABLE ((int)(sizeof(table) / sizeof(table[0])))
+
+/* "fn_*_ns" matches "fn_online_pages_ns": the '*' stands for one or more
+ * characters. */
+static int family_match(const char *pat, const char *name)
+{
+	const char *star = strchr(pat, '*');
+	size_t pre, suf, n = strlen(name);
+
+	if (!star)
+		return 0;
+	pre = (size_t)(star - pat);
+	suf = strlen(star + 1);
+	return n > pre + suf && !strncmp(name, pat, pre) &&
+	       !strcmp(name + n - suf, star + 1);
+}
+
+const struct metric_def *metric_find(const char *name)
+{
+	for (int i = 0; i < NTABLE; i++)
+		if (!strcmp(table[i].name, name))
+			return &table[i];
+	for (int i = 0; i < NTABLE; i++)
+		if (family_match(table[i].name, name))
+			return &table[i];
+	return NULL;
+}
+
+static int unit_ok(const char *units, const char *unit)
+{
+	size_t n = strlen(unit);
+
+	for (const char *p = units; p; p = strchr(p, '|')) {
+		p += *p == '|';
+		if (!strncmp(p, unit, n) && (p[n] == '|' || !p[n]))
+			return 1;
+	}
+	return 0;
+}
+
+int metric_check(const char *name, const char *unit)
+{
+	const struct metric_def *d = metric_find(name);
+
+	return d && unit_ok(d->unit, unit) ? 0 : -EINVAL;
+}
+
+const struct metric_def *metric_table(int *n)
+{
+	*n = NTABLE;
+	return table;
+}
+
+static const char *better_name(enum metric_better b)
+{
+	return b == METRIC_LOWER ? "lower" : b == METRIC_HIGHER ? "higher" : "-";
+}
+
+static const char *kind_name(enum metric_kind k)
+{
+	return k == METRIC_EXACT ? "exact" : k == METRIC_BOOL ? "0/1" : "noisy";
+}
+
+void metric_help(FILE *f)
+{
+	fprintf(f, "Metrics in samples.csv (better: which way is better; "
+		   "gate: how a change is judged;\n* marks a diagnostic, "
+		   "compared only when named):\n\n");
+	fprintf(f, "%-28s %-12s %-6s %-5s %s\n", "metric", "unit", "better",
+		"gate", "what");
+	for (int i = 0; i < NTABLE; i++)
+		fprintf(f, "%-28s %-12s %-6s %-5s %s%s\n", table[i].name,
+			table[i].unit, better_name(table[i].better),
+			kind_name(table[i].kind), table[i].diagnostic ? "* " : "",
+			table[i].what);
+}

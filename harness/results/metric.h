@@ -1,0 +1,93 @@
+/* The vocabulary of samples.csv: every metric mhpbench writes, with its
+ * unit, which way is better, how it is shown, and how the gate treats it
+ * (README, "Metrics"; `mhpbench help metrics` prints the table). The code
+ * that emits samples names metrics through the M_* constants below, and
+ * the sample writer refuses a name or unit the table does not have, so
+ * every metric in a run, the oom-edge ones included, has a direction. */
+#ifndef MHP_METRIC_H
+#define MHP_METRIC_H
+
+#include <stdio.h>
+
+/* The cycle's phases (README, "What a run prints and writes"). */
+#define M_LATENCY_NS "latency_ns"
+#define M_BLOCK_LATENCY_NS "block_latency_ns"
+#define M_UEVENT_SPAN_NS "uevent_span_ns"
+#define M_LATENCY_WITH_RETRIES_NS "latency_with_retries_ns"
+#define M_OFFLINE_TRIES "offline_tries"
+#define M_GAP_NS "gap_ns"
+#define M_ERRNO "errno"
+/* What the kernel did with the memory. */
+#define M_MEMFREE_DELTA_KIB "memfree_delta_kib"
+#define M_MEMMAP_FROM_RAM_KIB "memmap_from_ram_kib"
+#define M_MEMTOTAL_DELTA_KIB "memtotal_delta_kib"
+#define M_SELF_HOSTED_KIB "self_hosted_kib"
+#define M_SELF_HOSTED "self_hosted"
+#define M_MEMTOTAL_RESIDUAL_KIB "memtotal_residual_kib"
+#define M_BLOCKS_RESIDUAL "blocks_residual"
+/* What the kernel can do, once per boot. */
+#define M_MOM_SUPPORTED "memmap_on_memory_supported"
+#define M_MOM_ENABLED "memmap_on_memory_enabled"
+#define M_MOM_FORCE "memmap_on_memory_force"
+/* Deep cycles: the probe module and the tracer. */
+#define M_MEMMAP_LOCAL_FRACTION "memmap_local_fraction"
+#define M_MEMMAP_NODE "memmap_node"
+#define M_MEMMAP_WALKER_LOCAL "memmap_walker_local"
+#define M_WALK_COLD_NS_PER_PAGE "walk_cold_ns_per_page"
+#define M_WALK_WARM_NS_PER_PAGE "walk_warm_ns_per_page"
+#define M_FN_TOTAL_NS "fn_total_ns"
+#define M_FN_OTHER_NS "fn_other_ns"
+/* The oom-edge benchmark. */
+#define M_START_MEMFREE_KIB "start_memfree_kib"
+#define M_MIN_FREE_KBYTES "min_free_kbytes"
+#define M_PREDICTED_DIMMS "predicted_dimms"
+#define M_MEMFREE_KIB "memfree_kib"
+#define M_DIMMS_ADDED "dimms_added"
+#define M_MIB_ADDED "mib_added"
+#define M_MIN_MEMFREE_KIB "min_memfree_kib"
+#define M_OOM_KILLS "oom_kills"
+
+/* How the gate judges a metric (README, "Analysis: compare, plot, gate,
+ * history"): METRIC_NOISY by a test and a CI (timings, MemFree);
+ * METRIC_EXACT, an amount the kernel's code sets, give or take other
+ * allocations that land in the same window, by the ranges of the two sides
+ * at any n; METRIC_BOOL, a 0/1 per cycle, by the share of 1s. */
+enum metric_kind {
+	METRIC_NOISY,
+	METRIC_EXACT,
+	METRIC_BOOL,
+};
+
+enum metric_better {
+	METRIC_LOWER = -1,   /* less is better (time, memory taken) */
+	METRIC_NEUTRAL = 0,  /* a difference is a change, not better or worse */
+	METRIC_HIGHER = +1,  /* more is better (memory gained) */
+};
+
+struct metric_def {
+	const char *name; /* exact, or a family "fn_*_ns" ('*' = any word) */
+	const char *unit; /* as samples.csv writes it */
+	enum metric_better better;
+	double scale; /* shown value = value * scale */
+	const char *shown_unit;
+	const char *label; /* short, for 80 columns */
+	enum metric_kind kind;
+	double abs_tol; /* a change within this is never a regression */
+	int diagnostic; /* not compared unless asked for by name */
+	const char *what; /* one line for `mhpbench help metrics` */
+};
+
+/* The definition of @name (exact names first, then the families), or
+ * NULL when mhpbench does not write such a metric. */
+const struct metric_def *metric_find(const char *name);
+
+/* 0 when @name exists and is written in @unit; else -EINVAL. */
+int metric_check(const char *name, const char *unit);
+
+/* The table, @n entries, for help and tests. */
+const struct metric_def *metric_table(int *n);
+
+/* `mhpbench help metrics`. */
+void metric_help(FILE *f);
+
+#endif
