@@ -110,7 +110,7 @@ rc=$?
 ok $([ $rc -eq 0 ] || [ $rc -eq 9 ]; echo $?) "gate --across kernel compares them (exit $rc)"
 grep -q 'kernel differs.*(intended: --across kernel)' "$res/g3.out"
 ok $? "... and notes the difference"
-grep -q '^kernel: baseline 6\.1\..*, candidate 6\.8\.0-test, accel' "$res/g3.out"
+grep -q '^kernel baseline 6\.1\..*, candidate 6\.8\.0-test, accel' "$res/g3.out"
 ok $? "... and the header names both kernels"
 "$MHP" gate --across memmap --baseline "$base" --candidate "$mis" >/dev/null 2>&1
 is $? 2 "--across memmap: bad command line (2)"
