@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mhpbench — memory hotplug benchmark suite.
 #   make        builds ./mhpbench (installing missing Debian packages first)
 #   make run    builds everything, then runs bench/quick.job

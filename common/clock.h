@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Monotonic time and deadlines, shared by the harness and the guest agent. */
 #ifndef MHP_CLOCK_H
 #define MHP_CLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Newline-delimited framing for the QMP socket and the agent channel.
  * Both peers send one JSON object per line; this splits a byte stream into
  * lines and bounds their length so a peer that sends garbage cannot make us

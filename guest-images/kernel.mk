@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Included from Makefile: builds a guest kernel from a source tree, a patch
 # queue and Kconfig fragments (docs/building-kernels.md):
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* mhpbench: command line. Only main() exits; subcommands return codes
  * from err.h. */
 #include "results/metric.h"

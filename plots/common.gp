@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by every mhpbench plot: the terminal for fmt (png, svg or dumb)
 # and the CSV reader. The caller sets name (output stem) and may set fmt.
 if (!exists("fmt")) fmt = "png"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Latency per phase against DIMM size, both memmap modes, as candlesticks
 # (whiskers min..max, box q1..q3, bar at the median). A run of several
 # kernels, accels or block sizes has a category per size and each of them,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Memmap taken from RAM at add (MemFree plus the per-CPU free lists)
 # against DIMM size, both memmap modes: median with q1..q3 error bars, and
 # the size of a full memmap (1/64 of the DIMM) for reference. Several

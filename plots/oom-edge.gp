@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The OOM edge: how many 128M DIMMs could be hot-added before the guest
 # hit the edge, per free-memory target F, both memmap modes (median with
 # min..max bars over the repetitions), and the model's prediction; a set

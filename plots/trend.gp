@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Nightly trend from the history: the median per night (or per run), one
 # line per kernel, accel, block size, mode and DIMM size (never mixed),
 # with the change points found by the windowed t-test marked.

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Checks that every external command the project runs comes from a package
 # that scripts/deps.sh installs (or one those depend on) or from Debian's
 # Essential set, so that `make run` and `make test` work on a fresh

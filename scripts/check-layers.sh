@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Enforces the harness's one-way layering (README, "Layout"): each folder
 # of harness/ may include headers from the folders named in its rule and
 # from common/, nothing else. Prints every offending include as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages mhpbench needs, skipping those already present
 # (README, "The two commands"). Called from `make` (target `deps`) and, with
 # --fuzz, from `make fuzz`; safe to run again: prints what it installs.

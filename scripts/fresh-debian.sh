@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the README's two commands, `make run` and `make test`, as a new user
 # would: in a pristine Debian 12 root (debootstrap --variant=minbase
 # bookworm, the shape of the official debian:12 image), from a clean clone

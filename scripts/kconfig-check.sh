@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kconfig-check.sh CONFIG FRAGMENT...
 #
 # Checks that a final .config (after `make olddefconfig`) has every option

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kconfig-merge.sh [-o OUT] BASE FRAGMENT...
 #
 # Merges Kconfig fragments into a base .config, like the kernel's

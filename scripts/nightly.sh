@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Nightly: run the nightly job, append it to the history, gate it against
 # the history, and plot it (with the trend). Exit status: the gate's
 # (0 nothing regressed, 1 regression, 9 inconclusive, 10 bad input), or the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Precision of the guest view (README, "Settle time"): runs JOB (default
 # bench/evidence/settle.job) and prints, per mode and phase, the count,
 # median, coefficient of variation and range of the per-block online and

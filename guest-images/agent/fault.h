@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fault-injection ops for the harness's own tests: a guest kernel crash
  * (sysrq) and an agent that stops answering (stall). Never used by a
  * measurement. */

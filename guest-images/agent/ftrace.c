@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "ftrace.h"
 #include "ftrace_parse.h"
 #include "sysfs.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Ops "online_traced" and "offline_traced": the timed state write of
  * "online"/"offline" under the function_graph tracer, with the cost of
  * each function called below the entry (docs/agent-protocol.md). */

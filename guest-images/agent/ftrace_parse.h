@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parser of the function_graph tracer's text output (tracefs "trace"):
  * text in, call tree out. Pure C11 without jansson, so the host's unit
  * tests build it too (tests/unit/test_ftrace_parse.c). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "info.h"
 #include "sysfs.h"
 #include "clock.h"

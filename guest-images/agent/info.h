@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Read-only ops: hello (what the guest is), meminfo, blocks. */
 #ifndef MHP_AGENT_INFO_H
 #define MHP_AGENT_INFO_H

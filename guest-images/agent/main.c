@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* mhp-agent: the guest side of mhpbench. Serves NDJSON requests on
  * /dev/ttyS1 (docs/agent-protocol.md) one at a time, and reads kernel
  * uevents whenever it is idle so their timestamps are arrival times. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The OOM-edge ops: a memory hog that brings the guest down to a target
  * MemFree, and what the OOM killer did since (vmstat, kernel log). */
 #ifndef MHP_AGENT_OOM_H

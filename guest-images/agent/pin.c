@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Pipe buffers are unmovable kernel pages (GFP_HIGHUSER, no __GFP_MOVABLE),
  * and the page allocator tries the highest zone first. In the mhpbench
  * guest all boot memory is below 4G (ZONE_DMA32), so a hot-added block

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fault injection: unmovable kernel memory held on purpose, so that
  * offlining a block onlined to ZONE_NORMAL fails with EBUSY (the harness's
  * inject_offline_busy). Never used by a measurement. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Ops "pmu_open", "pmu_read", "pmu_close": hardware (or software) event
  * counters named by libpfm4 strings, counted system-wide on every online
  * CPU, because hot-add and online work also runs in kworkers. */

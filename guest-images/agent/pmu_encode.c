@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "pmu_encode.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Event string → perf_event_attr through libpfm4. No jansson here: the
  * host's unit tests build this file too (tests/unit/test_pfm_encode.c). */
 #ifndef MHP_AGENT_PMU_ENCODE_H

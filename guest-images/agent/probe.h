@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The probe-module ops: load mhp_probe.ko (guest-images/probe/) and ask it
  * where a memory block's memmap lives and what walking it costs. */
 #ifndef MHP_AGENT_PROBE_H

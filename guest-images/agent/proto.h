@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Request arguments, reply fields and logging shared by the op handlers of
  * the guest agent. The wire protocol is docs/agent-protocol.md. */
 #ifndef MHP_AGENT_PROTO_H

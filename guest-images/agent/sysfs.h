@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Memory-block sysfs access and the timed writes to memoryN/state. */
 #ifndef MHP_AGENT_SYSFS_H
 #define MHP_AGENT_SYSFS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel uevents from NETLINK_KOBJECT_UEVENT, stamped on arrival and queued
  * for wait_blocks: memory-block add/remove and ACPI memory-device
  * (PNP0C80) add/remove. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The probe kernel module (probe/mhp_probe.c), included from
 # guest-images/Makefile after BUILD, DEBS, ABI_FILE and APT_DL are set.
 #

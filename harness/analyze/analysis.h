@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading finished runs back for analysis (compare, gate, history, plot):
  * a run directory checked for what mhpbench writes, samples grouped into
  * cells, and the A/B comparison of two sets of samples cell by cell

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* What a comparison says beyond its rows (analysis.h): the cells' labels,
  * the notes that belong under it, and its sides and rows as JSON. */
 #include "analyze/compare.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `mhpbench compare`: the A/B table of two runs, or of two selections
  * (e.g. memmap=ram against memmap=self) within one run. This part holds
  * what a comparison says beyond its rows (notes, labels, JSON); the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* `mhpbench compare`: the command line. Loads one or two runs, compares
  * them cell by cell (analysis.h) and prints the table (compare_print.h). */
 #include "analyze/compare_cmd.h"

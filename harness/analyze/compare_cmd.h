@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `mhpbench compare [opts] RUN_A [RUN_B]`: the A/B table of two runs, or of
  * two selections within one run. */
 #ifndef MHP_COMPARE_CMD_H

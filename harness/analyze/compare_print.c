@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A comparison printed: the 80-column text table (mmtests style, for a
  * cover letter), Markdown, CSV or JSON, with the legend and the notes. */
 #include "analyze/compare_print.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A comparison printed as 80-column text (mmtests style, for a cover
  * letter), CSV, JSON or Markdown. */
 #ifndef MHP_COMPARE_PRINT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The gate's verdict on one compared row, by the kind of its metric: the
  * share of 1s of a 0/1 metric, the ranges of an amount the kernel's code
  * sets, else the p, the CI and the tolerance (gate.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `mhpbench gate`: a yes/no on whether a candidate run regressed against a
  * baseline run or the history, per metric and cell, with the evidence
  * (Mann-Whitney p after Holm, bootstrap CI of the ratio of medians, or the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* `mhpbench gate`: the command line. Loads the candidate and the baseline
  * (a run, or the history), checks that they compare, judges (gate.h) and
  * writes the verdicts (gate_out.h). */

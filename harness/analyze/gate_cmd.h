@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `mhpbench gate --baseline RUN|history --candidate RUN`: regression
  * verdicts, gate.json, JUnit XML. */
 #ifndef MHP_GATE_CMD_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The gate's table on stdout, gate.json and the JUnit XML. */
 #include "analyze/gate_out.h"
 

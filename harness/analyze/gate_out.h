@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What `mhpbench gate` writes: its table and verdict on stdout, gate.json
  * and the JUnit XML, from the verdicts of gate.h. */
 #ifndef MHP_GATE_OUT_H

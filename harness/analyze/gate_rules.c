@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The gate's rules and its verdicts on a whole comparison: which metrics
  * take part, the thresholds and tolerances they are judged with, the
  * verdict of every compared row (gate.c) and of every cell that vanished

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The run history in SQLite (README, "Analysis: compare, plot, gate,
  * history"): its schema, appending a run, and reading samples back (the
  * gate's baseline, a trend, the list of runs). */

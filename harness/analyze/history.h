@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The run history: results/history.db (SQLite). Each run is appended in one
  * transaction with its manifest and samples; an incomplete run is stored as
  * incomplete. The gate can use the history as its baseline; `mhpbench

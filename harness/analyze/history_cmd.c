@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* `mhpbench history`: appends runs to the history, lists them, or prints
  * the trend of one metric with its change points. */
 #include "analyze/history_cmd.h"

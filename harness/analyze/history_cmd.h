@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `mhpbench history`: --append RUN, --list, or the per-night medians of one
  * cell with change points (results/history.db). */
 #ifndef MHP_HISTORY_CMD_H

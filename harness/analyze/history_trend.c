@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The history's trend per cell: samples grouped into per-night (or per-run)
  * medians, change points marked, printed as text or CSV. */
 #include "analyze/history_trend.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The trend `mhpbench history` prints (and `mhpbench plot` draws): per
  * cell (kernel x accel x block size x mode x DIMM size x node: one line
  * never mixes two of them) the per-night or per-run medians of one metric

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* `mhpbench plot`: the run's CSV per plot, the gnuplot scripts around the
  * templates in plots/, and gnuplot run on them (plot.h). */
 #include "analyze/plot.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `mhpbench plot`: CSV from a run (and the history), fed to the gnuplot
  * templates in plots/NAME.gp. Each plot goes into RUN/plots/ as PNG (pngcairo),
  * SVG and dumb ASCII (.txt, for email), with its CSV and a script beside it

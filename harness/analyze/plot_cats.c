@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The x categories of the run plots: DIMM size x kernel x accel x block
  * size, as the run holds them. */
 #include "analyze/plot_cats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The x axis of mhpbench's run plots: one category per DIMM size and, where
  * the run holds several, per kernel, accel and block size, side by side,
  * so that no box or point pools samples that differ in them (README,

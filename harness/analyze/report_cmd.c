@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* `mhpbench report`: finds a run directory, reads its timing from the
  * manifest and its cells from samples.csv, and prints the summary tables. */
 #include "analyze/report_cmd.h"

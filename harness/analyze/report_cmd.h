@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `mhpbench report [RUN]`: the tables of a finished run (results/report.h),
  * rebuilt from its manifest.json and samples.csv. */
 #ifndef MHP_REPORT_CMD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The first error of a run, kept with its context, and the exit code that
  * names its class. Functions return -errno; the place that knows what went
  * wrong calls err_set() once; later errors (cleanup after the first one)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Progress on stderr: a live line on a terminal, plain lines otherwise
  * (logs of nightly runs must stay readable). */
 #ifndef MHP_PROGRESS_H

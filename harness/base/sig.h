@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SIGINT, SIGTERM and SIGHUP. The first one asks the run to stop cleanly:
  * the wait loops notice (the handler is installed without SA_RESTART, so
  * a blocking poll() returns EINTR), the guest is powered off, the results

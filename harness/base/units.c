@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Sizes and durations as people write them in job files. Strict on
  * purpose: a typo in a benchmark parameter must stop the run, not turn into
  * a different benchmark. */

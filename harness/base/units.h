@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sizes ("128M", "2G") and durations ("500ms", "30s", "2m") as written in
  * job files and on the command line. */
 #ifndef MHP_UNITS_H

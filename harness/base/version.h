@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef MHP_VERSION_H
 #define MHP_VERSION_H
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The block-size rule of blocksize.h: where a guest's boot memory ends
  * on QEMU's pc machine, the block size Linux picks for it, and the boot
  * memory that makes it pick a given one. */

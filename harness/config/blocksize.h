@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The memory block size an x86-64 guest on QEMU's pc machine will pick,
  * and the boot memory that makes it pick a given one. Linux (6.1,
  * arch/x86/mm/init_64.c probe_memory_block_size) uses 128M while boot

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Job files: job_load() and its in-memory forms run inih over the text
  * with the reader in job_read.c, then job_check() (job_check.c). The
  * options table (job_opts.c) drives the defaults, the values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Job files: INI (inih) with one [job] section. Every option lives once in
  * the table in job_opts.c (name, type, offset, default, range, help); the
  * parser, `mhpbench help job` and `run --parse-only` all read that table.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Checks between a job's options, once all are read: kernels and their
  * [kernel LABEL] sections, NUMA nodes, block sizes, oom-edge, faults and
  * maxmem. Each error points at the line of the key it blames. */

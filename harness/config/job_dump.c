@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* job_dump(): the effective job as a job file, every option as
  * key = value, which the parser reads back to the same job. `run
  * --parse-only` prints it, and the manifest keeps it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* job_help(): the options table as text for `mhpbench help job`: each
  * option's type, default, range and help, wrapped to 79 columns. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The job options table: every option of a job file, once, with its
  * type, place in struct job, default, range and help text (README, and
  * `mhpbench help job` prints it). Also the names of the enum values. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The job options table and what reads it (private to config/): each
  * option's name, type, where it lives in struct job, default, range and
  * help. The table itself is in job_opts.c; job_defaults(), the parser,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parser's state, private to config/: the job being read, where
  * each key was set, the [kernel LABEL] sections, and the first error. The
  * reader (job_read.c) fills it line by line; job_check() then checks the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The job file reader, for inih: it hands inih the lines (checking that
  * the file is text, counting lines and vetting section headers), takes
  * each key = value into the options table or a [kernel LABEL] section,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Option values: parsing a value's text into struct job (integers,
  * sizes, durations, enums and their lists, with ranges and alignment),
  * the text job_dump() writes back, and kernel labels. Every error message

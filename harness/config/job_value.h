@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Option values, private to config/: the text of a job file's value to
  * and from struct job, through an option of the table (job_opts.h). */
 #ifndef MHP_JOB_VALUE_H

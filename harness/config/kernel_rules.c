@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* What a kernel does with the memmap of hot-added memory (README,
  * "Expected and observed placement"). Pure functions of the release: the
  * run side and the analysis both use them. */

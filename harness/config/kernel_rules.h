@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The memmap placement a kernel release gives hot-added memory. The
  * memory_hotplug.memmap_on_memory parameter exists from 5.13 (with
  * CONFIG_MHP_MEMMAP_ON_MEMORY); up to 6.7 only a DIMM of exactly one block

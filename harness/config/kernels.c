@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The kernels a run boots (kernels.h): each one's image, release, module
  * tree and initramfs, found from "debian", a directory or a bzImage and
  * checked before QEMU starts, and their list for the manifest. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernels a run boots: the job's kernels axis (label:image pairs with
  * per-kernel extras), or its one `kernel` (or --kernel). An image is
  * "debian" (guest-images' unpacked Debian kernel), a directory made by

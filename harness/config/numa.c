@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Parsing and checking a job's NUMA specs (numa.h): numa_nodes into
  * nodes with memory and vCPUs, numa_host_nodes into their host nodes, and
  * CPU masks back into ranges. Pinning to the host's nodes is in

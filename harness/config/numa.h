@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Guest NUMA topology from a job: `numa_nodes = 512M:0-1, 0` gives node 0
  * 512M and vCPUs 0-1, and node 1 no memory and no CPUs (memoryless, where
  * DIMMs go with `node = 1`). `numa_host_nodes = 0,1` binds each guest

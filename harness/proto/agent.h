@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Host side of the guest agent channel (docs/agent-protocol.md): NDJSON
  * requests with ids over the QEMU chardev socket that is the guest's ttyS1,
  * and typed parsers for the replies (pure functions, unit-tested). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "proto/qemu.h"
 #include "config/numa.h"
 #include "clock.h"
@@ -162,7 +163,7 @@ static void build_accel(struct argv_vec *a, const struct qemu_opts *o)
 		break;
 	case QEMU_TCG_ICOUNT:
 		/* Guest time follows the instruction count: low noise. SMP
-		 * bring-up hangs under icount, so one vCPU (DESIGN.md). */
+		 * bring-up hangs under icount, so one vCPU (README, "Guest and channel"). */
 		add(a, "-accel");
 		add(a, "tcg");
 		add(a, "-icount");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* QEMU lifecycle: argv built as a vector (never through a shell), its own
  * process group, sockets in a private 0700 directory, console and stderr in
  * files the run keeps, and a kill that always reaps. */

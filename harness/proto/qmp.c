@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* QMP client. One command is in flight at a time; its reply is found by id.
  * Anything else that arrives meanwhile is either an event (queued in order
  * for qmp_wait_event) or a stale reply (ignored). Every wait has a deadline

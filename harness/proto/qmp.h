@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* QMP client (jansson). Every command carries an id; events that arrive
  * while a reply is awaited are queued in order and never dropped; every
  * wait has a deadline. The full exchange can be logged for debugging and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The deep cycles' part of the summary, from its cells (view "deep"):
  * NUMA locality of each DIMM's memmap and the struct page walk cost, the
  * online/offline breakdown per child function with the tracing overhead,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The one table of metrics (README, "Metrics"). */
 #include "results/metric.h"
 

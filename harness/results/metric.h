@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The vocabulary of samples.csv: every metric mhpbench writes, with its
  * unit, which way is better, how it is shown, and how the gate treats it
  * (README, "Metrics"; `mhpbench help metrics` prints the table). The code

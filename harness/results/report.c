@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "results/report.h"
 #include "config/kernel_rules.h"
 #include "results/deepreport.h"

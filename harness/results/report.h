@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The run's summary: per-cell statistics computed from samples.csv (so a
  * summary can be rebuilt from any run directory), the memmap placement
  * verdicts, the harness overhead, and the plain-text table. */

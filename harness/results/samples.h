@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* samples.csv: one sample per row, written and flushed as soon as it
  * exists, and read back for the summary (so `mhpbench report` computes the
- * same table from any run directory). Columns: DESIGN.md's stable set, then
+ * same table from any run directory). Columns: README's stable set, then
  * boot, cycle, warmup, block, target_mib and kernel_release. `kernel` is
  * the kernel's label from the job's kernels axis, or its release when the
  * job has one kernel. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernels of a run side by side: for each (block size, DIMM, mode,
  * phase) the host-view median latency of every kernel label and its ratio
  * to the first kernel's, plus the memmap taken from RAM. Built from the

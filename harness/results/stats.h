@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-cell descriptive statistics and the tests the analysis uses (GSL for
  * quantiles, distributions and the RNG; nothing hand-rolled). */
 #ifndef MHP_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A run's directory: results/<run-id>/ with manifest.json (rewritten
  * atomically whenever it changes, so a crash leaves the last good one),
  * samples.csv (appended and flushed row by row) and summary.json, plus the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A benchmark, as the runner sees it (struct bench_ops), and the run it
  * works in (struct run): the runner boots guests and keeps the manifest;
  * a benchmark plans the boots and says what runs on each. One instance

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The cycles benchmark (benchmark = cycles, the default): each boot runs
  * warm-up, measured and deep hot-add -> online -> offline -> remove
  * cycles of every DIMM size, in an order drawn from the job's seed; one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The oom-edge benchmark (benchmark = oom-edge, README "The oom-edge
  * benchmark"): one boot per point, each brought down to a target MemFree
  * and given DIMMs until the edge; one point is run/oomedge.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every boot checks once the agent said hello, before any cycle:
  * that the guest has the memory block size the job asked for, what the
  * kernel can do with the memmap (written as samples, so a report can be

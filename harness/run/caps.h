@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a guest kernel can do with the memmap of hot-added memory, from
  * what its agent reported at hello, and the placement that follows for a
- * (kernel, mode, block size, DIMM size). DESIGN.md's rules: the
+ * (kernel, mode, block size, DIMM size). README "Expected and observed placement": the
  * memory_hotplug.memmap_on_memory parameter exists from 5.13 (with
  * CONFIG_MHP_MEMMAP_ON_MEMORY); up to 6.7 only a DIMM of exactly one block
  * self-hosts; from 6.8 every block does. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The cycle's script (cycle_run) and its phases: the DIMM through
  * run/dimm.c, the state writes and their retries, the samples, and the
  * clean-up or recovery of a cycle that failed. */

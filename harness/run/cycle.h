@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One hot-add → online → offline → remove cycle of one DIMM, with its
  * samples written as they are taken. What else happens in a cycle (fault
  * injection, the deep cycles' probes and tracer, PMU counts) is an

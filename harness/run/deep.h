@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Deep cycles: the extra cycles per size that look inside the kernel,
  * kept apart from the measured ones (their samples have view "deep"):
  *  - the probe module (guest-images/probe) says where each block's memmap

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The deep cycles' probe and tracer, and the PMU counts, hooked to the
  * cycle (deep_hooks.h). */
 #include "run/deep_hooks.h"

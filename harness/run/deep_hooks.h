@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The deep cycles and the PMU as observers of the cycle (run/cycle.h),
  * both registered with the boot's struct deep_boot (run/deep.h):
  *  - deep_observer, in deep cycles: each online and offline write under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* One DIMM's hot-add and hot-remove through QMP and the agent (dimm.h). */
 #include "run/dimm.h"
 #include "base/err.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One pc-dimm and its memory backend in a running guest: plugged through
  * QMP (object-add, device_add), the guest's _OST for it, the uevents of
  * its memory blocks, and unplugged again (device_del, DEVICE_DELETED,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Fault injection on purpose (fault.h): the cycle observer. */
 #include "run/fault.h"
 #include "clock.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fault injection for mhpbench's own tests (job option inject_fault): an
  * agent that stops answering, a guest kernel panic, or unmovable memory
  * pinned in the new block so that its offline fails with EBUSY. Once per

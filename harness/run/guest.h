@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One booted guest: a QEMU process, its QMP connection and the agent
  * channel. Boot failures become errors with the console's last lines. */
 #ifndef MHP_GUEST_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "run/metrics.h"
 
 #include <string.h>
@@ -24,7 +25,7 @@ void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 	d->memtotal_delta_online_kib =
 		m->after_online.mem_total - m->before_add.mem_total;
 	d->self_hosted_kib = dimm_kib - d->memtotal_delta_online_kib;
-	/* MemTotal is exact to the page, MemFree is not (DESIGN.md): the
+	/* MemTotal is exact to the page, MemFree is not (README, "What a run prints and writes"): the
 	 * verdict comes from MemTotal. A self-hosted memmap is not managed
 	 * memory, so the DIMM adds less than its size. With a block left
 	 * offline the shortfall would mean nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Memory accounting of one cycle: what the kernel really did with the
  * memmap, derived from /proc/meminfo snapshots taken between phases. */
 #ifndef MHP_METRICS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The host side of a job's NUMA topology: records it in the boot's
  * manifest and pins vCPU threads to host nodes (README, "Deep metrics").
  * The spec itself is parsed in config/numa.c. */

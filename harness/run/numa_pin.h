@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Applying a job's NUMA topology to a booted guest: the manifest record
  * and the vCPU pinning (README, "Deep metrics"). */
 #ifndef MHP_NUMA_PIN_H

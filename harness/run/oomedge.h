@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The oom-edge benchmark: one point is one guest brought down to a target
  * MemFree F by a hog, then given DIMMs one at a time until the edge. A
  * guest that dies is a result here, not a harness failure. */

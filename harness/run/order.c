@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The seeded, recorded boot order of each round (README, "Boot order"). */
 #include "run/order.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The order of the boots within a round (README, "Boot order"): every
  * (mode, kernel) pair boots once per round, in a seeded random order that
  * the manifest records, so drift on the host cannot turn into a difference

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The runner (runner.h): resolves the inputs, keeps the manifest, boots
  * the guests the benchmark the job names plans (run/bench.h) and writes
  * the summary at the end. */

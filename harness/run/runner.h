@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sweep: DIMM sizes × modes × repetitions over one or more boots per
  * mode, with provenance in the manifest and the summary at the end. */
 #ifndef MHP_RUNNER_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The count and first-to-last span of a DIMM's uevents (uevents.h). */
 #include "run/uevents.h"
 

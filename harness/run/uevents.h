@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the guest's uevents of one DIMM say: how many there were and the
  * time from the first to the last, the guest's view of an add or a
  * remove. Pure, so that the fuzz target (tests/fuzz/fuzz_agent.c) can

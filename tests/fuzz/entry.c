@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The libFuzzer entry point for one target: built once per target with
  * -DFUZZ_FN=fuzz_<target> (see the Makefile, target `fuzz`). */
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz targets (tests/fuzz/fuzz_*.c). Each takes one input as libFuzzer
  * hands it over and returns 0; a bug shows as a sanitizer report or an
  * abort(). The same functions replay the seed corpora and the saved crash

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The agent channel from the guest's side. The input is what the guest
  * sends on ttyS1, NDJSON lines; it goes through
  *  1. each reply parser of harness/proto/agent.c, line by line (the payloads:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Socket plumbing shared by the targets that read a peer through an fd. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Job files: the input is the file's bytes, given to the parser with
  * their exact length (no NUL after them, so that a read past the end is
  * caught). A job that parses must also survive the trip through its own

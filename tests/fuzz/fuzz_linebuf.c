@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Line framing (common/linebuf.c), used for both the QMP socket and the
  * agent channel, against a model. The first two input bytes choose the
  * longest line accepted (1..256) and how the rest arrives: in chunks of

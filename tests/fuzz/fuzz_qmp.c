@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The QMP client as QEMU's peer: the input is what QEMU sends on the
  * socket (greeting, replies, events, garbage), read through the real
  * reader (linebuf framing, JSON parsing, reply/event sorting). The client

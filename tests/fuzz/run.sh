@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs fuzz targets one after the other (`make fuzz`; docs/fuzzing.md):
 #   FUZZ_SECONDS=600 FUZZ_DIR=build/fuzz tests/fuzz/run.sh [TARGET...]
 # Each runs for FUZZ_SECONDS on its seeds (tests/fuzz/corpus/TARGET) and

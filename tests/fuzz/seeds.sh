@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Rebuilds the seed corpora in tests/fuzz/corpus/ from the repository's own
 # data, and from the QMP and agent logs of real runs given as arguments:
 #   tests/fuzz/seeds.sh [RESULTS/RUN ...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # compare, gate, history and plot on two small real runs (one with an
 # injected online delay), and on copies of them made corrupt, foreign,
 # mismatched or incomplete. Every bad input must get a clear error and

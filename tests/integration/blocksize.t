@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A non-default memory block size (1G): the harness sizes boot memory so the
 # guest kernel picks 1G blocks, checks it, and a one-block DIMM self-hosts
 # its memmap in self mode and takes ~16 MiB from RAM in ram mode.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boots the real guest (TCG here; KVM where it works) and runs 128M cycles in
 # both memmap modes; asserts what the kernel did with the memory.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every external command that the scripts, the tests, the Makefiles and the
 # harness run comes from a package that scripts/deps.sh installs (or one
 # they pull in) or from Debian's Essential set, so that `make run` and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # errors.t again, against the harness built with ASan and UBSan
 # (build/asan/mhpbench; `make test` builds it): bad jobs, missing files, a
 # guest that never says hello, a QMP error and one real 128M cycle, with

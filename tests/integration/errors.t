@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input and failures: each gets a clear message and its own exit code,
 # and nothing is left running.
 . "$(dirname "$0")/lib.sh"

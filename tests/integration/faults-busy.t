@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Offline refused with EBUSY (tests/jobs/fault-busy.job): cycle 1's block
 # is onlined to ZONE_NORMAL and unmovable pipe buffers are pinned in it.
 # The kernel must really refuse (EBUSY, its own words on the console), the

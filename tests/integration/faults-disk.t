@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The results directory is read-only, or fills up mid-run (small tmpfs
 # mounts; needs root). Exit code 8 and a message with the path and the
 # system's words; no partial row left in samples.csv; the manifest says

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The guest dies or hangs mid-run: a guest kernel panic (sysrq c through
 # the agent), an agent that stops answering with on_hang = next-boot, and
 # QEMU killed with SIGKILL. Each ends with exit code 6 and a message that

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad job files, from the real command line: every option that
 # `mhpbench help job` lists gets a value of the wrong type, and every
 # ranged one a value out of range; unknown sections, an empty file and a

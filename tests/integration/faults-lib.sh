@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the fault-injection tests (tests/integration/faults-*.t).
 # shellcheck shell=bash
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mhpbench interrupted mid-run. A first SIGINT (or SIGTERM) stops cleanly:
 # the guest is powered off, the results are flushed, the manifest says
 # incomplete with the signal, exit 7. A second one while that happens

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The gate on lost self-hosting. A candidate booted with
 # memory_hotplug.memmap_on_memory=0 after the =1 of self mode
 # (selfhost-lost.job) has no self-mode cycles: its self cells vanished, and

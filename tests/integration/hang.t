@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A guest that hangs mid-run: the harness ends at its deadline, keeps what
 # it measured, says why, and leaves nothing running.
 . "$(dirname "$0")/lib.sh"

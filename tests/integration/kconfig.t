@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The config steps of `make -C guest-images kernel`, on small synthetic
 # configs: scripts/kconfig-merge.sh merges fragments into a base (later wins,
 # "is not set" handled), scripts/kconfig-check.sh fails, naming the option,

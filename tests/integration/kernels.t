@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The kernels axis: two labels (the same Debian kernel, once from a
 # directory like those `make -C guest-images kernel` writes) run the same
 # job interleaved; every sample carries its label, the summary compares them

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The layering rule of harness/ (README, "Layout"): the tree keeps it, and
 # the check fails, naming file:line and the header, when it is broken.
 . "$(dirname "$0")/lib.sh"

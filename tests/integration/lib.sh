@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # TAP helpers for the integration tests (read by prove).
 # shellcheck shell=bash
 T_N=0

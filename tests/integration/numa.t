@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Deep metrics on a 2-node guest with the DIMM on memoryless node 1: the
 # probe module finds the memmap on node 0 in ram mode (0% local to the
 # DIMM) and inside the DIMM on node 1 in self mode (100%); ftrace's

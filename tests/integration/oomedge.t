@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The oom-edge benchmark on a real guest: how much can be hot-added when
 # the guest is nearly out of memory, in both memmap modes.
 . "$(dirname "$0")/lib.sh"

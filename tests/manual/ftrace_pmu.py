@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Manual check of the agent's online_traced/offline_traced and pmu_* ops
 against a real guest (python3 stdlib only).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks the probe module (guest-images/probe/) in a real TCG guest with two
 NUMA nodes, node 1 memoryless, in both memmap modes.
 

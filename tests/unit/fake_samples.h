@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Samples made up for the analysis tests (test_analysis.c,
  * test_compare.c, test_summary_keys.c): add() appends one of kernel
  * 6.1.0-56-amd64, tcg, 128M blocks and DIMMs; two_kernels() a run of two

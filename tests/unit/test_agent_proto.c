@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Agent reply parsing: the lines below are replies as the guest agent
  * writes them (docs/agent-protocol.md). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for the cell comparison on fixed data
  * (harness/analyze/analysis.c): which samples make a cell (never samples
  * of two kernels, accels or block sizes), the statistics of a row, the

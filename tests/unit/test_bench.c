@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The benchmarks as the runner sees them (run/bench.h): one struct
  * bench_ops for each benchmark the job parser knows, found by the job's
  * `benchmark`, and what each says about the run before any guest boots

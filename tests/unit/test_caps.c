@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Block-size rule (boot memory <-> block size) and kernel capabilities
  * (expected placement, "unsupported by kernel"). */
 #include <stdarg.h>
@@ -15,7 +16,7 @@
 #define MIB (1ULL << 20)
 #define GIB (1ULL << 30)
 
-/* The two points DESIGN.md measured on Debian 6.1 under QEMU's pc. */
+/* The two points measured (README, "Memory block sizes") on Debian 6.1 under QEMU's pc. */
 static void measured_points(void **state)
 {
 	assert_int_equal(blocksize_for_boot_mem(64 * GIB), 1 * GIB);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for the change points of a series (stats_change_points in
  * harness/results/stats.c), the statistic `mhpbench history` marks its
  * trends with. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for what a comparison says beyond its rows
  * (harness/analyze/compare.c, compare_print.c): the notes under a table,
  * and what a table of several kernels says it covers. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Deep metrics on the host side: the reply parsers (recorded replies of
  * the real agent, tests/data/agent/) and the summary rows built from
  * them. The NUMA spec parser's tests are in test_numa.c. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The function_graph text parser of the agent's online_traced and
  * offline_traced ops (guest-images/agent/ftrace_parse.c): hand-made
  * traces for each feature of the format, and traces recorded in a Debian

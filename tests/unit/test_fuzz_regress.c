@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Replays through the fuzz targets (tests/fuzz/fuzz_*.c) every seed of
  * their corpora and every input that once made one fail, kept in
  * tests/fuzz/regressions/<target>/ (see docs/fuzzing.md). A target fails

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Garbage on the agent channel and on the QMP socket: the real clients
  * (harness/proto/agent.c, harness/proto/qmp.c over common/linebuf.c) against a fake
  * peer that writes invalid JSON, over-long lines, endless streams without

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for the gate's verdicts (harness/analyze/gate.c,
  * gate_rules.c) on made-up rows and samples: one row's verdict, the
  * thresholds and tolerances, a baseline centre of 0, cells that vanished,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for the run history (harness/analyze/history.c and
  * history_trend.c) on made-up runs in a temporary directory: appending,
  * replacing, listing, the gate's baseline, a trend with its change point,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for the job parser (harness/config/job*.c, through job.h):
  * defaults, every option's range edges, lists, every class of error with
  * its exact line, dump/load round trips, help, and the job files in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Line framing (common/linebuf.c): what QMP and the agent channel rely on. */
 #include <stdarg.h>
 #include <stddef.h>

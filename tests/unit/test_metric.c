@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for harness/results/metric.c: the one table of metrics has a
  * unit, a direction and a unique name for each row; families match only
  * what they should; the check that the sample writer runs refuses names

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for harness/config/numa.c, the job's NUMA specs: the nodes
  * (numa_parse), the host node of each (numa_parse_host), the topology's
  * checks against the vCPUs (numa_check) and the CPU ranges as text

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for harness/run/order.c: each round boots every (mode,
  * kernel) pair once, odd rounds reverse the previous one (ABBA), the
  * order follows the seed, and the manifest's record names what booted. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* libpfm4 encoding of the event strings job files use, through the agent's
  * guest-images/agent/pmu_encode.c. The perf:: PMU (the kernel's generic
  * events) exists for libpfm4 on every Linux machine, PMU or not, so these

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* QMP client against transcripts recorded from a real QEMU (the *.log
  * files in tests/data/qmp: "< " QEMU to us, "> " us to QEMU, "#" comments).
  * A peer thread plays QEMU's side on a socketpair in step with the client:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* QMP client against a real QEMU: a paused (-S) pc machine with room for
  * DIMMs, one per test, killed with its process group in the teardown. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* samples.csv: header, quoting, round trip, a torn last row, and the
  * summary statistics computed from the file. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for harness/results/stats.c against known answers: the Mann-Whitney
  * example from Hollander & Wolfe (the one in R's ?wilcox.test), Holm's
  * example from Wikipedia's Holm-Bonferroni article, quantiles cross-checked

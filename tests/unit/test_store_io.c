@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The write path of a run directory under failure: a samples.csv row that
  * cannot be written whole is cut off again (RLIMIT_FSIZE makes write(2)
  * stop part-way, as a full file system does), the space reserve for the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for the run summary's keying (harness/results/report.c,
  * sidebyside.c) on made-up samples: the kernels side by side print each
  * memmap row once, a NUMA node's guest latency is its own, and the

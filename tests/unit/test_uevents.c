@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The guest view of an add or a remove (run/uevents.c): how many uevents
  * and their first-to-last span, the ACPI device's own event included. */
 #include <stdarg.h>

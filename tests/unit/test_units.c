@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for harness/base/units.c: sizes and durations as written in job
  * files, checked against numbers worked out by hand. */
 #include <errno.h>

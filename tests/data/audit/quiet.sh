@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Input of tests/integration/deps.t: pgrep and pkill appear here only as
 # words that are not commands, so the audit must not ask for procps.
 pgrep_wrap() { echo "pgrep is not run here; neither is pkill"; }
