@@ -249,7 +249,7 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
  * run hits every kernel and mode alike. */
 static int run_cycle_boots(struct run *r)
 {
-	static struct order_seq seq[JOB_MAX_SIZES];
+	struct order_seq seq[JOB_MAX_SIZES] = {0}; /* one round sequence each */
 	const struct job *job = r->job;
 	int ret = 0, bidx = 0;
 

@@ -83,7 +83,7 @@ static int oom_point(struct run *r, int bidx, const struct boot_spec *b,
  * (run/order.h). */
 static int run_oom_edge(struct run *r)
 {
-	static struct order_seq seq[JOB_MAX_SIZES];
+	struct order_seq seq[JOB_MAX_SIZES] = {0}; /* one round sequence each */
 	const struct job *job = r->job;
 	int ret = 0, bidx = 0;
 
