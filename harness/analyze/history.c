@@ -137,7 +137,9 @@ int history_append_run(const char *db_path, const char *run_dir, char *err,
 	bind_text(st, 7, r.accel);
 	sqlite3_bind_int64(st, 8, r.block_mib);
 	bind_text(st, 9, r.git_rev);
-	sqlite3_bind_int64(st, 10, r.inject_online_delay_ms);
+	/* the column keeps its name in existing databases: any delay, even
+	 * below a millisecond, makes it nonzero */
+	sqlite3_bind_int64(st, 10, (r.inject_online_delay_us + 999) / 1000);
 	bind_text(st, 11, now);
 	bind_text(st, 12, man ?: "{}");
 	rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;

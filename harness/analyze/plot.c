@@ -581,7 +581,7 @@ static void run_subtitle(const struct ana_run *r, char *buf, size_t len)
 		 ax->nkernel > 1 ? " (side by side)" : "", a,
 		 ax->naccel > 1 ? " (side by side)" : "", b,
 		 ax->nblock > 1 ? " (side by side)" : "",
-		 r->inject_online_delay_ms ? ", INJECTED online delay" : "");
+		 r->inject_online_delay_us ? ", INJECTED online delay" : "");
 }
 
 static const char plot_usage[] =

@@ -27,8 +27,7 @@ static int read_timing(const char *dir, struct report_timing *tm)
 	tm->wall_ns = json_integer_value(json_object_get(t, "wall_ns"));
 	tm->boot_ns = json_integer_value(json_object_get(t, "boot_ns"));
 	tm->phase_ns = json_integer_value(json_object_get(t, "phase_ns"));
-	tm->inject_online_delay_ms = json_integer_value(json_object_get(
-		json_object_get(m, "injected"), "online_delay_ms"));
+	tm->inject_online_delay_us = report_injected_delay_us(m, 1);
 	tm->pmu_note = deepreport_pmu_note(m);
 	tm->params_note = sidebyside_params_note(m);
 	printf("run %s (%s)\n",

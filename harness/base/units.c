@@ -78,6 +78,28 @@ int units_parse_size(const char *s, uint64_t *bytes)
 				UINT64_MAX, bytes);
 }
 
+/* The same durations in microseconds, with "us" for the delays a
+ * calibration needs below a millisecond's step. */
+static const struct unit duration_us_units[] = {
+	{"", 1000000ULL},  {"us", 1ULL},	   {"ms", 1000ULL},
+	{"s", 1000000ULL}, {"m", 60ULL * 1000000}, {"h", 3600ULL * 1000000},
+};
+
+int units_parse_duration_us(const char *s, int64_t *us)
+{
+	uint64_t v;
+	int ret;
+
+	ret = parse_with_units(s, duration_us_units,
+			       sizeof(duration_us_units) /
+				       sizeof(duration_us_units[0]),
+			       INT64_MAX, &v);
+	if (ret)
+		return ret;
+	*us = (int64_t)v;
+	return 0;
+}
+
 int units_parse_duration_ms(const char *s, int64_t *ms)
 {
 	uint64_t v;

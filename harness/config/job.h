@@ -34,9 +34,9 @@ enum job_fault {
 
 /* One guest NUMA node: its boot memory (0: memoryless) and CPUs. */
 struct job_node {
-	uint64_t mem;	   /* bytes */
-	uint64_t cpus;	   /* bit i: vCPU i */
-	int host_node;	   /* host node to bind its memory and vCPUs to; -1 */
+	uint64_t mem;  /* bytes */
+	uint64_t cpus; /* bit i: vCPU i */
+	int host_node; /* host node to bind its memory and vCPUs to; -1 */
 };
 
 /* One kernel of the `kernels` axis. @image is "debian", a bzImage, or a
@@ -61,9 +61,9 @@ struct job {
 	char cmdline_extra[JOB_STR_MAX];
 
 	enum job_accel accel;
-	int icount_shift; /* for ACCEL_TCG_ICOUNT */
+	int icount_shift;	   /* for ACCEL_TCG_ICOUNT */
 	enum job_yesno tcg_single; /* TCG with one host thread for all vCPUs */
-	int smp;	  /* vCPUs; forced to 1 under tcg-icount */
+	int smp;		   /* vCPUs; forced to 1 under tcg-icount */
 
 	uint64_t boot_mem; /* bytes */
 	uint64_t maxmem;   /* bytes; 0 = boot_mem + largest size */
@@ -125,7 +125,7 @@ struct job {
 
 	/* Fault injection for testing the analysis: a fixed sleep inside
 	 * every timed online write. Flagged in the manifest and the table. */
-	int64_t inject_online_delay_ms;
+	int64_t inject_online_delay_us;
 
 	/* Guest time between the last hotplug operation and each timed state
 	 * write, at least (README, "Settle time"); 0 = none. */

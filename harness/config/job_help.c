@@ -11,13 +11,10 @@
 #define HELP_WIDTH 79
 
 static const char *const type_names[] = {
-	[OPT_STR] = "string",
-	[OPT_INT] = "integer",
-	[OPT_U64] = "integer",
-	[OPT_SIZE] = "size",
-	[OPT_DURATION] = "duration",
-	[OPT_ENUM] = "choice",
-	[OPT_SIZE_LIST] = "list of sizes",
+	[OPT_STR] = "string",	     [OPT_INT] = "integer",
+	[OPT_U64] = "integer",	     [OPT_SIZE] = "size",
+	[OPT_DURATION] = "duration", [OPT_DURATION_US] = "duration",
+	[OPT_ENUM] = "choice",	     [OPT_SIZE_LIST] = "list of sizes",
 	[OPT_ENUM_LIST] = "list",
 };
 
@@ -66,6 +63,7 @@ static void range_help(const struct opt *o, char *range, size_t len)
 		break;
 	case OPT_INT:
 	case OPT_DURATION:
+	case OPT_DURATION_US:
 		opt_range_text(o, range, len);
 		break;
 	case OPT_U64:

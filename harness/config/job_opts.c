@@ -491,14 +491,15 @@ const struct opt job_opts[] = {
 	},
 	{
 		.name = "inject_online_delay",
-		.type = OPT_DURATION,
-		.off = OFF(inject_online_delay_ms),
+		.type = OPT_DURATION_US,
+		.off = OFF(inject_online_delay_us),
 		.def = "0",
 		.min = 0,
-		.max = SECONDS(10),
+		.max = SECONDS(10) * 1000,
 		.help = "TESTING ONLY: the agent sleeps this long inside every "
 			"timed online write, a known slowdown to check that "
-			"compare and gate catch it. A run with it set says so "
+			"compare and gate catch it (us allowed, to calibrate "
+			"it to a share of a median). A run with it set says so "
 			"in its manifest and table.",
 	},
 	{

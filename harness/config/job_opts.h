@@ -27,6 +27,7 @@ enum opt_type {
 	OPT_U64,
 	OPT_SIZE,
 	OPT_DURATION,
+	OPT_DURATION_US,
 	OPT_ENUM,
 	OPT_SIZE_LIST,
 	OPT_ENUM_LIST,
@@ -42,7 +43,8 @@ struct opt {
 	size_t count_off;
 	const char *def;
 	/* OPT_STR: length; OPT_INT: value; OPT_SIZE(_LIST): bytes;
-	 * OPT_DURATION: ms. min == max == 0: no range. */
+	 * OPT_DURATION: ms; OPT_DURATION_US: us. min == max == 0: no
+	 * range. */
 	int64_t min, max;
 	/* OPT_SIZE(_LIST): each value must be a multiple of this */
 	uint64_t align;

@@ -45,6 +45,15 @@ static void format_duration(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%lldms", (long long)ms);
 }
 
+/* Microseconds: as a duration in ms where whole, else "1430us". */
+static void format_duration_us(int64_t us, char *buf, size_t len)
+{
+	if (us % 1000 == 0)
+		format_duration(us / 1000, buf, len);
+	else
+		snprintf(buf, len, "%lldus", (long long)us);
+}
+
 void value_names_text(const char *const *names, const char *sep, char *buf,
 		      size_t len)
 {
@@ -111,6 +120,10 @@ void opt_range_text(const struct opt *o, char *buf, size_t len)
 	case OPT_DURATION:
 		format_duration(o->min, lo, sizeof(lo));
 		format_duration(o->max, hi, sizeof(hi));
+		break;
+	case OPT_DURATION_US:
+		format_duration_us(o->min, lo, sizeof(lo));
+		format_duration_us(o->max, hi, sizeof(hi));
 		break;
 	default:
 		snprintf(lo, sizeof(lo), "%lld", (long long)o->min);
@@ -377,19 +390,21 @@ static int set_size(const struct opt *o, struct job *job, const char *value,
 static int set_duration(const struct opt *o, struct job *job, const char *value,
 			char *msg, size_t len)
 {
-	int64_t ms;
-	int ret = units_parse_duration_ms(value, &ms);
+	int64_t v;
+	int us = o->type == OPT_DURATION_US;
+	int ret = us ? units_parse_duration_us(value, &v)
+		     : units_parse_duration_ms(value, &v);
 
 	if (ret == -EINVAL) {
 		snprintf(msg, len,
-			 "%s: '%s' is not a duration (a whole number with ms, "
-			 "s, m or h; no suffix means s)",
-			 o->name, value);
+			 "%s: '%s' is not a duration (a whole number with "
+			 "%sms, s, m or h; no suffix means s)",
+			 o->name, value, us ? "us, " : "");
 		return ret;
 	}
-	if (ret || ms < o->min || ms > o->max)
+	if (ret || v < o->min || v > o->max)
 		return out_of_range(o, value, msg, len);
-	*(int64_t *)opt_ptr(o, job) = ms;
+	*(int64_t *)opt_ptr(o, job) = v;
 	return 0;
 }
 
@@ -417,6 +432,7 @@ int opt_set(const struct opt *o, struct job *job, const char *value, char *msg,
 	case OPT_SIZE:
 		return set_size(o, job, value, msg, len);
 	case OPT_DURATION:
+	case OPT_DURATION_US:
 		return set_duration(o, job, value, msg, len);
 	case OPT_ENUM:
 		return set_enum(o, job, value, msg, len);
@@ -476,6 +492,9 @@ void opt_format(const struct opt *o, const struct job *job, char *buf,
 		break;
 	case OPT_DURATION:
 		format_duration(*(const int64_t *)p, buf, len);
+		break;
+	case OPT_DURATION_US:
+		format_duration_us(*(const int64_t *)p, buf, len);
 		break;
 	case OPT_ENUM:
 		snprintf(buf, len, "%s",

@@ -145,7 +145,7 @@ static json_t *placement_json(const struct cell *c, int enabled)
 	int asked = !strcmp(k->memmap, "self");
 	int expect =
 		asked && kernel_expects_self_hosted(k->kernel_release, enabled,
-						 k->block_mib, k->dimm_mib);
+						    k->block_mib, k->dimm_mib);
 	const char *verdict;
 
 	for (size_t i = 0; i < c->n; i++)
@@ -186,6 +186,18 @@ static json_t *unsupported_json(const struct cell *cs, size_t n)
 	return u;
 }
 
+int64_t report_injected_delay_us(const json_t *o, int manifest)
+{
+	const json_t *inj = manifest ? json_object_get(o, "injected") : o;
+	const json_t *us = json_object_get(inj, "online_delay_us");
+
+	/* runs before microseconds recorded online_delay_ms */
+	return us ? json_integer_value(us)
+		  : json_integer_value(
+			    json_object_get(inj, "online_delay_ms")) *
+			       1000;
+}
+
 json_t *report_summary(const struct sample_table *t,
 		       const struct report_timing *tm)
 {
@@ -210,7 +222,7 @@ json_t *report_summary(const struct sample_table *t,
 		free(cs[i].v);
 	free(cs);
 	json_object_set_new(sum, "cells", cells);
-	if ((sbs = sidebyside_json(cells)))
+	if ((sbs = sidebyside_json(cells, t)))
 		json_object_set_new(sum, "kernels_side_by_side", sbs);
 	if ((sbs = deepreport_json(cells)))
 		json_object_set_new(sum, "deep", sbs);
@@ -227,11 +239,11 @@ json_t *report_summary(const struct sample_table *t,
 			  (json_int_t)tm->phase_ns, "overhead_pct",
 			  tm->wall_ns > 0 ? 100.0 * other / (double)tm->wall_ns
 					  : 0.0));
-	if (tm->inject_online_delay_ms)
+	if (tm->inject_online_delay_us)
 		json_object_set_new(
 			sum, "injected",
-			json_pack("{s:I}", "online_delay_ms",
-				  (json_int_t)tm->inject_online_delay_ms));
+			json_pack("{s:I}", "online_delay_us",
+				  (json_int_t)tm->inject_online_delay_us));
 	return sum;
 }
 
@@ -358,8 +370,8 @@ static void print_placement(FILE *f, const json_t *sum)
 
 		size_str(json_integer_value(json_object_get(p, "dimm_mib")), sz,
 			 sizeof(sz));
-		size_str(json_integer_value(json_object_get(p, "block_mib")), bs,
-			 sizeof(bs));
+		size_str(json_integer_value(json_object_get(p, "block_mib")),
+			 bs, sizeof(bs));
 		snprintf(
 			frac, sizeof(frac), "%lld/%lld",
 			(long long)json_integer_value(
@@ -549,16 +561,16 @@ static void print_unsupported(FILE *f, const json_t *u)
 	size_t i;
 	const json_t *e;
 
-	json_array_foreach(u, i, e)
-		fprintf(f, "\n%s mode, kernel %s (%s), %lldM blocks: %s %s: no "
-			   "numbers\n",
-			json_string_value(json_object_get(e, "memmap")),
-			json_string_value(json_object_get(e, "kernel")),
-			json_string_value(json_object_get(e, "kernel_release")),
-			(long long)json_integer_value(
-				json_object_get(e, "block_mib")),
-			json_string_value(json_object_get(e, "reason")),
-			json_string_value(json_object_get(e, "kernel_release")));
+	json_array_foreach(u, i, e) fprintf(
+		f,
+		"\n%s mode, kernel %s (%s), %lldM blocks: %s %s: no "
+		"numbers\n",
+		json_string_value(json_object_get(e, "memmap")),
+		json_string_value(json_object_get(e, "kernel")),
+		json_string_value(json_object_get(e, "kernel_release")),
+		(long long)json_integer_value(json_object_get(e, "block_mib")),
+		json_string_value(json_object_get(e, "reason")),
+		json_string_value(json_object_get(e, "kernel_release")));
 }
 
 void report_print(FILE *f, const json_t *sum)
@@ -572,9 +584,8 @@ void report_print(FILE *f, const json_t *sum)
 		fprintf(f,
 			"\n*** FAULT INJECTED: every online write was padded "
 			"by "
-			"%lld ms (inject_online_delay) ***\n",
-			(long long)json_integer_value(
-				json_object_get(inj, "online_delay_ms")));
+			"%g ms (inject_online_delay) ***\n",
+			report_injected_delay_us(inj, 0) / 1e3);
 	print_latency(f, json_object_get(sum, "cells"));
 	print_oom(f, json_object_get(sum, "cells"));
 	print_placement(f, sum);

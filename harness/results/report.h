@@ -15,7 +15,7 @@ struct report_timing {
 	int64_t wall_ns;  /* the whole run */
 	int64_t boot_ns;  /* QEMU start to hello, all boots */
 	int64_t phase_ns; /* host-view time of all measured phases */
-	int64_t inject_online_delay_ms; /* nonzero: online times are padded */
+	int64_t inject_online_delay_us; /* nonzero: online times are padded */
 	json_t *pmu_note; /* why PMU events did not count, or NULL; borrowed */
 	json_t *params_note; /* hotplug parameters that differ; borrowed */
 };
@@ -26,5 +26,9 @@ json_t *report_summary(const struct sample_table *t,
 
 /* Prints the tables from a summary object (80 columns). */
 void report_print(FILE *f, const json_t *summary);
+
+/* The injected online delay in us of a manifest (@manifest 1) or of its
+ * "injected" object (0); 0 when none. */
+int64_t report_injected_delay_us(const json_t *o, int manifest);
 
 #endif

@@ -208,7 +208,7 @@ static int state_write(struct cycle_ctx *c, enum cycle_phase ph, int block,
 			return ret;
 	}
 	return agent_set_state(&c->g->agent, cycle_phase_name(ph), block,
-			       c->zone, c->job->inject_online_delay_ms * 1000,
+			       c->zone, c->job->inject_online_delay_us,
 			       c->job->settle_ms * 1000, r, dl);
 }
 
@@ -287,15 +287,14 @@ static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
 			return ret;
 	}
 	c->phase_ns += clock_now_ns() - t0;
-	if (!online && (ret = cycle_emit(c, op, "host", M_OFFLINE_TRIES,
-					 tries, "tries", -1)))
+	if (!online && (ret = cycle_emit(c, op, "host", M_OFFLINE_TRIES, tries,
+					 "tries", -1)))
 		return ret;
 	/* A retried offline's host time holds the OFFLINE_RETRY_MS sleeps:
 	 * it is kept under a name of its own, out of the statistics. */
 	if ((ret = cycle_emit(c, op, "host",
-			      tries > 1
-				      ? M_LATENCY_WITH_RETRIES_NS
-				      : M_LATENCY_NS,
+			      tries > 1 ? M_LATENCY_WITH_RETRIES_NS
+					: M_LATENCY_NS,
 			      (double)(clock_now_ns() - t0), "ns", -1)))
 		return ret;
 	return cycle_emit(c, op, "guest", M_LATENCY_NS, (double)sum, "ns", -1);

@@ -186,14 +186,14 @@ static int manifest_init(struct run *r)
 	json_object_set_new(m, "seed", json_integer((json_int_t)r->job->seed));
 	json_object_set_new(m, "boot_order",
 			    order_manifest((unsigned long)r->job->seed));
-	if (r->job->inject_online_delay_ms) {
+	if (r->job->inject_online_delay_us) {
 		json_object_set_new(
 			m, "injected",
-			json_pack("{s:I}", "online_delay_ms",
-				  (json_int_t)r->job->inject_online_delay_ms));
-		warn_add("inject_online_delay = %lld ms: online latencies "
+			json_pack("{s:I}", "online_delay_us",
+				  (json_int_t)r->job->inject_online_delay_us));
+		warn_add("inject_online_delay = %g ms: online latencies "
 			 "include an injected sleep",
-			 (long long)r->job->inject_online_delay_ms);
+			 r->job->inject_online_delay_us / 1e3);
 	}
 	if (r->job->inject_fault != FAULT_NONE) {
 		if (!json_object_get(m, "injected"))
@@ -298,9 +298,9 @@ void runner_round(struct run *r, struct order_seq *seq, int round,
 		labels[k] = r->kernels[k].label[0] ? r->kernels[k].label
 						   : "default";
 	order_round(r->order_rng, round, r->job->nmodes, r->nkernels, seq);
-	json_array_append_new(json_object_get(bo, "rounds"),
-			      order_round_json(seq, round, what, value, r->job,
-					 labels));
+	json_array_append_new(
+		json_object_get(bo, "rounds"),
+		order_round_json(seq, round, what, value, r->job, labels));
 }
 
 int runner_save_manifest(struct run *r)
@@ -545,7 +545,7 @@ int runner_run(const struct job *job, const struct runner_opts *o)
 	int64_t t0 = clock_now_ns();
 	char name[64];
 
-	r.tm.inject_online_delay_ms = job->inject_online_delay_ms;
+	r.tm.inject_online_delay_us = job->inject_online_delay_us;
 	int ret;
 
 	ret = resolve_inputs(&r);

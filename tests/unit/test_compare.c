@@ -39,7 +39,7 @@ static void test_compare_notes(void **state)
 	snprintf(rb.run_id, sizeof(rb.run_id), "runB");
 	snprintf(ra.status, sizeof(ra.status), "complete");
 	snprintf(rb.status, sizeof(rb.status), "incomplete");
-	rb.inject_online_delay_ms = 20;
+	rb.inject_online_delay_us = 20000;
 	ra.t = ta;
 	rb.t = tb;
 	a.run = &ra;
