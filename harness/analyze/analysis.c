@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "analyze/analysis.h"
+#include "results/report.h"
 
 #include <errno.h>
 #include <math.h>
@@ -171,8 +172,7 @@ int ana_load_run(const char *dir, struct ana_run *r, char *err, size_t len)
 	v = json_object_get(json_object_get(m, "mhpbench"), "git_rev");
 	snprintf(r->git_rev, sizeof(r->git_rev), "%s",
 		 json_string_value(v) ?: "");
-	r->inject_online_delay_ms = json_integer_value(json_object_get(
-		json_object_get(m, "injected"), "online_delay_ms"));
+	r->inject_online_delay_us = report_injected_delay_us(m, 1);
 	snprintf(r->accel, sizeof(r->accel), "%s",
 		 json_string_value(
 			 json_object_get(json_object_get(m, "accel"), "used"))
@@ -377,19 +377,64 @@ static int row_cmp(const void *x, const void *y, void *ctx)
 	return ra != rb ? ra - rb : key_cmp(a, b);
 }
 
+/* The index of @s's boot among those seen so far (run and boot: runs
+ * pooled as a history baseline each have a boot 0), adding it if new. */
+static int boot_index(char (**ids)[112], size_t *nids, const struct sample *s)
+{
+	char id[112];
+	size_t i;
+	char(*n)[112];
+
+	snprintf(id, sizeof(id), "%.96s/%d", s->run_id, s->boot);
+	for (i = 0; i < *nids; i++)
+		if (!strcmp((*ids)[i], id))
+			return i;
+	n = realloc(*ids, (*nids + 1) * sizeof(**ids));
+	if (!n)
+		return -ENOMEM;
+	*ids = n;
+	memcpy(n[*nids], id, sizeof(id));
+	return (*nids)++;
+}
+
+/* One side of a cell: its values in the order taken, each with the index
+ * of its boot. */
+struct side_vals {
+	double *v;
+	int *g;
+	size_t n, ng;
+};
+
+static int side_push(struct side_vals *sv, size_t *cap, double v, int g)
+{
+	if (sv->n == *cap) {
+		double *nv =
+			realloc(sv->v, (*cap = *cap * 2 + 16) * sizeof(*nv));
+		int *ng = nv ? realloc(sv->g, *cap * sizeof(*ng)) : NULL;
+
+		if (nv)
+			sv->v = nv;
+		if (!ng)
+			return -ENOMEM;
+		sv->g = ng;
+	}
+	sv->v[sv->n] = v;
+	sv->g[sv->n++] = g;
+	return 0;
+}
+
 /* Values of the cell @k on one side. */
 static int collect(const struct sample_table *t, const struct ana_sel *sel,
-		   unsigned fold, const struct ana_key *k, double **out,
-		   size_t *n)
+		   unsigned fold, const struct ana_key *k,
+		   struct side_vals *out)
 {
-	size_t i, cap = 16;
+	char(*ids)[112] = NULL;
+	size_t i, cap = 0, nids = 0;
 	struct ana_key sk;
-	double *v = malloc(cap * sizeof(*v));
+	int ret = 0, g;
 
-	if (!v)
-		return -ENOMEM;
-	*n = 0;
-	for (i = 0; i < t->n; i++) {
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < t->n && !ret; i++) {
 		const struct sample *s = &t->s[i];
 
 		if (s->warmup || !ana_sel_match(sel, s))
@@ -397,19 +442,12 @@ static int collect(const struct sample_table *t, const struct ana_sel *sel,
 		make_key(s, fold, &sk);
 		if (key_cmp(&sk, k) || strcmp(sk.unit, k->unit))
 			continue;
-		if (*n == cap) {
-			double *nv = realloc(v, (cap *= 2) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		v[(*n)++] = s->value;
+		g = boot_index(&ids, &nids, s);
+		ret = g < 0 ? g : side_push(out, &cap, s->value, g);
 	}
-	*out = v;
-	return 0;
+	free(ids);
+	out->ng = nids;
+	return ret;
 }
 
 static int has_key(const struct ana_row *rows, size_t n,
@@ -521,6 +559,56 @@ static void fill_change(struct ana_row *r)
 	r->change_pct = (mi->better > 0 ? b - a : a - b) / fabs(a) * 100;
 }
 
+/* The centres, the tests and the CI of one row. The boot is the unit of
+ * evidence: with STATS_MIN_BOOTS boots a side the p is Welch's on the
+ * per-boot centres; with fewer, Mann-Whitney's on the cycles, and the row
+ * is not gate-grade. The CI resamples boots, then cycles within them. */
+static int row_stats(struct ana_row *r, const struct sample_table *ta,
+		     const struct ana_sel *sa, const struct sample_table *tb,
+		     const struct ana_sel *sb, unsigned fold,
+		     const struct ana_opts *o)
+{
+	struct side_vals a, b;
+	struct stats_grouped ga, gb;
+	double *tmp;
+	int ret;
+
+	ret = collect(ta, sa, fold, &r->k, &a);
+	if (!ret)
+		ret = collect(tb, sb, fold, &r->k, &b);
+	r->va = a.v, r->ga = a.g, r->a.n = a.n, r->boots_a = a.ng;
+	r->vb = b.v, r->gb = b.g, r->b.n = b.n, r->boots_b = b.ng;
+	if (ret)
+		return ret;
+	/* stats_summarize sorts; keep the values in order taken */
+	tmp = malloc((a.n + b.n + 1) * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, a.v, a.n * sizeof(*tmp));
+	memcpy(tmp + a.n, b.v, b.n * sizeof(*tmp));
+	stats_summarize(tmp, a.n, &r->a);
+	stats_summarize(tmp + a.n, b.n, &r->b);
+	free(tmp);
+	ret = stats_mann_whitney(a.v, a.n, b.v, b.n, &r->mw);
+	if (ret)
+		return ret;
+	ga = (struct stats_grouped){a.v, a.g, a.n, a.ng};
+	gb = (struct stats_grouped){b.v, b.g, b.n, b.ng};
+	r->gate_grade = a.ng >= STATS_MIN_BOOTS && b.ng >= STATS_MIN_BOOTS;
+	r->p = r->mw.p;
+	if (r->gate_grade) {
+		ret = stats_boot_welch(&ga, &gb, o->center, &r->p);
+		if (ret)
+			return ret;
+	}
+	r->ca = o->center == STATS_MIN ? r->a.min : r->a.median;
+	r->cb = o->center == STATS_MIN ? r->b.min : r->b.median;
+	r->ci_ok = !stats_boot_ratio(&ga, &gb, o->center, o->seed, o->reps,
+				     0.95, &r->ci);
+	fill_change(r);
+	return 0;
+}
+
 int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 		const struct sample_table *tb, const struct ana_sel *sb,
 		const struct ana_opts *o, struct ana_cmp *out)
@@ -564,41 +652,16 @@ int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < out->n; i++) {
-		struct ana_row *r = &out->rows[i];
-		double *tmp;
-
-		ret = collect(ta, sa, fold, &r->k, &r->va, &r->a.n);
-		if (!ret)
-			ret = collect(tb, sb, fold, &r->k, &r->vb, &r->b.n);
-		if (ret)
-			goto out;
-		/* stats_summarize sorts; keep the values in order taken */
-		tmp = malloc((r->a.n + r->b.n) * sizeof(*tmp));
-		if (!tmp) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		memcpy(tmp, r->va, r->a.n * sizeof(*tmp));
-		memcpy(tmp + r->a.n, r->vb, r->b.n * sizeof(*tmp));
-		stats_summarize(tmp, r->a.n, &r->a);
-		stats_summarize(tmp + r->a.n, r->b.n, &r->b);
-		free(tmp);
-		ret = stats_mann_whitney(r->va, r->a.n, r->vb, r->b.n, &r->mw);
-		if (ret)
-			goto out;
-		p[i] = r->mw.p;
-		r->ca = o->center == STATS_MIN ? r->a.min : r->a.median;
-		r->cb = o->center == STATS_MIN ? r->b.min : r->b.median;
-		r->ci_ok = !stats_bootstrap_ratio(r->va, r->a.n, r->vb, r->b.n,
-						  o->center, o->seed, o->reps,
-						  0.95, &r->ci);
-		fill_change(r);
+	for (i = 0; i < out->n && !ret; i++) {
+		ret = row_stats(&out->rows[i], ta, sa, tb, sb, fold, o);
+		p[i] = out->rows[i].p;
 	}
+	if (ret)
+		goto out;
 	ret = stats_holm(p, out->n);
 	for (i = 0; !ret && i < out->n; i++) {
 		out->rows[i].p_holm = p[i];
-		out->rows[i].sig = p[i] < o->alpha;
+		out->rows[i].sig = p[i] < o->alpha && out->rows[i].gate_grade;
 	}
 out:
 	free(p);
@@ -616,6 +679,8 @@ void ana_cmp_free(struct ana_cmp *c)
 	for (i = 0; i < c->n; i++) {
 		free(c->rows[i].va);
 		free(c->rows[i].vb);
+		free(c->rows[i].ga);
+		free(c->rows[i].gb);
 	}
 	free(c->rows);
 	free(c->gone);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading finished runs back for analysis (compare, gate, history, plot):
  * a run directory checked for what mhpbench writes, samples grouped into
- * cells, and the A/B comparison of two sets of samples cell by cell
- * (medians, Mann-Whitney U with Holm correction, bootstrap CI of the ratio
- * of medians). */
+ * cells, and the A/B comparison of two sets of samples cell by cell:
+ * centres, a test on the per-boot centres (Welch) with Holm's correction,
+ * and a two-stage bootstrap CI of the ratio of centres that resamples
+ * boots, then cycles (results/stats_boot.h). */
 #ifndef MHP_ANALYSIS_H
 #define MHP_ANALYSIS_H
 
@@ -11,6 +12,7 @@
 #include "results/metric.h"
 #include "results/samples.h"
 #include "results/stats.h"
+#include "results/stats_boot.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -48,7 +50,7 @@ struct ana_run {
 	char accel[16];	  /* axes holds every value */
 	int64_t block_mib;
 	struct ana_axes axes; /* of the measured samples */
-	int64_t inject_online_delay_ms;
+	int64_t inject_online_delay_us;
 	char started_utc[32];
 	char git_rev[64];
 	json_t *manifest;
@@ -100,13 +102,28 @@ struct ana_row {
 	struct stats_summary a, b;
 	double ca, cb;	 /* the centres compared: medians or minimums */
 	double *va, *vb; /* the values, for plots and history */
-	struct stats_mw mw;
+	int *ga, *gb;	 /* each value's boot, 0-based per side */
+	size_t boots_a, boots_b;
+	/* Both sides have STATS_MIN_BOOTS boots: p is Welch's t-test on the
+	 * per-boot centres. Else p is mw.p, a test of cycles that cannot
+	 * tell a shift from one boot's luck, and sig stays 0. */
+	int gate_grade;
+	struct stats_mw mw; /* of the cycles, reported beside p */
+	double p;
 	double p_holm;
 	struct stats_ci ci; /* NaN when undefined */
 	int ci_ok;
 	double change_pct; /* signed: + is better; for neutral metrics B-A */
-	int sig;	   /* p_holm < alpha */
+	int sig;	   /* gate_grade and p_holm < alpha */
 };
+
+/* What every output says its p and its CI are (README, "Analysis"). */
+#define ANA_TEST_TEXT                                                          \
+	"Welch t on per-boot centres, two-sided (Mann-Whitney U on cycles "    \
+	"where a side has fewer than 2 boots: not gate-grade)"
+#define ANA_CI_TEXT                                                            \
+	"95% two-stage percentile bootstrap of the ratio B/A (boots, then "    \
+	"cycles within them)"
 
 struct ana_opts {
 	unsigned long seed; /* bootstrap seed, recorded in every output */

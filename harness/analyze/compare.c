@@ -4,6 +4,7 @@
 #include "analyze/compare.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 void compare_size_label(const struct ana_row *r, char *buf, size_t len)
@@ -141,6 +142,32 @@ static void axes_notes(const struct compare_side *a,
 	}
 }
 
+/* Rows whose sides have fewer than STATS_MIN_BOOTS boots: one line for
+ * all of them, since a job's boots setting decides it for every cell. */
+static void boots_note(const struct ana_cmp *c, json_t *notes)
+{
+	size_t k, few = 0, ba = SIZE_MAX, bb = SIZE_MAX;
+	char buf[512];
+
+	for (k = 0; k < c->n; k++) {
+		if (c->rows[k].gate_grade)
+			continue;
+		few++;
+		ba = c->rows[k].boots_a < ba ? c->rows[k].boots_a : ba;
+		bb = c->rows[k].boots_b < bb ? c->rows[k].boots_b : bb;
+	}
+	if (!few)
+		return;
+	snprintf(buf, sizeof(buf),
+		 "%zu of %zu rows have fewer than %d boots on a side (A %zu, "
+		 "B %zu at least): the boot is the unit of evidence, so their "
+		 "p is Mann-Whitney's on cycles, they are marked ? when it is "
+		 "below alpha and never *, and gate calls them inconclusive; "
+		 "set boots = %d or more in the job",
+		 few, c->n, STATS_MIN_BOOTS, ba, bb, STATS_MIN_BOOTS);
+	json_array_append_new(notes, json_string(buf));
+}
+
 void compare_notes(const struct compare_side *a, const struct compare_side *b,
 		   const struct ana_cmp *c, json_t *notes)
 {
@@ -152,14 +179,14 @@ void compare_notes(const struct compare_side *a, const struct compare_side *b,
 	for (i = 0; i < 2; i++) {
 		const struct ana_run *r = sides[i]->run;
 
-		if (r->inject_online_delay_ms) {
+		if (r->inject_online_delay_us) {
 			snprintf(buf, sizeof(buf),
-				 "%c (%s) ran with inject_online_delay = %lld "
+				 "%c (%s) ran with inject_online_delay = %g "
 				 "ms: every online write in the guest was "
 				 "padded on purpose (a test of the analysis, "
 				 "not a kernel change)",
 				 'A' + i, r->run_id,
-				 (long long)r->inject_online_delay_ms);
+				 r->inject_online_delay_us / 1e3);
 			json_array_append_new(notes, json_string(buf));
 		}
 		if (strcmp(r->status, "complete")) {
@@ -191,6 +218,7 @@ void compare_notes(const struct compare_side *a, const struct compare_side *b,
 			 r->b.n);
 		json_array_append_new(notes, json_string(buf));
 	}
+	boots_note(c, notes);
 	if (c->only_a || c->only_b) {
 		snprintf(buf, sizeof(buf),
 			 "cells on one side only (not compared): %zu in A, "
@@ -232,8 +260,8 @@ json_t *compare_side_json(const struct compare_side *s)
 			 sel, "status", s->run->status, "kernel",
 			 s->run->kernel, "accel", s->run->accel, "block_mib",
 			 (json_int_t)s->run->block_mib, "injected",
-			 "online_delay_ms",
-			 (json_int_t)s->run->inject_online_delay_ms, "kernels",
+			 "online_delay_us",
+			 (json_int_t)s->run->inject_online_delay_us, "kernels",
 			 axis_json(&s->run->axes, 'k'), "accels",
 			 axis_json(&s->run->axes, 'a'), "block_mibs",
 			 axis_json(&s->run->axes, 'b'));
@@ -257,8 +285,7 @@ static json_t *summary_json(const struct stats_summary *s)
 json_t *compare_row_json(const struct ana_row *r)
 {
 	const struct metric_def *mi = ana_metric(r->k.metric);
-
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:s, s:s, s:I, s:s, s:I, s:i, s:I, s:s, s:s, s:s, s:s, s:s, "
 		"s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, "
 		"s:o}",
@@ -272,9 +299,20 @@ json_t *compare_row_json(const struct ana_row *r)
 				 : "neutral",
 		"a", summary_json(&r->a), "b", summary_json(&r->b), "a_center",
 		num(r->ca), "b_center", num(r->cb), "change_pct",
-		num(r->change_pct), "u", num(r->mw.u), "p", num(r->mw.p),
-		"p_holm", num(r->p_holm), "exact_p", r->mw.exact, "significant",
-		r->sig, "ratio", num(r->ci.ratio), "ci_lo",
+		num(r->change_pct), "u", num(r->mw.u), "p", num(r->p), "p_holm",
+		num(r->p_holm), "exact_p", r->mw.exact, "significant", r->sig,
+		"ratio", num(r->ci.ratio), "ci_lo",
 		num(r->ci_ok ? r->ci.lo : NAN), "ci_hi",
 		num(r->ci_ok ? r->ci.hi : NAN));
+
+	if (o) { /* the boot-level evidence behind p */
+		json_object_set_new(o, "a_boots",
+				    json_integer((json_int_t)r->boots_a));
+		json_object_set_new(o, "b_boots",
+				    json_integer((json_int_t)r->boots_b));
+		json_object_set_new(o, "gate_grade",
+				    json_boolean(r->gate_grade));
+		json_object_set_new(o, "p_cycles", num(r->mw.p));
+	}
+	return o;
 }

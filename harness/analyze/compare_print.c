@@ -44,6 +44,15 @@ static void fmt_ci(const struct ana_row *r, char *buf, size_t len)
 	snprintf(buf, len, "[%s,%s]", lo, hi);
 }
 
+/* mmtests' marker: '*' a significant change, '?' a change the cycles
+ * suggest but too few boots back. */
+static const char *mark(const struct ana_row *r, double alpha)
+{
+	if (r->sig)
+		return "*";
+	return !r->gate_grade && r->p_holm < alpha ? "?" : "";
+}
+
 static void legend(FILE *f, const struct ana_cmp *c, int md)
 {
 	const char *p = md ? "- " : "  ";
@@ -56,14 +65,18 @@ static void legend(FILE *f, const struct ana_cmp *c, int md)
 		"(..): neutral metric, B-A\n",
 		p, md ? "" : "  ");
 	fprintf(f,
-		"%s*: Mann-Whitney U two-sided p < %.2g after Holm "
-		"correction over %zu rows\n",
-		p, c->o.alpha, c->n);
+		"%s*: Welch t on per-boot %ss, two-sided p < %.2g after "
+		"Holm over %zu rows\n%s  (the boot is the unit: at least %d "
+		"a side); ?: fewer boots, only the\n%s  cycles' Mann-Whitney "
+		"p is below it: not evidence of a shift\n",
+		p, ana_center_name(c->o.center), c->o.alpha, c->n,
+		md ? "" : "  ", STATS_MIN_BOOTS, md ? "" : "  ");
 	fprintf(f,
-		"%sB/A 95%% CI: percentile bootstrap of %s(B)/%s(A), "
-		"%d resamples,\n%s  seed %lu (n/a: that value of A is 0)\n",
+		"%sB/A 95%% CI: two-stage bootstrap (boots, then cycles) of "
+		"%s(B)/%s(A),\n%s  %d resamples, seed %lu (n/a: that value of "
+		"A is 0)\n",
 		p, ana_center_name(c->o.center), ana_center_name(c->o.center),
-		c->o.reps, md ? "" : "  ", c->o.seed);
+		md ? "" : "  ", c->o.reps, c->o.seed);
 }
 
 /* @s wrapped to 80 columns for a cover letter: @first leads the first
@@ -151,7 +164,7 @@ static void print_text(FILE *f, const struct compare_side *a,
 				"| %s |\n",
 				cell, r->k.phase, r->k.view, metric,
 				r->ca * mi->scale, r->cb * mi->scale, ch,
-				r->sig ? "*" : "", ci);
+				mark(r, c->o.alpha), ci);
 			continue;
 		}
 		/* Several kernels, accels or block sizes: a section each,
@@ -174,7 +187,7 @@ static void print_text(FILE *f, const struct compare_side *a,
 		}
 		fprintf(f, "%-7s %-5s %-19.19s %10.2f %10.2f %8s %1s %s\n",
 			r->k.phase, r->k.view, metric, r->ca * mi->scale,
-			r->cb * mi->scale, ch, r->sig ? "*" : "", ci);
+			r->cb * mi->scale, ch, mark(r, c->o.alpha), ci);
 	}
 	fprintf(f, "\n");
 	legend(f, c, md);
@@ -189,7 +202,8 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 		   "phase,view,metric,unit,"
 		   "better,a_n,a_median,a_q1,a_q3,a_min,a_max,a_mean,a_sd,b_n,"
 		   "b_median,b_q1,b_q3,b_min,b_max,b_mean,b_sd,change_pct,u,p,"
-		   "p_holm,significant,ratio,ci_lo,ci_hi\n");
+		   "p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,"
+		   "gate_grade,p_cycles\n");
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
 		const struct metric_def *mi = ana_metric(r->k.metric);
@@ -199,7 +213,7 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 			"17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.17g,%zu,%.17g,%.17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.6g,%.1f,%.6g,%.6g,%d,%.6g,%."
-			"6g,%.6g\n",
+			"6g,%.6g,%zu,%zu,%d,%.6g\n",
 			r->k.kernel, r->k.accel, (long long)r->k.block_mib,
 			r->k.memmap, (long long)r->k.dimm_mib, r->k.node,
 			(long long)r->k.target_mib, r->k.phase, r->k.view,
@@ -210,9 +224,10 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 			r->a.n, r->a.median, r->a.q1, r->a.q3, r->a.min,
 			r->a.max, r->a.mean, r->a.sd, r->b.n, r->b.median,
 			r->b.q1, r->b.q3, r->b.min, r->b.max, r->b.mean,
-			r->b.sd, r->change_pct, r->mw.u, r->mw.p, r->p_holm,
+			r->b.sd, r->change_pct, r->mw.u, r->p, r->p_holm,
 			r->sig, r->ci.ratio, r->ci_ok ? r->ci.lo : NAN,
-			r->ci_ok ? r->ci.hi : NAN);
+			r->ci_ok ? r->ci.hi : NAN, r->boots_a, r->boots_b,
+			r->gate_grade, r->mw.p);
 	}
 }
 
@@ -245,8 +260,8 @@ int compare_print(FILE *f, const char *format, const struct compare_side *a,
 			"scope", scope, "center", ana_center_name(c->o.center),
 			"seed", (json_int_t)c->o.seed, "bootstrap_reps",
 			c->o.reps, "alpha", c->o.alpha, "ci_level", 0.95,
-			"test", "mann-whitney-u two-sided", "correction",
-			"holm", "rows", rows, "notes", json_incref(notes));
+			"test", ANA_TEST_TEXT, "correction", "holm", "rows",
+			rows, "notes", json_incref(notes));
 		json_dumpf(o, f, JSON_INDENT(2) | JSON_SORT_KEYS);
 		fputc('\n', f);
 		json_decref(o);

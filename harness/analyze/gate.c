@@ -78,9 +78,9 @@ static enum gate_verdict judge_share(const struct ana_row *r,
  * land in the window, within the tolerance: ranges that lie apart by more
  * than it are a change at any n, ranges within it of the baseline's centre
  * are the same. 0 when the ranges decide nothing. */
-static int judge_ranges(const struct ana_row *r,
-			const struct metric_def *mi, struct gate_tol tol,
-			enum gate_verdict *v, char *why, size_t len)
+static int judge_ranges(const struct ana_row *r, const struct metric_def *mi,
+			struct gate_tol tol, enum gate_verdict *v, char *why,
+			size_t len)
 {
 	double b = band(tol, r->ca), s = mi->scale;
 	char t[64];
@@ -128,7 +128,7 @@ static enum gate_verdict judge_no_ratio(const struct ana_row *r,
 			 "no ratio (baseline centre %g); the middle half of "
 			 "both sides lies within the tolerance %s of it "
 			 "(p=%.3g, Holm %.3g)",
-			 r->ca * s, t, r->mw.p, r->p_holm);
+			 r->ca * s, t, r->p, r->p_holm);
 		return GATE_SAME;
 	}
 	if (r->sig && (r->b.q1 > hi || r->b.q3 < lo)) {
@@ -138,7 +138,7 @@ static enum gate_verdict judge_no_ratio(const struct ana_row *r,
 			 "no ratio (baseline centre %g); p=%.3g (Holm %.3g) "
 			 "< %.2g and the middle half of the candidate "
 			 "(%g..%g %s) lies %s the tolerance %s",
-			 r->ca * s, r->mw.p, r->p_holm, alpha, r->b.q1 * s,
+			 r->ca * s, r->p, r->p_holm, alpha, r->b.q1 * s,
 			 r->b.q3 * s, mi->shown_unit, up ? "above" : "below",
 			 t);
 		return direction(mi, up);
@@ -147,16 +147,16 @@ static enum gate_verdict judge_no_ratio(const struct ana_row *r,
 		 "ratio undefined (baseline centre %g), p=%.3g (Holm %.3g), "
 		 "the candidate's middle half %g..%g %s straddles the "
 		 "tolerance %s: more samples needed",
-		 r->ca * s, r->mw.p, r->p_holm, r->b.q1 * s, r->b.q3 * s,
+		 r->ca * s, r->p, r->p_holm, r->b.q1 * s, r->b.q3 * s,
 		 mi->shown_unit, t);
 	return GATE_INCONCLUSIVE;
 }
 
 /* The CI of B/A against 1 +- the tolerance as a fraction of A's centre. */
 static enum gate_verdict judge_ratio(const struct ana_row *r,
-				     const struct metric_def *mi,
-				     double alpha, struct gate_tol tol,
-				     int floor_guard, char *why, size_t len)
+				     const struct metric_def *mi, double alpha,
+				     struct gate_tol tol, int floor_guard,
+				     char *why, size_t len)
 {
 	double frac = band(tol, r->ca) / fabs(r->ca);
 	double lo = 1 - frac, hi = 1 + frac;
@@ -183,7 +183,7 @@ static enum gate_verdict judge_ratio(const struct ana_row *r,
 				 "only by %.4f (%.4g -> %.4g %s): the shift is "
 				 "in how often slow samples happen, not in "
 				 "the floor; more samples needed",
-				 r->mw.p, r->p_holm, r->ci.lo, r->ci.hi,
+				 r->p, r->p_holm, r->ci.lo, r->ci.hi,
 				 up ? "above" : "below", t, floor,
 				 r->a.min * mi->scale, r->b.min * mi->scale,
 				 mi->shown_unit);
@@ -193,7 +193,7 @@ static enum gate_verdict judge_ratio(const struct ana_row *r,
 		snprintf(why, len,
 			 "p=%.3g (Holm %.3g) < %.2g and the whole CI "
 			 "[%.4f,%.4f] of B/A is %s %.4f (threshold %s)%s",
-			 r->mw.p, r->p_holm, alpha, r->ci.lo, r->ci.hi,
+			 r->p, r->p_holm, alpha, r->ci.lo, r->ci.hi,
 			 up ? "above" : "below", up ? hi : lo, t,
 			 mi->better ? ""
 				    : "; neutral metric: any change fails");
@@ -203,7 +203,7 @@ static enum gate_verdict judge_ratio(const struct ana_row *r,
 		snprintf(why, len,
 			 "the whole CI [%.4f,%.4f] of B/A lies within "
 			 "+-%s (p=%.3g, Holm %.3g)",
-			 r->ci.lo, r->ci.hi, t, r->mw.p, r->p_holm);
+			 r->ci.lo, r->ci.hi, t, r->p, r->p_holm);
 		return GATE_SAME;
 	}
 	snprintf(why, len,
@@ -211,7 +211,7 @@ static enum gate_verdict judge_ratio(const struct ana_row *r,
 		 "(p=%.3g, Holm %.3g): more samples needed",
 		 r->ci.lo, r->ci.hi, t,
 		 r->sig ? "not all of it" : "the shift is not significant",
-		 r->mw.p, r->p_holm);
+		 r->p, r->p_holm);
 	return GATE_INCONCLUSIVE;
 }
 
@@ -227,6 +227,15 @@ enum gate_verdict gate_judge(const struct ana_row *r, double alpha,
 	if (mi->kind == METRIC_EXACT && r->a.n && r->b.n &&
 	    judge_ranges(r, mi, tol, &v, why, len))
 		return v;
+	if (!r->gate_grade) {
+		snprintf(why, len,
+			 "%zu baseline and %zu candidate boots: the boot is "
+			 "the unit of evidence and a shift needs at least %d "
+			 "a side to be told from one boot's luck (set boots "
+			 "in the job)",
+			 r->boots_a, r->boots_b, STATS_MIN_BOOTS);
+		return GATE_INCONCLUSIVE;
+	}
 	if (r->a.n < min_n || r->b.n < min_n) {
 		snprintf(why, len,
 			 "too few samples (baseline n=%zu, candidate n=%zu, "

@@ -34,17 +34,18 @@ static void print_header(FILE *f, const struct ana_run *base,
 	fprintf(f, "gate: candidate %s\n      baseline  %s\n", cand->run_id,
 		base->run_id);
 	fprintf(f,
-		"%s\nMann-Whitney U with "
-		"Holm over %zu, alpha %.2g; 95%% CI of the %s ratio,\n"
-		"bootstrap %d resamples, seed %lu; default threshold %.0f%%\n",
+		"%s\nBoots are the unit: Welch t on per-boot centres, Holm "
+		"over %zu, alpha %.2g;\n95%% CI of the %s ratio: two-stage "
+		"bootstrap (boots, then cycles),\n%d resamples, seed %lu; "
+		"default threshold %.0f%%\n",
 		scope, c->n, g->ao.alpha, ana_center_name(g->ao.center),
 		g->ao.reps, g->ao.seed, g->threshold * 100);
-	if (cand->inject_online_delay_ms || base->inject_online_delay_ms)
+	if (cand->inject_online_delay_us || base->inject_online_delay_us)
 		fprintf(f,
-			"NOTE: inject_online_delay is set (baseline %lld ms, "
-			"candidate %lld ms): a deliberate slowdown\n",
-			(long long)base->inject_online_delay_ms,
-			(long long)cand->inject_online_delay_ms);
+			"NOTE: inject_online_delay is set (baseline %g ms, "
+			"candidate %g ms): a deliberate slowdown\n",
+			base->inject_online_delay_us / 1e3,
+			cand->inject_online_delay_us / 1e3);
 }
 
 /* A label for the cell of @k (compare_cell_label takes a row). */
@@ -119,9 +120,9 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 
 static const char *kind_name(const struct metric_def *mi)
 {
-	return mi->kind == METRIC_BOOL    ? "share"
+	return mi->kind == METRIC_BOOL	  ? "share"
 	       : mi->kind == METRIC_EXACT ? "ranges"
-				       : "test";
+					  : "test";
 }
 
 /* The cells that vanished, with their keys, verdicts and reasons. */
@@ -182,10 +183,9 @@ json_t *gate_json(const struct compare_side *base,
 		"alpha", g->ao.alpha, "default_threshold_pct",
 		g->threshold * 100, "seed", (json_int_t)g->ao.seed,
 		"bootstrap_reps", g->ao.reps, "min_n", (json_int_t)g->min_n,
-		"test", "mann-whitney-u two-sided, holm", "ci",
-		"95% percentile bootstrap of the ratio B/A", "floor_guard",
-		g->floor_guard, "rows", json_incref(rows), "notes",
-		json_incref(notes), "counts", "regression",
+		"test", ANA_TEST_TEXT ", holm", "ci", ANA_CI_TEXT,
+		"floor_guard", g->floor_guard, "rows", json_incref(rows),
+		"notes", json_incref(notes), "counts", "regression",
 		(json_int_t)res->count[GATE_REGRESSION], "inconclusive",
 		(json_int_t)res->count[GATE_INCONCLUSIVE], "same",
 		(json_int_t)res->count[GATE_SAME], "improvement",

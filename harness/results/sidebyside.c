@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "results/sidebyside.h"
 #include "base/units.h"
+#include "results/stats_boot.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_KERNELS 8
+#define SBS_ALPHA 0.05
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -29,8 +34,8 @@ static json_t *labels(const json_t *cells)
 	{
 		int seen = 0;
 
-		json_array_foreach(l, j, e)
-			seen |= !strcmp(json_string_value(e), str(c, "kernel"));
+		json_array_foreach(l, j, e) seen |=
+			!strcmp(json_string_value(e), str(c, "kernel"));
 		if (!seen && json_array_size(l) < MAX_KERNELS)
 			json_array_append_new(l, json_string(str(c, "kernel")));
 	}
@@ -100,7 +105,145 @@ static json_t *row(const json_t *cells, const json_t *like, const json_t *l)
 		ratio);
 }
 
-json_t *sidebyside_json(const json_t *cells)
+/* Whether sample @s is of the row @like and kernel @kernel. */
+static int sample_of(const struct sample *s, const json_t *like,
+		     const char *kernel)
+{
+	return !s->warmup && !strcmp(s->kernel, kernel) &&
+	       !strcmp(s->accel, str(like, "accel")) &&
+	       s->block_mib == num(like, "block_mib") &&
+	       s->dimm_mib == num(like, "dimm_mib") &&
+	       s->node == num(like, "node") &&
+	       !strcmp(s->memmap, str(like, "memmap")) &&
+	       !strcmp(s->phase, str(like, "phase")) &&
+	       !strcmp(s->view, str(like, "view")) &&
+	       !strcmp(s->metric, str(like, "metric"));
+}
+
+/* One kernel's values of a row, each with its boot (0-based, dense). */
+struct sbs_side {
+	double *v;
+	int *g;
+	int boots[64]; /* boot numbers seen, first 64 */
+	size_t n, ng;
+};
+
+static int side_of(const struct sample_table *t, const json_t *like,
+		   const char *kernel, struct sbs_side *sd)
+{
+	size_t i, k;
+
+	memset(sd, 0, sizeof(*sd));
+	sd->v = malloc((t->n ? t->n : 1) * sizeof(*sd->v));
+	sd->g = malloc((t->n ? t->n : 1) * sizeof(*sd->g));
+	if (!sd->v || !sd->g)
+		return -ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		if (!sample_of(&t->s[i], like, kernel))
+			continue;
+		for (k = 0; k < sd->ng && sd->boots[k] != t->s[i].boot; k++)
+			;
+		if (k == sd->ng && sd->ng < 64)
+			sd->boots[sd->ng++] = t->s[i].boot;
+		sd->v[sd->n] = t->s[i].value;
+		sd->g[sd->n++] = (int)(k < 64 ? k : 63);
+	}
+	return 0;
+}
+
+/* p of kernel @kernel against the first kernel @first in row @like, and
+ * whether both had STATS_MIN_BOOTS boots (else the p is Mann-Whitney's on
+ * the cycles). NaN when a side has no values. */
+static double row_p(const struct sample_table *t, const json_t *like,
+		    const char *first, const char *kernel, int *grade)
+{
+	struct sbs_side a = {0}, b = {0};
+	struct stats_mw mw;
+	double p = NAN;
+
+	*grade = 0;
+	if (!side_of(t, like, first, &a) && !side_of(t, like, kernel, &b) &&
+	    a.n && b.n) {
+		struct stats_grouped ga = {a.v, a.g, a.n, a.ng};
+		struct stats_grouped gb = {b.v, b.g, b.n, b.ng};
+
+		*grade = a.ng >= STATS_MIN_BOOTS && b.ng >= STATS_MIN_BOOTS;
+		if (*grade ? stats_boot_welch(&ga, &gb, STATS_MEDIAN, &p)
+			   : stats_mann_whitney(a.v, a.n, b.v, b.n, &mw))
+			p = NAN;
+		else if (!*grade)
+			p = mw.p;
+	}
+	free(a.v);
+	free(a.g);
+	free(b.v);
+	free(b.g);
+	return p;
+}
+
+/* Each row's "mark" per kernel: "*" when its Holm-adjusted p (over every
+ * ratio of the table) is below SBS_ALPHA with 2 boots a side, "?" when it
+ * is below but from the cycles of fewer boots, "" else; "p_holm" holds
+ * the adjusted p. */
+static int mark_rows(json_t *rows, const json_t *l,
+		     const struct sample_table *t)
+{
+	size_t nl = json_array_size(l), nr = json_array_size(rows), i, k, m = 0;
+	double *p = calloc(nr * nl + 1, sizeof(*p));
+	double *valid = calloc(nr * nl + 1, sizeof(*valid));
+	int *grade = calloc(nr * nl + 1, sizeof(*grade));
+	const char *first = json_string_value(json_array_get(l, 0));
+	json_t *r;
+
+	if (!p || !valid || !grade) {
+		free(p);
+		free(valid);
+		free(grade);
+		return -ENOMEM;
+	}
+	json_array_foreach(rows, i, r)
+	{
+		p[i * nl] = NAN; /* the first kernel is the reference */
+		for (k = 1; k < nl; k++) {
+			double q =
+				row_p(t, r, first,
+				      json_string_value(json_array_get(l, k)),
+				      &grade[i * nl + k]);
+
+			p[i * nl + k] = q;
+			if (!isnan(q))
+				valid[m++] = q;
+		}
+	}
+	stats_holm(valid, m);
+	for (i = 0, m = 0; i < nr * nl; i++)
+		if (!isnan(p[i]))
+			p[i] = valid[m++];
+	json_array_foreach(rows, i, r)
+	{
+		json_t *ps = json_array(), *marks = json_array();
+
+		for (k = 0; k < nl; k++) {
+			double q = p[i * nl + k];
+
+			json_array_append_new(ps, isnan(q) ? json_null()
+							   : json_real(q));
+			json_array_append_new(
+				marks,
+				json_string(isnan(q) || q >= SBS_ALPHA ? ""
+					    : grade[i * nl + k]	       ? "*"
+								       : "?"));
+		}
+		json_object_set_new(r, "p_holm", ps);
+		json_object_set_new(r, "mark", marks);
+	}
+	free(p);
+	free(valid);
+	free(grade);
+	return 0;
+}
+
+json_t *sidebyside_json(const json_t *cells, const struct sample_table *t)
 {
 	json_t *l = labels(cells), *rows = json_array();
 	const json_t *c;
@@ -124,6 +267,8 @@ json_t *sidebyside_json(const json_t *cells)
 		if (!done)
 			json_array_append_new(rows, row(cells, c, l));
 	}
+	if (t)
+		mark_rows(rows, l, t);
 	return json_pack("{s:o,s:o}", "kernels", l, "rows", rows);
 }
 
@@ -150,15 +295,19 @@ static void print_row(FILE *f, const json_t *r, int ms)
 	{
 		const json_t *q =
 			json_array_get(json_object_get(r, "ratio_to_first"), k);
+		const char *mk = json_string_value(
+			json_array_get(json_object_get(r, "mark"), k));
 
 		if (!json_is_number(m))
-			fprintf(f, " %16s", "-");
+			fprintf(f, " %17s", "-");
 		else if (!k)
-			fprintf(f, " %16.2f", json_number_value(m) / (ms ? 1e6 : 1));
+			fprintf(f, " %17.2f",
+				json_number_value(m) / (ms ? 1e6 : 1));
 		else
-			fprintf(f, " %9.2f x%5.2f",
+			fprintf(f, " %9.2f x%5.2f%-1.1s",
 				json_number_value(m) / (ms ? 1e6 : 1),
-				json_is_number(q) ? json_number_value(q) : 0.0);
+				json_is_number(q) ? json_number_value(q) : 0.0,
+				mk ? mk : "");
 	}
 	fputc('\n', f);
 }
@@ -172,11 +321,15 @@ void sidebyside_print(FILE *f, const json_t *sbs)
 		return;
 	fprintf(f,
 		"\nKernels side by side: host ms median (x ratio to %s);\n"
-		"RAM KiB = memmap taken from RAM at add (guest view)\n",
-		json_string_value(json_array_get(l, 0)));
+		"RAM KiB = memmap taken from RAM at add (guest view);\n"
+		"*: Welch t on per-boot medians, Holm p < %.2g; ?: p < %.2g "
+		"from the cycles\nof fewer than %d boots a side (not "
+		"evidence)\n",
+		json_string_value(json_array_get(l, 0)), SBS_ALPHA, SBS_ALPHA,
+		STATS_MIN_BOOTS);
 	fprintf(f, "%-5s %-5s %-4s %-8s", "block", "DIMM", "mode", "phase");
 	json_array_foreach(l, k, lab)
-		fprintf(f, " %16.16s", json_string_value(lab));
+		fprintf(f, " %17.17s", json_string_value(lab));
 	fputc('\n', f);
 	json_array_foreach(json_object_get(sbs, "rows"), i, r)
 		print_row(f, r, !strcmp(str(r, "metric"), "latency_ns"));

@@ -25,8 +25,9 @@ long=$(awk 'length($0) > 80' "$res/cmp" | wc -l)
 is "$long" 0 "the text table fits in 80 columns"
 grep -Eq '^add +guest memmap_from_ram KiB +2[0-9]{3}\.00 +[0-9]+\.00 +\+9[0-9]\.[0-9]% \*' "$res/cmp"
 ok $? "memmap_from_ram_kib at add: ram ~2048 KiB, self ~0, +9x% better, significant" || diag <"$res/cmp"
-grep -q 'Holm correction' "$res/cmp" && grep -q 'seed 1' "$res/cmp"
-ok $? "legend names the test, the correction and the seed"
+grep -q 'Welch t on per-boot medians' "$res/cmp" && grep -q 'after Holm' "$res/cmp" &&
+	grep -q 'seed 1' "$res/cmp"
+ok $? "legend names the test (per boot), the correction and the seed"
 grep -q 'no PMU data' "$res/cmp"
 ok $? "notes say there is no PMU data"
 "$MHP" compare --a memmap=ram --b memmap=self --format json "$base" >"$res/cmp.json"
@@ -34,8 +35,10 @@ is $? 0 "compare --format json exits 0"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{significant} ? 1 : 0')" 1 \
 	"json: memmap_from_ram_kib significant"
 is "$(json "$res/cmp.json" '$j->{seed}')" 1 "json: the bootstrap seed is recorded"
-"$MHP" compare --format csv "$base" | head -1 | grep -q '^kernel,accel,block_mib,memmap,dimm_mib,.*,p_holm,significant,ratio,ci_lo,ci_hi$'
+"$MHP" compare --format csv "$base" | head -1 | grep -q '^kernel,accel,block_mib,memmap,dimm_mib,.*,p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,gate_grade,p_cycles$'
 ok $? "compare --format csv has its header"
+is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{a_boots}')" 2 \
+	"json: each row counts its boots (2 a side)"
 "$MHP" compare --format markdown "$base" | grep -q '^|---|'
 ok $? "compare --format markdown prints a table"
 "$MHP" compare "$base" "$slow" >"$res/cmp2" 2>&1
@@ -62,7 +65,7 @@ ok $? "the online guest latency is the regression"
 grep -q 'inject_online_delay is set' "$res/g1.out"
 ok $? "the gate says the injection was set"
 is "$(json "$res/g1/gate.json" '$j->{verdict}')" regression "gate.json: verdict regression"
-is "$(json "$res/g1/gate.json" '$j->{candidate}{injected}{online_delay_ms}')" 20 "gate.json: the injection is recorded"
+is "$(json "$res/g1/gate.json" '$j->{candidate}{injected}{online_delay_us}')" 20000 "gate.json: the injection is recorded"
 lo=$(json "$res/g1/gate.json" '(grep { $_->{verdict} eq "regression" } @{$j->{rows}})[0]{ci_lo}')
 ok $(awk -v l="$lo" 'BEGIN { exit !(l > 1.05) }'; echo $?) "gate.json: the regression's CI lies above 1.05 (lower bound $lo)"
 grep -q '<failure type="regression"' "$res/g1/gate-junit.xml"

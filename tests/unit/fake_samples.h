@@ -42,6 +42,29 @@ static void add(struct sample_table *t, const char *memmap, const char *phase,
 	s->warmup = warmup;
 }
 
+/* Deals the samples of each cell of @t to @nboots boots in turn (the
+ * cell's i-th sample to boot i % nboots): the boot is the unit of
+ * evidence, so a comparison needs two a side before it calls anything
+ * significant. */
+static inline int same_cell_as(const struct sample *a, const struct sample *b)
+{
+	return !strcmp(a->kernel, b->kernel) && !strcmp(a->accel, b->accel) &&
+	       a->block_mib == b->block_mib && a->dimm_mib == b->dimm_mib &&
+	       !strcmp(a->memmap, b->memmap) && !strcmp(a->phase, b->phase) &&
+	       !strcmp(a->view, b->view) && !strcmp(a->metric, b->metric);
+}
+
+static inline void spread_boots(struct sample_table *t, int nboots)
+{
+	size_t k, j, i;
+
+	for (k = 0; k < t->n; k++) {
+		for (i = 0, j = 0; j < k; j++)
+			i += same_cell_as(&t->s[j], &t->s[k]);
+		t->s[k].boot = (int)(i % (size_t)nboots);
+	}
+}
+
 /* One add-phase memmap_from_ram_kib sample of @kernel, @accel and @block
  * MiB blocks at a 256M DIMM (add() makes the rest). */
 static inline void add_kab(struct sample_table *t, const char *kernel,

@@ -43,7 +43,9 @@ static struct ana_row row_of(const char *metric, const char *unit, double ca,
 	r.ci.hi = hi;
 	r.ci_ok = 1;
 	r.sig = sig;
-	r.mw.p = r.p_holm = sig ? 0.001 : 0.5;
+	r.gate_grade = 1; /* two boots a side */
+	r.boots_a = r.boots_b = 2;
+	r.p = r.mw.p = r.p_holm = sig ? 0.001 : 0.5;
 	return r;
 }
 
@@ -81,6 +83,14 @@ static void test_gate_verdicts(void **state)
 	r = row(20, 20, 0.7, 1.4, 0, 10);
 	assert_int_equal(gate_judge(&r, 0.05, tol5(&r), 5, 1, why, sizeof(why)),
 			 GATE_INCONCLUSIVE);
+	/* twice as slow in every cycle, but of one boot a side: a boot's
+	 * luck cannot be told from the kernel, so no verdict */
+	r = row(20, 40, 1.9, 2.1, 1, 10);
+	r.gate_grade = r.sig = 0;
+	r.boots_a = r.boots_b = 1;
+	assert_int_equal(gate_judge(&r, 0.05, tol5(&r), 5, 1, why, sizeof(why)),
+			 GATE_INCONCLUSIVE);
+	assert_non_null(strstr(why, "1 baseline and 1 candidate boots"));
 	/* n < 5 */
 	r = row(20, 40, 1.9, 2.1, 1, 3);
 	assert_int_equal(gate_judge(&r, 0.05, tol5(&r), 5, 1, why, sizeof(why)),

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests for harness/results/stats.c against known answers: the Mann-Whitney
- * example from Hollander & Wolfe (the one in R's ?wilcox.test), Holm's
- * example from Wikipedia's Holm-Bonferroni article, quantiles cross-checked
- * with python3's statistics.quantiles(method='inclusive'), and Welch's
- * t-test against R's t.test(1:5, 6:10). */
+/* Unit tests for harness/results/stats.c against known answers: the
+ * Mann-Whitney example from Hollander & Wolfe (the one in R's ?wilcox.test),
+ * Holm's example from Wikipedia's Holm-Bonferroni article, quantiles
+ * cross-checked with python3's statistics.quantiles(method='inclusive'), and
+ * Welch's t-test against R's t.test(1:5, 6:10). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "results/stats.h"
+#include "results/stats_boot.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -217,6 +218,100 @@ static void test_welch(void **state)
 	assert_int_equal(stats_welch_p(a, 1, b, 5, &p), -EINVAL);
 }
 
+/* Two boots a side, three cycles each. Centres (medians): A {2, 4}, B
+ * {6, 8}. Welch on them: means 3 and 7, variances 2 and 2, se^2 = 2/2 +
+ * 2/2 = 2, t = -4 / sqrt(2) = -2.828, df = 2^2 / (1/1 + 1/1) = 2. With 2
+ * degrees of freedom P(|T| > t) = 1 - t / sqrt(t^2 + 2) = 1 - sqrt(0.8) =
+ * 0.105573: not significant, where a test of the 6 against 6 cycles as if
+ * independent would be (Mann-Whitney exact p = 0.0043). */
+static void test_boot_welch_by_hand(void **state)
+{
+	const double av[] = {1, 2, 3, 3, 4, 5}, bv[] = {5, 6, 7, 7, 8, 9};
+	const int g[] = {0, 0, 0, 1, 1, 1};
+	struct stats_grouped a = {av, g, 6, 2}, b = {bv, g, 6, 2};
+	struct stats_grouped one = {av, (const int[]){0, 0, 0, 0, 0, 0}, 6, 1};
+	double c[2], p;
+	struct stats_mw mw;
+
+	(void)state;
+	assert_int_equal(stats_group_centres(&a, STATS_MEDIAN, c), 0);
+	near(c[0], 2, 1e-12);
+	near(c[1], 4, 1e-12);
+	assert_int_equal(stats_group_centres(&b, STATS_MIN, c), 0);
+	near(c[0], 5, 1e-12);
+	near(c[1], 7, 1e-12);
+	assert_int_equal(stats_boot_welch(&a, &b, STATS_MEDIAN, &p), 0);
+	near(p, 1 - sqrt(0.8), 1e-9);
+	assert_int_equal(stats_mann_whitney(av, 6, bv, 6, &mw), 0);
+	assert_true(mw.p < 0.05);
+	/* one boot on a side: no test */
+	assert_int_equal(stats_boot_welch(&one, &b, STATS_MEDIAN, &p), -EINVAL);
+	/* no spread between boots: equal centres p = 1, else 0 */
+	{
+		const double x[] = {4, 4, 4, 4}, y[] = {9, 9, 9, 9};
+		const int h[] = {0, 0, 1, 1};
+		struct stats_grouped gx = {x, h, 4, 2}, gy = {y, h, 4, 2};
+
+		assert_int_equal(stats_boot_welch(&gx, &gx, STATS_MEDIAN, &p),
+				 0);
+		near(p, 1, 0);
+		assert_int_equal(stats_boot_welch(&gx, &gy, STATS_MEDIAN, &p),
+				 0);
+		near(p, 0, 0);
+	}
+}
+
+/* The two-stage bootstrap: the ratio of the pooled centres, a CI around
+ * it that is a point when every value is the same, whole boots drawn, and
+ * a wider CI than the cycles' bootstrap when the boots disagree (four
+ * boots at 10, 12, 14 and 16 ms, 25 cycles each: the cycles alone would
+ * claim a precision that the boots do not have). */
+static void test_boot_ratio(void **state)
+{
+	const double av[] = {10, 10, 10, 10, 20, 20, 20, 20};
+	const int split[] = {0, 0, 0, 0, 1, 1, 1, 1};
+	struct stats_grouped a = {av, split, 8, 2};
+	const double k[] = {3, 3, 3, 3}, k2[] = {6, 6, 6, 6},
+		     z[] = {0, 0, 0, 0};
+	const int h[] = {0, 0, 1, 1};
+	struct stats_grouped ka = {k, h, 4, 2}, kb = {k2, h, 4, 2};
+	struct stats_grouped gz = {z, h, 4, 2};
+	double v[100];
+	int g[100], i;
+	struct stats_grouped four = {v, g, 100, 4};
+	struct stats_ci ci, flat;
+
+	(void)state;
+	assert_int_equal(
+		stats_boot_ratio(&ka, &kb, STATS_MEDIAN, 1, 500, 0.95, &ci), 0);
+	near(ci.ratio, 2, 1e-12);
+	near(ci.lo, 2, 1e-12);
+	near(ci.hi, 2, 1e-12);
+	/* a boot of 10s and one of 20s a side: some resamples draw only the
+	 * 10s boot for A and only the 20s boot for B (1 in 16) */
+	assert_int_equal(
+		stats_boot_ratio(&a, &a, STATS_MEDIAN, 1, 2000, 0.95, &ci), 0);
+	near(ci.ratio, 1, 1e-12);
+	near(ci.lo, 0.5, 1e-12);
+	near(ci.hi, 2, 1e-12);
+	for (i = 0; i < 100; i++) {
+		g[i] = i / 25;
+		v[i] = 10 + 2 * g[i] + 0.001 * (i % 25);
+	}
+	assert_int_equal(stats_boot_ratio(&four, &four, STATS_MEDIAN, 1, 2000,
+					  0.95, &ci),
+			 0);
+	assert_int_equal(stats_bootstrap_ratio(v, 100, v, 100, STATS_MEDIAN, 1,
+					       2000, 0.95, &flat),
+			 0);
+	assert_true(ci.lo < flat.lo && ci.hi > flat.hi);
+	assert_true(ci.hi - ci.lo > 1.5 * (flat.hi - flat.lo));
+	/* a zero centre in A: no ratio */
+	assert_int_equal(
+		stats_boot_ratio(&gz, &kb, STATS_MEDIAN, 1, 500, 0.95, &ci),
+		-EDOM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +324,8 @@ int main(void)
 		cmocka_unit_test(test_holm_caps_at_one),
 		cmocka_unit_test(test_bootstrap),
 		cmocka_unit_test(test_welch),
+		cmocka_unit_test(test_boot_welch_by_hand),
+		cmocka_unit_test(test_boot_ratio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,64 @@ static void test_sidebyside_once(void **state)
 	free(t.s);
 }
 
+/* The line of @out that holds @needle, into @buf. */
+static void line_of(const char *out, const char *needle, char *buf, size_t len)
+{
+	const char *p = strstr(out, needle), *b, *e;
+
+	assert_non_null(p);
+	for (b = p; b > out && b[-1] != '\n'; b--)
+		;
+	e = strchr(p, '\n');
+	snprintf(buf, len, "%.*s", (int)(e ? e - b : (long)strlen(b)), b);
+}
+
+/* The ratios of the side-by-side table carry mmtests' markers: "*" for
+ * a shift that the per-boot medians of 2 boots a side show, "?" for one
+ * only the cycles of a single boot suggest, none for noise; every row
+ * fits 80 columns. */
+static void test_sidebyside_marks(void **state)
+{
+	static const char *const k[] = {"base", "patched"};
+	struct sample_table t = {0};
+	char *out, *sbs, line[256];
+	int i, c;
+
+	for (i = 0; i < 2; i++)
+		for (c = 0; c < 6; c++) {
+			/* online: patched is 30% slower in every boot */
+			add_kn(&t, k[i], 0, -1, "ram", "online", "host",
+			       "latency_ns", (i ? 13e6 : 10e6) + c * 1e4);
+			t.s[t.n - 1].boot = c % 2;
+			/* offline: the same in both */
+			add_kn(&t, k[i], 0, -1, "ram", "offline", "host",
+			       "latency_ns", 20e6 + ((c * 7 + i) % 6) * 1e4);
+			t.s[t.n - 1].boot = c % 2;
+			/* remove: 30% slower, but one boot a side */
+			add_kn(&t, k[i], 0, -1, "ram", "remove", "host",
+			       "latency_ns", (i ? 6.5e6 : 5e6) + c * 1e4);
+		}
+	out = printed(&t);
+	sbs = strstr(out, "Kernels side by side");
+	assert_non_null(sbs);
+	line_of(sbs, "ram  online", line, sizeof(line));
+	assert_non_null(strstr(line, "x 1.30*"));
+	line_of(sbs, "ram  offline", line, sizeof(line));
+	assert_null(strchr(line, '*'));
+	assert_null(strchr(line, '?'));
+	line_of(sbs, "ram  remove", line, sizeof(line));
+	assert_non_null(strstr(line, "x 1.30?"));
+	for (const char *p = out; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		assert_true(n <= 80);
+		p += n + (e != NULL);
+	}
+	free(out);
+	free(t.s);
+}
+
 /* A NUMA run: node 1's row shows node 1's guest latency. */
 static void test_latency_node(void **state)
 {
@@ -130,6 +188,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sidebyside_once),
+		cmocka_unit_test(test_sidebyside_marks),
 		cmocka_unit_test(test_latency_node),
 		cmocka_unit_test(test_oom_per_kernel),
 	};
