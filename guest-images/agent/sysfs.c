@@ -135,8 +135,8 @@ static int64_t settle(long long settle_us)
 }
 
 /* Writes @value to memoryN/state, timing exactly the write(2), plus an
- * injected sleep of @delay_us inside the timed window (tests of the
- * analysis need a known slowdown; 0 in real measurements). Before it, at
+ * injected sleep of @delay_us after it inside the timed window (tests of
+ * the analysis need a known slowdown; 0 in real measurements). Before it, at
  * least @settle_us since the last hotplug operation (outside the window). */
 static int set_state(int block, const char *value, const char *what,
 		     long long delay_us, long long settle_us, json_t *res,
@@ -171,14 +171,21 @@ static int set_state(int block, const char *value, const char *what,
 	gap = settle(settle_us);
 	alarm_fired = 0;
 	t0 = clock_now_ns();
+	n = write(fd, value, len);
+	err = errno;
+	/* The injected sleep comes after the write: before it, it would move
+	 * the write against the tick and the grace period that the write
+	 * waits for, and a 1.5 ms sleep added 4 ms to one mode's online and
+	 * nothing to the other's. After it, the write runs as it would have,
+	 * and the window grows by the sleep (plus the timer slack). */
 	if (delay_us > 0) {
 		struct timespec ts = {delay_us / 1000000,
 				      (delay_us % 1000000) * 1000};
 
-		nanosleep(&ts, NULL);
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR &&
+		       !alarm_fired)
+			;
 	}
-	n = write(fd, value, len);
-	err = errno;
 	t1 = clock_now_ns();
 	arm_timer(0);
 	close(fd);
