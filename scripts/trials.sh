@@ -43,7 +43,7 @@ run() {
 	log "run $name${extra:+ ($extra)}"
 	"$MHP" run --results "$res/runs" "$job" >/dev/null 2>"$res/jobs/$name.err" ||
 		{ log "run $name failed: see $res/jobs/$name.err"; return 1; }
-	ln -sfn "$(readlink -f "$res/runs/latest")" "$res/$name"
+	ln -sfn "runs/$(basename "$(readlink -f "$res/runs/latest")")" "$res/$name"
 }
 
 # The larger median of 128M guest online latency over both modes, in us.
