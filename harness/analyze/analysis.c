@@ -114,6 +114,44 @@ void ana_axes_list(const struct ana_axes *a, int which, char *buf, size_t len)
 		snprintf(buf + o, len - o, ", ...");
 }
 
+/* Whether @v is one of @a's @n values (of @size bytes each). */
+static int axis_has(const char *a, size_t size, int n, const char *v)
+{
+	int i;
+
+	for (i = 0; i < n && i < ANA_AXES_MAX; i++)
+		if (!strcmp(a + i * size, v))
+			return 1;
+	return 0;
+}
+
+int ana_axes_same(const struct ana_axes *a, const struct ana_axes *b, int which)
+{
+	const char *va = which == 'k'	? &a->kernel[0][0]
+			 : which == 'a' ? &a->accel[0][0]
+					: &a->block[0][0];
+	const char *vb = which == 'k'	? &b->kernel[0][0]
+			 : which == 'a' ? &b->accel[0][0]
+					: &b->block[0][0];
+	size_t size = which == 'k'   ? sizeof(a->kernel[0])
+		      : which == 'a' ? sizeof(a->accel[0])
+				     : sizeof(a->block[0]);
+	int na = which == 'k'	? a->nkernel
+		 : which == 'a' ? a->naccel
+				: a->nblock;
+	int nb = which == 'k'	? b->nkernel
+		 : which == 'a' ? b->naccel
+				: b->nblock;
+	int i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na && i < ANA_AXES_MAX; i++)
+		if (!axis_has(vb, size, nb, va + i * size))
+			return 0;
+	return 1;
+}
+
 int64_t ana_axes_block(const struct ana_axes *a, int i)
 {
 	return strtoll(a->block[i], NULL, 10);

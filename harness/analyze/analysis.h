@@ -39,6 +39,11 @@ void ana_axes_list(const struct ana_axes *a, int which, char *buf, size_t len);
 /* Adds every value of @from to @into. */
 void ana_axes_merge(struct ana_axes *into, const struct ana_axes *from);
 
+/* Whether @a and @b hold the same values of one axis (@which 'k', 'a' or
+ * 'b'), in any order. */
+int ana_axes_same(const struct ana_axes *a, const struct ana_axes *b,
+		  int which);
+
 /* The @i-th block size in MiB. */
 int64_t ana_axes_block(const struct ana_axes *a, int i);
 

@@ -69,18 +69,20 @@ static int differs(int i, int across, const char *what, const char *b,
 static int check_match(const struct ana_run *b, const struct ana_run *c,
 		       json_t *notes, int across)
 {
-	char bb[32], bc[32];
-	int bad = 0;
+	static const char axes[] = "kab";
+	static const char *const what[] = {"kernel", "accel", "block size"};
+	char vb[200], vc[200];
+	int bad = 0, i;
 
-	snprintf(bb, sizeof(bb), "%lldM", (long long)b->block_mib);
-	snprintf(bc, sizeof(bc), "%lldM", (long long)c->block_mib);
-	if (strcmp(b->kernel, c->kernel))
-		bad |= differs(0, across, "kernel", b->kernel, c->kernel,
-			       notes);
-	if (strcmp(b->accel, c->accel))
-		bad |= differs(1, across, "accel", b->accel, c->accel, notes);
-	if (b->block_mib != c->block_mib)
-		bad |= differs(2, across, "block size", bb, bc, notes);
+	/* Every value of each axis, not the first sample's: two runs of the
+	 * same two kernels match whatever order their samples came in. */
+	for (i = 0; i < 3; i++) {
+		if (!ana_axes_same(&b->axes, &c->axes, axes[i])) {
+			ana_axes_list(&b->axes, axes[i], vb, sizeof(vb));
+			ana_axes_list(&c->axes, axes[i], vc, sizeof(vc));
+			bad |= differs(i, across, what[i], vb, vc, notes);
+		}
+	}
 	if (bad)
 		fprintf(stderr,
 			"mhpbench gate: refusing to compare mismatched runs "

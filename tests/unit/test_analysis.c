@@ -234,6 +234,30 @@ static void test_two_blocks_accels(void **state)
 	free(t.s);
 }
 
+/* Runs of the same kernels match whatever order their samples came in
+ * (the gate compares the sets, not the first sample's kernel). */
+static void test_axes_same(void **state)
+{
+	struct sample_table t = {0};
+	struct ana_axes x = {0}, y = {0}, z = {0};
+	size_t i;
+
+	two_kernels(&t);
+	for (i = 0; i < t.n; i++)
+		ana_axes_add(&x, &t.s[i]);
+	for (i = t.n; i-- > 0;)
+		ana_axes_add(&y, &t.s[i]);
+	ana_axes_add(&z, &t.s[0]);
+	assert_string_equal(x.kernel[0], "k61");
+	assert_string_equal(y.kernel[0], "k612");
+	assert_true(ana_axes_same(&x, &y, 'k'));
+	assert_true(ana_axes_same(&x, &y, 'a'));
+	assert_true(ana_axes_same(&x, &y, 'b'));
+	assert_false(ana_axes_same(&x, &z, 'k'));
+	assert_true(ana_axes_same(&x, &z, 'a'));
+	free(t.s);
+}
+
 static void test_parse_sel(void **state)
 {
 	struct ana_sel s;
@@ -256,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_two_runs),
 		cmocka_unit_test(test_one_run_kernel_per_mode),
 		cmocka_unit_test(test_two_blocks_accels),
+		cmocka_unit_test(test_axes_same),
 		cmocka_unit_test(test_parse_sel),
 	};
 
