@@ -31,8 +31,10 @@ static const char compare_usage[] =
 	"  --format FMT         text (80 columns), csv, json or markdown\n"
 	"  --metric M[:VIEW]    only this metric (repeatable), e.g. "
 	"latency_ns:guest\n"
-	"  --seed N             bootstrap seed (default 1), --reps N (2000)\n"
-	"  --alpha A            significance level (0.05)\n"
+	"  --seed N             seed of the two-stage bootstrap (boots,\n"
+	"                       then cycles) (default 1), --reps N (2000)\n"
+	"  --alpha A            significance level of Welch's test on the\n"
+	"                       per-boot centres, after Holm (0.05)\n"
 	"  --stat median|min    what change and B/A are taken of (median)\n"
 	"  --results DIR        where run ids are looked up (results)\n"
 	"exit: 0 ok, 2 bad command line, 10 corrupt/foreign/missing run\n";
