@@ -126,11 +126,59 @@ static void test_compare_two_kernels(void **state)
 	free(t.s);
 }
 
+/* oom-edge rows name their target F and carry the largest numbers
+ * (MemFree in KiB of a 2 GiB guest): each still fits 80 columns. */
+static void test_compare_oom_width(void **state)
+{
+	static const char *const m[] = {"start_memfree_kib", "min_memfree_kib",
+					"memfree_kib",	     "dimms_added",
+					"mib_added",	     "predicted_dimms"};
+	static const double v[] = {2031616, 65536, 1048576, 15, 1920, 16};
+	struct sample_table t = {0};
+	struct ana_run r;
+	struct compare_side a = {0}, b = {0};
+	struct ana_cmp c;
+	char *out = NULL, *line, *save;
+	size_t len = 0, i;
+	int k;
+	FILE *f;
+
+	for (k = 0; k < 4; k++)
+		for (i = 0; i < 6; i++) {
+			add(&t, k % 2 ? "self" : "ram", "oom", "guest", m[i],
+			    strstr(m[i], "kib") ? "KiB" : "dimms",
+			    v[i] * (1 + k * 0.01), 0);
+			t.s[t.n - 1].target_mib = 1536;
+			t.s[t.n - 1].boot = k / 2;
+		}
+	memset(&r, 0, sizeof(r));
+	snprintf(r.run_id, sizeof(r.run_id), "oom");
+	snprintf(r.status, sizeof(r.status), "complete");
+	r.t = t;
+	a.run = b.run = &r;
+	assert_int_equal(ana_parse_sel("memmap=ram", &a.sel), 0);
+	assert_int_equal(ana_parse_sel("memmap=self", &b.sel), 0);
+	assert_int_equal(ana_compare(&t, &a.sel, &t, &b.sel, &opts, &c), 0);
+	assert_true(c.n >= 4);
+	f = open_memstream(&out, &len);
+	assert_int_equal(compare_print(f, "text", &a, &b, &c), 0);
+	fclose(f);
+	assert_non_null(strstr(out, "F=1536M"));
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strlen(line) > 80)
+			fail_msg("%zu columns: %s", strlen(line), line);
+	free(out);
+	ana_cmp_free(&c);
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_notes),
 		cmocka_unit_test(test_compare_two_kernels),
+		cmocka_unit_test(test_compare_oom_width),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
