@@ -61,6 +61,9 @@ struct job {
 	char cmdline_extra[JOB_STR_MAX];
 
 	enum job_accel accel;
+	/* accel=auto: what a host without a usable KVM runs instead (tcg or
+	 * tcg-icount), so one job serves every host (README, "Job files") */
+	enum job_accel accel_fallback;
 	int icount_shift;	   /* for ACCEL_TCG_ICOUNT */
 	enum job_yesno tcg_single; /* TCG with one host thread for all vCPUs */
 	int smp;		   /* vCPUs; forced to 1 under tcg-icount */

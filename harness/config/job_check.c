@@ -203,7 +203,12 @@ static void check_numa(struct parser *p)
 	struct job *job = &p->job;
 	int line = set_line(p, "numa_nodes");
 	char msg[256];
-	int smp = job->accel == ACCEL_TCG_ICOUNT ? 1 : job->smp;
+	/* icount runs one vCPU, also as accel=auto's fallback */
+	int smp = job->accel == ACCEL_TCG_ICOUNT ||
+				  (job->accel == ACCEL_AUTO &&
+				   job->accel_fallback == ACCEL_TCG_ICOUNT)
+			  ? 1
+			  : job->smp;
 
 	job->nnodes = 0;
 	if (numa_parse(job->numa_spec, job->nodes, &job->nnodes, msg,
@@ -316,6 +321,21 @@ static void check_maxmem(struct parser *p, uint64_t largest)
 		    a, b, c, d);
 }
 
+/* accel_fallback names what accel=auto runs without KVM: a TCG. */
+static void check_fallback(struct parser *p)
+{
+	const struct job *job = &p->job;
+
+	if (job->accel_fallback == ACCEL_TCG ||
+	    job->accel_fallback == ACCEL_TCG_ICOUNT)
+		return;
+	parser_fail(p, -EINVAL, set_line(p, "accel_fallback"),
+		    "accel_fallback: '%s' is not a fallback (tcg or "
+		    "tcg-icount: what accel = auto runs where KVM is not "
+		    "usable)",
+		    job_accel_name(job->accel_fallback));
+}
+
 /* Checks between keys, once all are read. */
 void job_check(struct parser *p)
 {
@@ -326,6 +346,7 @@ void job_check(struct parser *p)
 	uint64_t largest = job_largest_dimm(job);
 
 	check_kernels(p);
+	check_fallback(p);
 	check_block_sizes(p);
 	check_numa(p);
 	check_faults(p);

@@ -419,6 +419,19 @@ const struct opt job_opts[] = {
 			"cannot run the guest hangs rather than fails.",
 	},
 	{
+		.name = "accel_fallback",
+		.type = OPT_ENUM,
+		.off = OFF(accel_fallback),
+		.def = "tcg",
+		.names = accel_names,
+		.help = "For accel = auto: what to run where KVM is not "
+			"usable, "
+			"tcg or tcg-icount, so that one job uses KVM on a "
+			"bare-metal host and icount elsewhere. The manifest "
+			"says what was used and why; the gate refuses to "
+			"compare runs whose accel differs.",
+	},
+	{
 		.name = "phase_timeout",
 		.type = OPT_DURATION,
 		.off = OFF(phase_timeout_ms),

@@ -56,7 +56,7 @@ struct opt {
 };
 
 /* Entries in job_opts[]; job_opts.c checks that the two agree. */
-#define JOB_NOPTS 42
+#define JOB_NOPTS 43
 
 extern const struct opt job_opts[JOB_NOPTS];
 

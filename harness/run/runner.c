@@ -227,11 +227,16 @@ static void set_fallback(struct run *r, const char *why)
 	json_t *a = json_object_get(r->st.manifest, "accel");
 
 	json_object_set_new(a, "fallback_reason", json_string(why));
-	warn_add("accel=auto: KVM not usable, falling back to TCG: %s", why);
+	json_object_set_new(
+		a, "fallback",
+		json_string(job_accel_name(r->job->accel_fallback)));
+	warn_add("accel=auto: KVM not usable, falling back to %s: %s",
+		 job_accel_name(r->job->accel_fallback), why);
 }
 
 /* Boots with the accel the job asks for; accel=auto tries KVM once per
- * run within kvm_probe_timeout and falls back to TCG. */
+ * run within kvm_probe_timeout and falls back to accel_fallback (TCG or
+ * TCG with icount). */
 static int boot(struct run *r, struct guest *g, struct guest_params *p)
 {
 	char why[1024] = "";
@@ -243,7 +248,7 @@ static int boot(struct run *r, struct guest *g, struct guest_params *p)
 	}
 	if (!r->accel_decided) {
 		r->accel_decided = 1;
-		r->accel = QEMU_TCG;
+		r->accel = fixed_accel(r->job->accel_fallback);
 		if (!qemu_kvm_usable(why, sizeof(why))) {
 			set_fallback(r, why);
 		} else {

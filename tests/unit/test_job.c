@@ -31,6 +31,7 @@ static void test_oom_edge(void **state);
 static void test_block_sizes(void **state);
 static void test_kernels(void **state);
 static void test_numa(void **state);
+static void test_accel_fallback(void **state);
 
 static const char *const option_names[] = {
 	"description",	 "kernel",	  "initramfs",
@@ -44,7 +45,7 @@ static const char *const option_names[] = {
 	"numa_nodes",	 "numa_host_nodes", "deep_reps",
 	"probe",	 "trace",	  "trace_depth",
 	"pmu_events",	 "boot_timeout",  "kvm_probe_timeout",
-	"phase_timeout", "benchmark",	  "oom_targets",
+	"accel_fallback", "phase_timeout", "benchmark",	  "oom_targets",
 	"oom_cap",	 "oom_online",	  "settle", "inject_online_delay",
 	"on_hang",	 "offline_retries", "inject_fault",
 	"inject_fault_after",
@@ -996,6 +997,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_oom_edge),
 	cmocka_unit_test(test_block_sizes),
 	cmocka_unit_test(test_kernels),
+	cmocka_unit_test(test_accel_fallback),
 	cmocka_unit_test(test_numa),
 	cmocka_unit_test(test_help),
 	cmocka_unit_test(test_bench_quick),
@@ -1175,6 +1177,22 @@ static void test_kernels(void **state)
 		 2, "more than 8 entries");
 }
 
+/* accel_fallback: what accel=auto runs without KVM, a TCG only. */
+static void test_accel_fallback(void **state)
+{
+	struct job job;
+
+	(void)state;
+	load_ok(&job, "[job]\n");
+	assert_int_equal(job.accel_fallback, ACCEL_TCG);
+	load_ok(&job, "[job]\naccel = auto\naccel_fallback = tcg-icount\n");
+	assert_int_equal(job.accel_fallback, ACCEL_TCG_ICOUNT);
+	load_bad("[job]\naccel = auto\naccel_fallback = kvm\n", 3,
+		 "accel_fallback: 'kvm' is not a fallback");
+	load_bad("[job]\naccel_fallback = auto\n", 2, "is not a fallback");
+	load_bad("[job]\naccel_fallback = hvf\n", 2, "accel_fallback");
+}
+
 /* numa_nodes against smp, node and boot_mem. */
 static void test_numa(void **state)
 {
@@ -1198,6 +1216,10 @@ static void test_numa(void **state)
 	load_bad("[job]\nnuma_nodes = 512M:0-1\nblock_sizes = 1G\n", 2,
 		 "not with block_sizes");
 	load_bad("[job]\nnuma_nodes = 512M:0-1:2\n", 2, "not a CPU list");
+	/* icount runs one vCPU, also as accel=auto's fallback */
+	load_bad("[job]\naccel = auto\naccel_fallback = tcg-icount\n"
+		 "smp = 2\nnuma_nodes = 256M:0, 256M:1\nboot_mem = 512M\n",
+		 5, "numa_nodes");
 	load_bad("[job]\ntrace_depth = 0\n", 2, "out of range");
 	load_bad("[job]\nprobe = maybe\n", 2, "not one of no, yes");
 }
