@@ -17,6 +17,17 @@ base=$(readlink -f "$R/latest")
 "$MHP" run --results "$R" "$ROOT/tests/jobs/analysis-slow.job" >/dev/null 2>"$res/err"
 is $? 0 "slow run (inject_online_delay = 20ms) exits 0" || tail -20 "$res/err" | diag
 slow=$(readlink -f "$R/latest")
+# The jobs say accel = auto with accel_fallback = tcg-icount, as
+# bench/nightly.job does (README, "Job files"): KVM where it works, else
+# icount, recorded in the manifest and in every sample.
+used=$(json "$base/manifest.json" '$j->{accel}{used}')
+if [ "$used" = kvm ]; then
+	ok 0 "accel=auto used KVM"
+else
+	is "$used/$(json "$base/manifest.json" '$j->{accel}{fallback}')" tcg-icount/tcg-icount \
+		"accel=auto without KVM fell back to accel_fallback (tcg-icount)"
+fi
+is "$(csvawk '{ print f("accel") }' "$base/samples.csv" | sort -u)" "$used" "every sample carries it"
 
 # --- compare ---------------------------------------------------------------
 "$MHP" compare "$base" >"$res/cmp" 2>&1
