@@ -38,7 +38,7 @@ static void tol_text(const struct metric_def *mi, struct gate_tol tol,
 		     double ca, char *buf, size_t len)
 {
 	if (tol.abs <= tol.rel * fabs(ca))
-		snprintf(buf, len, "%.0f%%", tol.rel * 100);
+		snprintf(buf, len, "%g%%", tol.rel * 100);
 	else if (ca)
 		snprintf(buf, len, "%g %s = %.1f%%", tol.abs * mi->scale,
 			 mi->shown_unit, tol.abs / fabs(ca) * 100);
