@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -189,76 +188,6 @@ int stats_holm(double *p, size_t n)
 	return 0;
 }
 
-static double center_of(double *buf, size_t n, enum stats_center c)
-{
-	gsl_sort(buf, 1, n);
-	return c == STATS_MIN ? buf[0]
-			      : gsl_stats_median_from_sorted_data(buf, 1, n);
-}
-
-static double resample(gsl_rng *r, const double *v, size_t n, double *buf,
-		       enum stats_center c)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		buf[i] = v[gsl_rng_uniform_int(r, n)];
-	return center_of(buf, n, c);
-}
-
-int stats_bootstrap_ratio(const double *a, size_t na, const double *b,
-			  size_t nb, enum stats_center center,
-			  unsigned long seed, int reps, double level,
-			  struct stats_ci *out)
-{
-	double *buf = NULL, *ratios = NULL, ma, mb;
-	size_t k, got = 0;
-	gsl_rng *r = NULL;
-	int ret = 0;
-
-	out->ratio = out->lo = out->hi = NAN;
-	if (!na || !nb || reps < 10 || level <= 0 || level >= 1)
-		return -EINVAL;
-	buf = malloc((na > nb ? na : nb) * sizeof(*buf));
-	ratios = malloc(reps * sizeof(*ratios));
-	r = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!buf || !ratios || !r) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	memcpy(buf, a, na * sizeof(*a));
-	ma = center_of(buf, na, center);
-	memcpy(buf, b, nb * sizeof(*b));
-	mb = center_of(buf, nb, center);
-	if (ma == 0) {
-		ret = -EDOM;
-		goto out;
-	}
-	out->ratio = mb / ma;
-	gsl_rng_set(r, seed);
-	for (k = 0; k < (size_t)reps; k++) {
-		double ra = resample(r, a, na, buf, center);
-		double rb = resample(r, b, nb, buf, center);
-
-		if (ra != 0)
-			ratios[got++] = rb / ra;
-	}
-	if (got < (size_t)reps / 2) {
-		ret = -EDOM;
-		goto out;
-	}
-	gsl_sort(ratios, 1, got);
-	out->lo = gsl_stats_quantile_from_sorted_data(ratios, 1, got,
-						      (1 - level) / 2);
-	out->hi = gsl_stats_quantile_from_sorted_data(ratios, 1, got,
-						      (1 + level) / 2);
-out:
-	gsl_rng_free(r);
-	free(ratios);
-	free(buf);
-	return ret;
-}
-
 int stats_welch_p(const double *a, size_t na, const double *b, size_t nb,
 		  double *p)
 {
@@ -281,8 +210,8 @@ int stats_welch_p(const double *a, size_t na, const double *b, size_t nb,
 
 /* p of every split i with at least 2 values on each side, up to @window of
  * them (Otava's windowed test); @a and @b hold @window values each. */
-static void split_p(const double *v, size_t n, int window, double *a,
-		    double *b, double *p)
+static void split_p(const double *v, size_t n, int window, double *a, double *b,
+		    double *p)
 {
 	size_t i;
 	int j;

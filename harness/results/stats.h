@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-cell descriptive statistics and the tests the analysis uses (GSL for
- * quantiles, distributions and the RNG; nothing hand-rolled). */
+ * quantiles and distributions, nothing hand-rolled); the boot-level test
+ * and the bootstraps are results/stats_boot.h. */
 #ifndef MHP_STATS_H
 #define MHP_STATS_H
 
@@ -41,17 +42,10 @@ int stats_holm(double *p, size_t n);
  * "Robust benchmarking in noisy environments", 2016). */
 enum stats_center { STATS_MEDIAN, STATS_MIN };
 
-/* Percentile bootstrap CI of centre(B) / centre(A): @reps resamples of each
- * side drawn with GSL's mt19937 seeded with @seed; @level e.g. 0.95.
- * -EDOM when the ratio is undefined (a zero centre in A, or in more than
- * half the resamples). */
+/* A ratio of centres and its CI (results/stats_boot.h computes them). */
 struct stats_ci {
 	double ratio, lo, hi;
 };
-int stats_bootstrap_ratio(const double *a, size_t na, const double *b,
-			  size_t nb, enum stats_center center,
-			  unsigned long seed, int reps, double level,
-			  struct stats_ci *out);
 
 /* Welch's t-test, two-sided p. -EINVAL when a side has fewer than 2 values
  * or both have zero variance. */

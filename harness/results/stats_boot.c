@@ -212,3 +212,19 @@ int stats_boot_ratio(const struct stats_grouped *a,
 	groups_free(&gb);
 	return ret;
 }
+
+int stats_bootstrap_ratio(const double *a, size_t na, const double *b,
+			  size_t nb, enum stats_center center,
+			  unsigned long seed, int reps, double level,
+			  struct stats_ci *out)
+{
+	int *g = calloc((na > nb ? na : nb) + 1, sizeof(*g));
+	struct stats_grouped ga = {a, g, na, 1}, gb = {b, g, nb, 1};
+	int ret;
+
+	if (!g)
+		return -ENOMEM;
+	ret = stats_boot_ratio(&ga, &gb, center, seed, reps, level, out);
+	free(g);
+	return ret;
+}

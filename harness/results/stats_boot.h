@@ -47,4 +47,12 @@ int stats_boot_ratio(const struct stats_grouped *a,
 		     unsigned long seed, int reps, double level,
 		     struct stats_ci *out);
 
+/* The cycles' bootstrap: stats_boot_ratio with every value of a side in
+ * one group (as if all came from one boot). For comparison only: it
+ * claims the precision of the cycles, which the boots may not have. */
+int stats_bootstrap_ratio(const double *a, size_t na, const double *b,
+			  size_t nb, enum stats_center center,
+			  unsigned long seed, int reps, double level,
+			  struct stats_ci *out);
+
 #endif
