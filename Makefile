@@ -14,7 +14,7 @@ GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo
 CFLAGS  ?= -O2 -g
 MHP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
            -Icommon -Iharness -MMD -MP
-LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lsqlite3 -lm
+LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lsqlite3 -lpfm -lm
 JOB     ?= bench/quick.job
 BUILD   := build
 

@@ -6,16 +6,19 @@
 # CSV (latency-VIEW.csv): phase,memmap,x,label,min,q1,median,q3,max,n,
 # kernel,accel,block_mib
 # Set by mhpbench: name, datafile, view, phases, subtitle, nsizes,
+# what and ytitle (for a metric other than latency: the qemu-*.csv plots),
 # xtics_list (the categories at x = 0, 1, ...), xlabel_text and xlines
 # (lines per tic label); regenerate with
 #   gnuplot -e "fmt='svg'" latency-guest.gp
 load "common.gp"
+if (!exists("what")) what = "Hotplug latency per phase"
+if (!exists("ytitle")) ytitle = "latency (ms)"
 nph = words(phases)
-set multiplot layout (nph > 2 ? 2 : 1), (nph > 2 ? 2 : nph) title "Hotplug latency per phase, ".view." view\n(".subtitle.")"
+set multiplot layout (nph > 2 ? 2 : 1), (nph > 2 ? 2 : nph) title what.", ".view." view\n(".subtitle.")"
 set xlabel xlabel_text offset 0, 1 - xlines
 eval "set xtics (".xtics_list.")"
 set xrange [-0.6:nsizes - 0.4]
-set ylabel "latency (ms)"
+set ylabel ytitle
 set yrange [0:*]
 set offsets 0, 0, graph 0.3, 0
 set boxwidth 0.25

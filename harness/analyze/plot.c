@@ -193,10 +193,11 @@ static size_t cell_values(const struct sample_table *t, const char *memmap,
 static const char *const modes[] = {"ram", "self"};
 static const char *const phases[] = {"add", "online", "offline", "remove"};
 
-/* One candlestick row of latency-VIEW.csv: the cell's summary in ms. */
+/* One candlestick row of latency-VIEW.csv: the cell's summary, times
+ * @scale (1e-6: ns to ms). */
 static void latency_row(FILE *f, const struct plot_cats *pc, size_t x,
 			const char *phase, const char *mode, double *v,
-			size_t n)
+			size_t n, double scale)
 {
 	const struct plot_cat *k = &pc->c[x];
 	struct stats_summary s;
@@ -205,14 +206,23 @@ static void latency_row(FILE *f, const struct plot_cats *pc, size_t x,
 	stats_summarize(v, n, &s);
 	plot_cat_label(pc, x, " ", lab, sizeof(lab));
 	fprintf(f, "%s,%s,%zu,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%zu,%s,%s,%lld\n",
-		phase, mode, x, lab, s.min * 1e-6, s.q1 * 1e-6, s.median * 1e-6,
-		s.q3 * 1e-6, s.max * 1e-6, n, k->kernel, k->accel,
-		(long long)k->block_mib);
+		phase, mode, x, lab, s.min * scale, s.q1 * scale,
+		s.median * scale, s.q3 * scale, s.max * scale, n, k->kernel,
+		k->accel, (long long)k->block_mib);
 }
 
-static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
-			const char *view)
+/* What one per-phase candlestick plot shows: @metric of @view, times
+ * @scale, into NAME.csv; @extra goes to the script's settings (the
+ * template's title and y label when not latency). */
+struct phase_plot {
+	const char *view, *metric, *name, *extra;
+	double scale;
+};
+
+static int plot_phases(struct plot_ctx *c, const struct sample_table *t,
+		       const struct phase_plot *pp)
 {
+	const char *view = pp->view;
 	char name[32], settings[8192], present[64] = "";
 	struct plot_cats pc;
 	size_t i, m, p, n;
@@ -222,8 +232,8 @@ static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
 
 	if (!v)
 		return -ENOMEM;
-	plot_cats_of(t, view, "latency_ns", &pc);
-	snprintf(name, sizeof(name), "latency-%s", view);
+	plot_cats_of(t, view, pp->metric, &pc);
+	snprintf(name, sizeof(name), "%s", pp->name);
 	f = open_csv(c, name);
 	if (!f) {
 		free(v);
@@ -237,12 +247,11 @@ static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
 		for (m = 0; m < 2; m++)
 			for (i = 0; i < pc.n; i++) {
 				n = cell_values(t, modes[m], &pc.c[i],
-						phases[p], view, "latency_ns",
-						v);
+						phases[p], view, pp->metric, v);
 				if (!n)
 					continue;
 				latency_row(f, &pc, i, phases[p], modes[m], v,
-					    n);
+					    n, pp->scale);
 				rows++;
 				here = 1;
 			}
@@ -254,14 +263,48 @@ static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
 	fclose(f);
 	free(v);
 	if (!rows) {
-		no_data(c, name, "no latency_ns samples in this view");
+		snprintf(settings, sizeof(settings), "no %s samples in view %s",
+			 pp->metric, view);
+		no_data(c, name, settings);
 		return 0;
 	}
 	n = snprintf(settings, sizeof(settings),
-		     "view = \"%s\"\nphases = \"%s\"\n", view, present);
+		     "view = \"%s\"\nphases = \"%s\"\n%s", view, present,
+		     pp->extra ? pp->extra : "");
 	plot_cats_xtics(&pc, settings + n, sizeof(settings) - n);
 	ret = write_script(c, name, "latency", settings);
 	return ret ? ret : render(c, name);
+}
+
+static int plot_latency(struct plot_ctx *c, const struct sample_table *t,
+			const char *view)
+{
+	char name[32];
+	const struct phase_plot pp = {view, "latency_ns", name, NULL, 1e-6};
+
+	snprintf(name, sizeof(name), "latency-%s", view);
+	return plot_phases(c, t, &pp);
+}
+
+/* What the phases cost QEMU on the host (view qemu; README, "The host's
+ * cost of a phase"): the vCPU threads' CPU time and QEMU's page faults. */
+static int plot_qemu(struct plot_ctx *c, const struct sample_table *t)
+{
+	static const struct phase_plot pp[] = {
+		{"qemu", "host_vcpu_clock_ns", "qemu-cpu",
+		 "what = \"CPU time of QEMU's vCPU threads per phase\"\n"
+		 "ytitle = \"task-clock (ms)\"\n",
+		 1e-6},
+		{"qemu", "host_page_faults", "qemu-faults",
+		 "what = \"QEMU's page faults per phase\"\n"
+		 "ytitle = \"page faults\"\n",
+		 1},
+	};
+	int ret = 0;
+
+	for (size_t i = 0; i < sizeof(pp) / sizeof(pp[0]) && !ret; i++)
+		ret = plot_phases(c, t, &pp[i]);
+	return ret;
 }
 
 static int plot_memmap(struct plot_ctx *c, const struct sample_table *t)
@@ -548,6 +591,8 @@ static int make_plots(struct plot_ctx *c, const struct ana_run *r,
 
 	if (!ret)
 		ret = plot_latency(c, t, "guest");
+	if (!ret)
+		ret = plot_qemu(c, t);
 	if (!ret)
 		ret = plot_memmap(c, t);
 	if (!ret)

@@ -18,6 +18,12 @@
 #define ONE 1, ""
 #define TIME_TOL 1e5
 #define KIB_TOL 256
+/* The qemu view's counts (README, "The host's cost of a phase"): none for
+ * page faults, where one transparent huge page of 2 MiB (a 128M DIMM's
+ * memmap) is a single fault; 500 context switches, as one cell of four
+ * 128M cycles spread over 839 of them under tcg-icount here. */
+#define HOST_FAULT_TOL 0
+#define HOST_CSW_TOL 500
 
 static const struct metric_def table[] = {
 	/* the phases */
@@ -83,6 +89,26 @@ static const struct metric_def table[] = {
 	 "calls of one kernel function"},
 	{"pmu_*", "count|count_scaled", METRIC_LOWER, ONE, NULL, METRIC_NOISY,
 	 0, 0, "a PMU event over the phase (count_scaled: multiplexed)"},
+	/* host_cost (view qemu): QEMU on the host, over the phase's window */
+	{M_HOST_VCPU_CLOCK_NS, "ns", METRIC_LOWER, NS, "vCPU cpu ms",
+	 METRIC_NOISY, TIME_TOL, 0, "task-clock of QEMU's vCPU threads"},
+	{M_HOST_CLOCK_NS, "ns", METRIC_LOWER, NS, "all cpu ms", METRIC_NOISY,
+	 TIME_TOL, 0, "task-clock of all of QEMU's threads"},
+	{M_HOST_PAGE_FAULTS, "faults", METRIC_LOWER, ONE, "page faults",
+	 METRIC_NOISY, HOST_FAULT_TOL, 0,
+	 "page faults of QEMU's threads (the host memory it touched first)"},
+	{M_HOST_CTX_SWITCHES, "switches", METRIC_LOWER, ONE, "ctx switches",
+	 METRIC_NOISY, HOST_CSW_TOL, 0, "context switches of QEMU's threads"},
+	/* A diagnostic: it takes in what QEMU frees behind the phase (the
+	 * previous DIMM), and its medians cross zero. */
+	{M_HOST_RSS_DELTA_KIB, "KiB", METRIC_LOWER, KIB, "RSS delta KiB",
+	 METRIC_NOISY, KIB_TOL, 1, "QEMU's resident memory after - before"},
+	{M_HOST_GUEST_CYCLES, "count|count_scaled", METRIC_LOWER, ONE,
+	 "guest cycles", METRIC_NOISY, 0, 0,
+	 "cycles in guest mode on the vCPU threads (KVM, host PMU)"},
+	{M_HOST_GUEST_INSTRUCTIONS, "count|count_scaled", METRIC_LOWER, ONE,
+	 "guest instr.", METRIC_NOISY, 0, 0,
+	 "instructions in guest mode on the vCPU threads (KVM, host PMU)"},
 	/* oom-edge */
 	{M_START_MEMFREE_KIB, "KiB", METRIC_NEUTRAL, KIB, "start MemFree KiB",
 	 METRIC_NOISY, KIB_TOL, 0, "MemFree once the hog holds its memory"},

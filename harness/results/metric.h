@@ -38,6 +38,15 @@
 #define M_WALK_WARM_NS_PER_PAGE "walk_warm_ns_per_page"
 #define M_FN_TOTAL_NS "fn_total_ns"
 #define M_FN_OTHER_NS "fn_other_ns"
+/* The host_cost view: what a phase cost QEMU on the host (README, "The
+ * host's cost of a phase"). */
+#define M_HOST_VCPU_CLOCK_NS "host_vcpu_clock_ns"
+#define M_HOST_CLOCK_NS "host_clock_ns"
+#define M_HOST_PAGE_FAULTS "host_page_faults"
+#define M_HOST_CTX_SWITCHES "host_ctx_switches"
+#define M_HOST_RSS_DELTA_KIB "host_rss_delta_kib"
+#define M_HOST_GUEST_CYCLES "host_guest_cycles"
+#define M_HOST_GUEST_INSTRUCTIONS "host_guest_instructions"
 /* The oom-edge benchmark. */
 #define M_START_MEMFREE_KIB "start_memfree_kib"
 #define M_MIN_FREE_KBYTES "min_free_kbytes"
@@ -60,9 +69,9 @@ enum metric_kind {
 };
 
 enum metric_better {
-	METRIC_LOWER = -1,   /* less is better (time, memory taken) */
-	METRIC_NEUTRAL = 0,  /* a difference is a change, not better or worse */
-	METRIC_HIGHER = +1,  /* more is better (memory gained) */
+	METRIC_LOWER = -1,  /* less is better (time, memory taken) */
+	METRIC_NEUTRAL = 0, /* a difference is a change, not better or worse */
+	METRIC_HIGHER = +1, /* more is better (memory gained) */
 };
 
 struct metric_def {
@@ -73,8 +82,8 @@ struct metric_def {
 	const char *shown_unit;
 	const char *label; /* short, for 80 columns */
 	enum metric_kind kind;
-	double abs_tol; /* a change within this is never a regression */
-	int diagnostic; /* not compared unless asked for by name */
+	double abs_tol;	  /* a change within this is never a regression */
+	int diagnostic;	  /* not compared unless asked for by name */
 	const char *what; /* one line for `mhpbench help metrics` */
 };
 

@@ -14,6 +14,7 @@
 #include "run/cycle.h"
 #include "run/deep_hooks.h"
 #include "run/fault.h"
+#include "run/hostcost.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -161,7 +162,8 @@ static int failed_cycle(struct run *r, struct cycle_ctx *c)
 }
 
 static int run_cycles(struct run *r, struct guest *g, int bidx,
-		      enum job_memmap mode, struct plan_cycle *p, int n)
+		      enum job_memmap mode, struct plan_cycle *p, int n,
+		      struct hostcost *hc)
 {
 	uint64_t warned[JOB_MAX_SIZES];
 	int nwarned = 0;
@@ -174,6 +176,7 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 			{&fault_observer, &fault},
 			{&deep_observer, &r->db},
 			{&pmu_observer, &r->db},
+			{&hostcost_observer, hc},
 		};
 		struct cycle_ctx c = {
 			.job = r->job,
@@ -222,11 +225,13 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 }
 
 /* The deep cycles' probe, tracer and PMU are set up first, then the
- * boot's cycles run in the order plan_boot() drew. */
+ * host_cost counters on QEMU's threads, then the boot's cycles run in the
+ * order plan_boot() drew. */
 static int cycles_body(struct run *r, struct guest *g, int bidx,
 		       enum job_memmap mode, json_t *boot, void *arg)
 {
 	struct plan_cycle *plan;
+	struct hostcost hc;
 	int n = 0, ret;
 
 	(void)arg;
@@ -237,9 +242,11 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
 	if (!plan)
 		return -ENOMEM;
 	json_object_set_new(boot, "order", order_json(plan, n));
+	hostcost_boot_init(&hc, g, boot);
 	ret = runner_save_manifest(r);
 	if (!ret)
-		ret = run_cycles(r, g, bidx, mode, plan, n);
+		ret = run_cycles(r, g, bidx, mode, plan, n, &hc);
+	hostcost_close(&hc);
 	free(plan);
 	return ret;
 }

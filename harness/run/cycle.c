@@ -153,6 +153,15 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The host view's window of phase @ph opens or closes: the observers
+ * that count what QEMU spends on the host read their counters here. */
+static void window(struct cycle_ctx *c, enum cycle_phase ph, int open)
+{
+	for (int i = 0; i < c->nhooks; i++)
+		if (c->hooks[i].ops->window)
+			c->hooks[i].ops->window(c, ph, open, c->hooks[i].arg);
+}
+
 static int phase_add(struct cycle_ctx *c, struct cycle_state *s,
 		     enum cycle_phase ph)
 {
@@ -161,11 +170,17 @@ static int phase_add(struct cycle_ctx *c, struct cycle_state *s,
 	int64_t t0, t_end, dl = deadline(c);
 	int ret, status;
 
-	ret = dimm_plug(d, c->job->node, dl, &t0);
+	ret = dimm_backend_add(d, dl);
 	if (ret)
-		return qmp_fail(c, ret, d->added ? "device_add" : "object-add");
+		return qmp_fail(c, ret, "object-add");
+	window(c, ph, 1);
+	ret = dimm_device_add(d, c->job->node, dl, &t0);
+	if (ret)
+		return qmp_fail(c, ret, "device_add");
 	/* The guest's _OST closes the ACPI hot-add: status 0 = success. */
 	ret = dimm_wait_inserted(d, dl, &t_end, &status);
+	if (!ret)
+		window(c, ph, 0);
 	if (ret == -EIO) {
 		err_set(EXIT_FAIL,
 			"guest refused hot-add of %s: _OST status 0x%x", d->dev,
@@ -248,13 +263,15 @@ static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
 		       enum cycle_phase ph)
 {
 	const struct dimm *d = &s->d;
-	int64_t t0 = clock_now_ns(), sum = 0, dl = deadline(c);
+	int64_t t0, t1, sum = 0, dl = deadline(c);
 	const char *op = cycle_phase_name(ph);
 	int online = ph == CYCLE_ONLINE;
 	int tries = 1; /* the most writes one block's offline took */
 	char what[96];
 	int ret;
 
+	window(c, ph, 1);
+	t0 = clock_now_ns();
 	for (int i = 0; i < d->nblocks; i++) {
 		struct agent_state_result r;
 
@@ -286,7 +303,11 @@ static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
 		if (ret)
 			return ret;
 	}
-	c->phase_ns += clock_now_ns() - t0;
+	/* One end for the host view and the window, taken before any sample
+	 * of the phase as a whole is written. */
+	t1 = clock_now_ns();
+	window(c, ph, 0);
+	c->phase_ns += t1 - t0;
 	if (!online && (ret = cycle_emit(c, op, "host", M_OFFLINE_TRIES, tries,
 					 "tries", -1)))
 		return ret;
@@ -295,7 +316,7 @@ static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
 	if ((ret = cycle_emit(c, op, "host",
 			      tries > 1 ? M_LATENCY_WITH_RETRIES_NS
 					: M_LATENCY_NS,
-			      (double)(clock_now_ns() - t0), "ns", -1)))
+			      (double)(t1 - t0), "ns", -1)))
 		return ret;
 	return cycle_emit(c, op, "guest", M_LATENCY_NS, (double)sum, "ns", -1);
 }
@@ -309,10 +330,13 @@ static int phase_remove(struct cycle_ctx *c, struct cycle_state *s,
 	int64_t t0, t1, dl = deadline(c);
 	int ret;
 
+	window(c, ph, 1);
 	ret = dimm_del(d, dl, &t0);
 	if (ret)
 		return qmp_fail(c, ret, "device_del");
 	ret = dimm_wait_deleted(d, dl, &t1);
+	if (!ret)
+		window(c, ph, 0);
 	if (ret == -EBUSY)
 		return ret;
 	if (ret)

@@ -35,6 +35,13 @@ struct cycle_observer {
 	/* Right after phase @ph and its samples, before its meminfo
 	 * snapshot. */
 	int (*after)(struct cycle_ctx *c, enum cycle_phase ph, void *arg);
+	/* The host-view window of phase @ph opens (@open 1: right before
+	 * the QMP command or the first write whose time starts the host
+	 * view) or closes (0: right after the event or the last reply that
+	 * ends it). It runs at the window's edges, so it must be quick (the
+	 * host_cost counters are read here), and it cannot fail the phase. */
+	void (*window)(struct cycle_ctx *c, enum cycle_phase ph, int open,
+		       void *arg);
 	/* Takes over one block's write of the online or offline phase @ph
 	 * (the tracer), or returns CYCLE_PASS to leave it to the next
 	 * observer and the cycle. Else as agent_set_state(): 0, or -errno,

@@ -31,28 +31,40 @@ void dimm_init(struct dimm *d, struct guest *g, uint64_t bytes)
 	snprintf(d->mem, sizeof(d->mem), "mem%d", g->dimm_seq++);
 }
 
-int dimm_plug(struct dimm *d, int node, int64_t deadline_ns, int64_t *sent_ns)
+int dimm_backend_add(struct dimm *d, int64_t deadline_ns)
 {
-	int ret;
+	int ret = qmp_execute(d->g->qmp, "object-add",
+			      json_pack("{s:s,s:s,s:I}", "qom-type",
+					"memory-backend-ram", "id", d->mem,
+					"size", (json_int_t)d->bytes),
+			      NULL, deadline_ns, NULL);
 
-	ret = qmp_execute(d->g->qmp, "object-add",
-			  json_pack("{s:s,s:s,s:I}", "qom-type",
-				    "memory-backend-ram", "id", d->mem, "size",
-				    (json_int_t)d->bytes),
-			  NULL, deadline_ns, NULL);
-	if (ret)
-		return ret;
-	d->added = 1;
-	ret = qmp_execute(d->g->qmp, "device_add",
-			  json_pack("{s:s,s:s,s:s,s:i}", "driver", "pc-dimm",
-				    "id", d->dev, "memdev", d->mem, "node",
-				    node),
-			  NULL, deadline_ns, sent_ns);
+	if (!ret)
+		d->added = 1;
+	return ret;
+}
+
+int dimm_device_add(struct dimm *d, int node, int64_t deadline_ns,
+		    int64_t *sent_ns)
+{
+	int ret = qmp_execute(d->g->qmp, "device_add",
+			      json_pack("{s:s,s:s,s:s,s:i}", "driver",
+					"pc-dimm", "id", d->dev, "memdev",
+					d->mem, "node", node),
+			      NULL, deadline_ns, sent_ns);
+
 	if (ret)
 		return ret;
 	d->plugged = 1;
 	d->nseen = 0;
 	return 0;
+}
+
+int dimm_plug(struct dimm *d, int node, int64_t deadline_ns, int64_t *sent_ns)
+{
+	int ret = dimm_backend_add(d, deadline_ns);
+
+	return ret ? ret : dimm_device_add(d, node, deadline_ns, sent_ns);
 }
 
 int dimm_ost_verdict(int source, int status)

@@ -36,6 +36,13 @@ void dimm_init(struct dimm *d, struct guest *g, uint64_t bytes);
  * qmp_errmsg()); d->added tells which of the two failed. */
 int dimm_plug(struct dimm *d, int node, int64_t deadline_ns, int64_t *sent_ns);
 
+/* dimm_plug()'s two steps, for a caller that does something between
+ * them (the cycle opens the host view's window right before device_add).
+ * Each: 0, or qmp_execute()'s error. */
+int dimm_backend_add(struct dimm *d, int64_t deadline_ns);
+int dimm_device_add(struct dimm *d, int node, int64_t deadline_ns,
+		    int64_t *sent_ns);
+
 /* What an ACPI_DEVICE_OST (source, status) pair says about a hot-add
  * (source 1) or an eject (source 3). */
 enum { OST_OTHER, OST_PENDING, OST_DONE, OST_REFUSED };

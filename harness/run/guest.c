@@ -341,3 +341,29 @@ int guest_death(struct guest *g, int channel_closed, char *buf, size_t len)
 		 panic[0] ? "; the guest kernel panicked: " : "", panic);
 	return 1;
 }
+
+int guest_vcpu_threads(struct guest *g, pid_t *tids, int max, int *n)
+{
+	json_t *ret = NULL, *cpu;
+	size_t i;
+	int r = qmp_execute(g->qmp, "query-cpus-fast", NULL, &ret,
+			    clock_now_ns() + 10 * NS_PER_MS * 1000, NULL);
+
+	*n = 0;
+	if (r)
+		return r;
+	json_array_foreach(ret, i, cpu)
+	{
+		int idx = (int)json_integer_value(
+			json_object_get(cpu, "cpu-index"));
+
+		if (idx >= 0 && idx < max) {
+			tids[idx] = (pid_t)json_integer_value(
+				json_object_get(cpu, "thread-id"));
+			if (idx + 1 > *n)
+				*n = idx + 1;
+		}
+	}
+	json_decref(ret);
+	return 0;
+}

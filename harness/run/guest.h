@@ -95,6 +95,11 @@ int guest_emit(const struct guest *g, const struct guest_step *at, int block,
  * now + the job's phase_timeout. */
 int64_t guest_phase_deadline(const struct job *job);
 
+/* The host thread ids of the vCPUs (QMP query-cpus-fast), indexed by
+ * cpu-index: @tids[i] runs vCPU i (one thread may run several under
+ * single-threaded TCG). 0, or qmp_execute()'s error. */
+int guest_vcpu_threads(struct guest *g, pid_t *tids, int max, int *n);
+
 /* Appends the console's last lines to the recorded error. */
 void guest_append_console(const struct guest *g, int lines);
 

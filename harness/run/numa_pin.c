@@ -68,8 +68,8 @@ json_t *numa_bind_vcpus(const struct job_node *nodes, int n, const pid_t *tids,
 			applied = 0;
 			break;
 		}
-		json_array_append_new(pins, json_pack("{s:i,s:i,s:i}", "vcpu", v,
-						      "thread", (int)tids[v],
+		json_array_append_new(pins, json_pack("{s:i,s:i,s:i}", "vcpu",
+						      v, "thread", (int)tids[v],
 						      "host_node", node));
 	}
 	return json_pack("{s:b,s:s,s:o}", "vcpus_pinned", applied, "reason",
@@ -84,40 +84,12 @@ static json_t *topology_json(const struct job *job)
 	for (int i = 0; i < job->nnodes; i++) {
 		numa_cpus_text(job->nodes[i].cpus, "+", cpus, sizeof(cpus));
 		json_array_append_new(
-			nodes, json_pack("{s:i,s:I,s:s,s:i}", "node", i,
-					 "mem_mib",
-					 (json_int_t)(job->nodes[i].mem >> 20),
-					 "cpus", cpus, "host_node",
-					 job->nodes[i].host_node));
+			nodes,
+			json_pack("{s:i,s:I,s:s,s:i}", "node", i, "mem_mib",
+				  (json_int_t)(job->nodes[i].mem >> 20), "cpus",
+				  cpus, "host_node", job->nodes[i].host_node));
 	}
 	return json_pack("{s:o,s:i}", "nodes", nodes, "dimm_node", job->node);
-}
-
-/* Thread ids of the vCPUs, indexed by cpu-index. */
-static int vcpu_threads(struct guest *g, pid_t *tids, int max, int *n)
-{
-	json_t *ret = NULL, *cpu;
-	size_t i;
-	int r = qmp_execute(g->qmp, "query-cpus-fast", NULL, &ret,
-			    clock_now_ns() + 10 * NS_PER_MS * 1000, NULL);
-
-	*n = 0;
-	if (r)
-		return r;
-	json_array_foreach(ret, i, cpu)
-	{
-		int idx = (int)json_integer_value(
-			json_object_get(cpu, "cpu-index"));
-
-		if (idx >= 0 && idx < max) {
-			tids[idx] = (pid_t)json_integer_value(
-				json_object_get(cpu, "thread-id"));
-			if (idx + 1 > *n)
-				*n = idx + 1;
-		}
-	}
-	json_decref(ret);
-	return 0;
 }
 
 int numa_apply(struct guest *g, const struct job *job, json_t *boot)
@@ -142,7 +114,7 @@ int numa_apply(struct guest *g, const struct job *job, json_t *boot)
 				  "remote to the guest kernel only"));
 		return 0;
 	}
-	ret = vcpu_threads(g, tids, 64, &n);
+	ret = guest_vcpu_threads(g, tids, 64, &n);
 	if (ret) {
 		err_set(EXIT_QMP, "query-cpus-fast: %s", strerror(-ret));
 		return ret;
@@ -150,9 +122,9 @@ int numa_apply(struct guest *g, const struct job *job, json_t *boot)
 	bind = numa_bind_vcpus(job->nodes, job->nnodes, tids, n);
 	json_object_set_new(bind, "asked", json_true());
 	json_object_set_new(bind, "memory_bound", json_true());
-	json_object_set_new(
-		bind, "applied",
-		json_boolean(json_is_true(json_object_get(bind, "vcpus_pinned"))));
+	json_object_set_new(bind, "applied",
+			    json_boolean(json_is_true(
+				    json_object_get(bind, "vcpus_pinned"))));
 	json_object_set_new(bind, "physical",
 			    json_boolean(g->accel == QEMU_KVM &&
 					 json_is_true(json_object_get(

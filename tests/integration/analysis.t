@@ -41,6 +41,9 @@ grep -q 'Welch t on per-boot medians' "$res/cmp" && grep -q 'after Holm' "$res/c
 ok $? "legend names the test (per boot), the correction and the seed"
 grep -q 'no PMU data' "$res/cmp"
 ok $? "notes say there is no PMU data"
+# The host's cost of each phase (view qemu) is compared like any view.
+grep -Eq '^online +qemu +vCPU cpu ms +[0-9.]+ +[0-9.]+ ' "$res/cmp"
+ok $? "compare shows the qemu view (vCPU task-clock at online)" || diag <"$res/cmp"
 "$MHP" compare --a memmap=ram --b memmap=self --format json "$base" >"$res/cmp.json"
 is $? 0 "compare --format json exits 0"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{significant} ? 1 : 0')" 1 \
@@ -203,7 +206,7 @@ ok $? "... the baseline is the one complete uninjected run"
 # --- plot ------------------------------------------------------------------
 "$MHP" plot --db "$db" "$base" >"$res/plot" 2>&1
 is $? 0 "plot exits 0" || diag <"$res/plot"
-for p in latency-host latency-guest memmap trend; do
+for p in latency-host latency-guest qemu-cpu qemu-faults memmap trend; do
 	magic=$(head -c 4 "$base/plots/$p.png" | tail -c 3)
 	is "$magic" PNG "$p.png is a PNG"
 	ok $([ -s "$base/plots/$p.svg" ] && [ -s "$base/plots/$p.txt" ] &&

@@ -102,4 +102,41 @@ n_off=$(csvawk 'f("phase") == "offline" && f("metric") == "offline_tries"' "$csv
 n_lat=$(csvawk 'f("phase") == "offline" && f("view") == "host" && f("metric") == "latency_ns"' "$csv" | wc -l)
 is "$n_lat" "$n_off" "an offline without retries has its host latency_ns"
 
+# What each phase cost QEMU on the host (README, "The host's cost of a
+# phase"): counters on QEMU's threads, view qemu; what cannot count is
+# never written, and the manifest says why.
+for m in ram self; do
+	for p in add online offline remove; do
+		n=$(metric "$csv" $m $p host_vcpu_clock_ns qemu | awk '$1 > 0' | wc -l)
+		is "$n" 3 "$m $p: vCPU task-clock > 0 in each measured cycle (view qemu)"
+	done
+	for k in host_clock_ns host_page_faults host_ctx_switches host_rss_delta_kib; do
+		n=$(metric "$csv" $m online $k qemu | wc -l)
+		is "$n" 3 "$m online: $k in each measured cycle"
+	done
+done
+hc='map { @{$_->{host_cost}{metrics}} } @{$j->{boots}}'
+bad=$(json "$man" "join ' ', map { \$_->{metric} } grep { !\$_->{available} && !length \$_->{reason} } $hc")
+is "$bad" "" "manifest: every host_cost counter that cannot count says why"
+off=$(json "$man" "join ' ', sort keys %{{ map { \$_->{metric} => 1 } grep { !\$_->{available} } $hc }}")
+for k in $off; do
+	n=$(csvawk -v k="$k" 'f("metric") == k' "$csv" | wc -l)
+	is "$n" 0 "$k is unavailable and has no sample (never a zero)"
+done
+if [ "$used" != kvm ]; then
+	why=$(json "$man" "(grep { \$_->{metric} eq 'host_kvm_exits' } $hc)[0]{reason}")
+	is "$why" "no KVM (accel $used)" "VM exits: unavailable without KVM, and why"
+	why=$(json "$man" "(grep { \$_->{metric} eq 'host_guest_cycles' } $hc)[0]{reason}")
+	grep -q "no guest mode without KVM" <<<"$why"
+	ok $? "guest-mode cycles: unavailable without KVM ($why)"
+	# TCG writes guest memory from QEMU's own threads, so the first touch
+	# of the memmap inside each new DIMM is a host page fault at online.
+	n=$(metric "$csv" self online host_page_faults qemu | awk '$1 >= 1' | wc -l)
+	is "$n" 3 "self: QEMU faults in host memory at each online (the memmap inside the DIMM)"
+else
+	skip "accel is kvm" "VM exits: unavailable without KVM" \
+		"guest-mode cycles: unavailable without KVM" \
+		"self: QEMU faults in host memory at each online"
+fi
+
 done_testing
