@@ -112,14 +112,15 @@ static int all_done(const struct fill_req *q, const struct fill_result *r)
 }
 
 /* Touches one more chunk and keeps the pages that a block still needs.
- * Returns how many it kept, or -errno. */
+ * Returns how many of its pages landed in the blocks at all (kept, or
+ * held until the end because their block has its share), or -errno. */
 static int take_chunk(const struct fill_req *q, int pagemap, struct chunk *c,
 		      struct fill_result *r)
 {
 	static uint64_t ent[CHUNK_PAGES];
 	size_t len = (size_t)CHUNK_PAGES * (size_t)q->page_size;
 	off_t off;
-	int kept = 0;
+	int inside = 0;
 
 	c->base = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -141,13 +142,12 @@ static int take_chunk(const struct fill_req *q, int pagemap, struct chunk *c,
 		if ((ent[i] & PAGE_PRESENT) && !pfn)
 			return -EPERM;
 		b = (ent[i] & PAGE_PRESENT) ? block_of(q, pfn) : -1;
+		inside += b >= 0;
 		c->keep[i] = b >= 0 && r->pages[b] < q->target;
-		if (c->keep[i]) {
+		if (c->keep[i])
 			r->pages[b]++;
-			kept++;
-		}
 	}
-	return kept;
+	return inside;
 }
 
 /* Frees every page the fill does not keep, in runs. */
@@ -174,7 +174,7 @@ static int fill_loop(const struct fill_req *q, int pagemap, struct chunk *c,
 		     int max, int *n, struct fill_result *r)
 {
 	while (!all_done(q, r)) {
-		int kept;
+		int inside;
 
 		if (clock_now_ns() > q->deadline_ns)
 			return STOP_DEADLINE;
@@ -182,13 +182,16 @@ static int fill_loop(const struct fill_req *q, int pagemap, struct chunk *c,
 			return STOP_CAP;
 		if (memfree_kib() < MEMFREE_FLOOR_KIB)
 			return STOP_MEMFREE;
-		kept = take_chunk(q, pagemap, &c[(*n)++], r);
-		if (kept < 0) {
-			r->err = -kept;
+		inside = take_chunk(q, pagemap, &c[(*n)++], r);
+		if (inside < 0) {
+			r->err = -inside;
 			return STOP_CAP;
 		}
-		if (!kept)
-			return STOP_FULL; /* the allocator went elsewhere */
+		/* Pages in a block that has its share are held, so the
+		 * allocator moves on to the others; only a chunk that lands
+		 * wholly outside the blocks says they are full. */
+		if (!inside)
+			return STOP_FULL;
 	}
 	return STOP_TARGET;
 }

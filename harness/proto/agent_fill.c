@@ -123,6 +123,7 @@ int agent_parse_vmstat(const json_t *r, struct agent_vmstat *v)
 	v->pgmigrate_success = counter(vm, "pgmigrate_success");
 	v->pgmigrate_fail = counter(vm, "pgmigrate_fail");
 	v->compact_stall = counter(vm, "compact_stall");
+	v->pgalloc_movable = counter(vm, "pgalloc_movable");
 	v->pgscan = -1;
 	for (size_t i = 0; i < sizeof(scans) / sizeof(scans[0]); i++) {
 		int64_t c = counter(vm, scans[i]);

@@ -27,6 +27,7 @@ struct agent_fill {
 struct agent_vmstat {
 	int64_t pgmigrate_success, pgmigrate_fail;
 	int64_t compact_stall;
+	int64_t pgalloc_movable; /* pages allocated from ZONE_MOVABLE */
 	int64_t pgscan; /* pgscan_kswapd + pgscan_direct (+ khugepaged) */
 };
 

@@ -71,6 +71,11 @@ static const struct metric_def table[] = {
 	{M_MIGRATE_FAILED_PAGES, "pages", METRIC_LOWER, ONE, "migrate fails",
 	 METRIC_EXACT, 0, 0,
 	 "failed page migrations during the offline (pgmigrate_fail)"},
+	{M_MOVABLE_ALLOC_PAGES, "pages", METRIC_NEUTRAL, ONE,
+	 "to movable pages", METRIC_EXACT, PAGES_TOL, 0,
+	 "pages allocated from ZONE_MOVABLE during the offline "
+	 "(pgalloc_movable):"
+	 " migrated into the DIMM's blocks not yet offline"},
 	{M_MIGRATED_PAGES_PER_MS, "pages/ms", METRIC_HIGHER, ONE,
 	 "migrated pages/ms", METRIC_NOISY, RATE_TOL, 0,
 	 "migrated pages per ms of the offline's guest time"},

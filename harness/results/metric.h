@@ -31,6 +31,7 @@
 #define M_FILL_PAGES "fill_pages"
 #define M_MIGRATED_PAGES "migrated_pages"
 #define M_MIGRATE_FAILED_PAGES "migrate_failed_pages"
+#define M_MOVABLE_ALLOC_PAGES "movable_alloc_pages"
 #define M_MIGRATED_PAGES_PER_MS "migrated_pages_per_ms"
 #define M_COMPACT_STALLS "compact_stalls"
 #define M_RECLAIM_SCANNED_PAGES "reclaim_scanned_pages"

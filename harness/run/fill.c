@@ -89,6 +89,7 @@ static int emit_counts(struct cycle_ctx *c, const struct fill_derived *d)
 	} rows[] = {
 		{M_MIGRATED_PAGES, d->migrated_pages, "pages"},
 		{M_MIGRATE_FAILED_PAGES, d->migrate_failed_pages, "pages"},
+		{M_MOVABLE_ALLOC_PAGES, d->movable_alloc_pages, "pages"},
 		{M_COMPACT_STALLS, d->compact_stalls, "stalls"},
 		{M_RECLAIM_SCANNED_PAGES, d->reclaim_scanned_pages, "pages"},
 	};

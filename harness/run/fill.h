@@ -30,8 +30,8 @@ struct fill_cycle {
  *  - after the offline: reads /proc/vmstat again;
  *  - before the remove: ends the fill, which must still have been alive
  *    (else the cycle fails), and writes fill_pages, migrated_pages,
- *    migrate_failed_pages, migrated_pages_per_ms, compact_stalls and
- *    reclaim_scanned_pages (phase offline);
+ *    migrate_failed_pages, movable_alloc_pages, migrated_pages_per_ms,
+ *    compact_stalls and reclaim_scanned_pages (phase offline);
  *  - release: ends the fill of a cycle that failed. */
 extern const struct cycle_observer fill_observer;
 

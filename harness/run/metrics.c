@@ -52,6 +52,8 @@ void metrics_fill_derive(const struct agent_vmstat *before,
 		delta(before->pgmigrate_success, after->pgmigrate_success);
 	d->migrate_failed_pages =
 		delta(before->pgmigrate_fail, after->pgmigrate_fail);
+	d->movable_alloc_pages =
+		delta(before->pgalloc_movable, after->pgalloc_movable);
 	d->compact_stalls = delta(before->compact_stall, after->compact_stall);
 	d->reclaim_scanned_pages = delta(before->pgscan, after->pgscan);
 	d->migrated_pages_per_ms =

@@ -35,6 +35,9 @@ void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
  * kernel lacks, or one that went backwards, is -1: unavailable, never 0. */
 struct fill_derived {
 	int64_t migrated_pages, migrate_failed_pages;
+	/* pages allocated from ZONE_MOVABLE meanwhile: the migration
+	 * targets that went into the DIMM's blocks not yet offline */
+	int64_t movable_alloc_pages;
 	int64_t compact_stalls, reclaim_scanned_pages;
 	/* migrated pages per ms of the offline's guest time; NAN when
 	 * nothing migrated or the time is unknown */

@@ -218,6 +218,7 @@ static void vmstat_reply(void **state)
 	struct agent_vmstat v;
 	json_t *r = parse("{\"vmstat\":{\"pgmigrate_success\":16421,"
 			  "\"pgmigrate_fail\":2,\"compact_stall\":0,"
+			  "\"pgalloc_movable\":65003,"
 			  "\"pgscan_kswapd\":10,\"pgscan_direct\":5},"
 			  "\"ts_ns\":1}");
 
@@ -226,6 +227,7 @@ static void vmstat_reply(void **state)
 	assert_int_equal(v.pgmigrate_fail, 2);
 	assert_int_equal(v.compact_stall, 0);
 	assert_int_equal(v.pgscan, 15);
+	assert_int_equal(v.pgalloc_movable, 65003);
 	json_decref(r);
 	r = parse("{\"vmstat\":{\"nr_free_pages\":100}}");
 	assert_int_equal(agent_parse_vmstat(r, &v), 0);

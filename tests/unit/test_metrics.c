@@ -148,13 +148,15 @@ static void oom_prediction(void **state)
  * hand: 16421 pages in 549.64 ms are 29.876 pages per ms. */
 static void fill_derive(void **state)
 {
-	struct agent_vmstat b = {100, 3, 7, 50}, a = {16521, 5, 7, 50};
+	struct agent_vmstat b = {100, 3, 7, 40, 50},
+			    a = {16521, 5, 7, 65043, 50};
 	struct fill_derived d;
 
 	metrics_fill_derive(&b, &a, 549640000, &d);
 	assert_int_equal(d.migrated_pages, 16421);
 	assert_int_equal(d.migrate_failed_pages, 2);
 	assert_int_equal(d.compact_stalls, 0);
+	assert_int_equal(d.movable_alloc_pages, 65003);
 	assert_int_equal(d.reclaim_scanned_pages, 0);
 	assert_true(fabs(d.migrated_pages_per_ms - 29.8760) < 1e-3);
 	/* nothing migrated, or no time: no rate (not 0) */
