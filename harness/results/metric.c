@@ -77,7 +77,7 @@ static const struct metric_def table[] = {
 	 "(pgalloc_movable):"
 	 " migrated into the DIMM's blocks not yet offline"},
 	{M_MIGRATED_PAGES_PER_MS, "pages/ms", METRIC_HIGHER, ONE,
-	 "migrated pages/ms", METRIC_NOISY, RATE_TOL, 0,
+	 "migr. pages/ms", METRIC_NOISY, RATE_TOL, 0,
 	 "migrated pages per ms of the offline's guest time"},
 	{M_COMPACT_STALLS, "stalls", METRIC_LOWER, ONE, "compact stalls",
 	 METRIC_EXACT, 0, 1, "direct compaction stalls during the offline"},
