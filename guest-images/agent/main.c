@@ -3,6 +3,7 @@
  * /dev/ttyS1 (docs/agent-protocol.md) one at a time, and reads kernel
  * uevents whenever it is idle so their timestamps are arrival times. */
 #include "fault.h"
+#include "fill.h"
 #include "ftrace.h"
 #include "info.h"
 #include "oom.h"
@@ -37,6 +38,7 @@ static const struct {
 	proto_op_fn fn;
 } ops[] = {
 	{"blocks", info_op_blocks},
+	{"fill", fill_op_fill},
 	{"hello", info_op_hello},
 	{"hog", oom_op_hog},
 	{"meminfo", info_op_meminfo},
@@ -54,7 +56,9 @@ static const struct {
 	{"stall", fault_op_stall}, /* fault injection */
 	{"sysrq", fault_op_sysrq}, /* fault injection */
 	{"uevents_clear", uevent_op_clear},
+	{"unfill", fill_op_unfill},
 	{"unpin", pin_op_unpin}, /* fault injection */
+	{"vmstat", fill_op_vmstat},
 	{"wait_blocks", uevent_op_wait_blocks},
 	/* "poweroff" is served by serve_line: it needs the port. */
 };

@@ -7,15 +7,14 @@
  * write to memoryN/state fails with EBUSY. The pages stay as long as the
  * pipes are open and unread. */
 #include "pin.h"
+#include "mempol.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/mempolicy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define PIN_MAX_MIB 1024
@@ -226,24 +225,6 @@ static void release(json_t *res)
 	close_pipes();
 }
 
-/* The fill's pages come from @node first (MPOL_PREFERRED: when it is
- * full they fall back to the others, so the fill cannot end in an OOM
- * kill, as MPOL_BIND could); -1 puts the default policy back. */
-static int prefer_node(long long node)
-{
-	unsigned long mask[2] = {0, 0};
-
-	if (node < 0)
-		return syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0)
-			       ? -errno
-			       : 0;
-	mask[node / (8 * sizeof(long))] = 1UL << (node % (8 * sizeof(long)));
-	return syscall(SYS_set_mempolicy, MPOL_PREFERRED, mask,
-		       8 * sizeof(mask) + 1)
-		       ? -errno
-		       : 0;
-}
-
 int pin_op_pin(const json_t *req, json_t *res, int64_t deadline_ns)
 {
 	json_t *jfill = json_object_get(req, "fill");
@@ -274,7 +255,7 @@ int pin_op_pin(const json_t *req, json_t *res, int64_t deadline_ns)
 	/* From here on only reads and writes of open files: page
 	 * allocations. */
 	normal_before = zone_free_kib("Normal");
-	if (node >= 0 && (r = prefer_node(node)) < 0) {
+	if (node >= 0 && (r = mempol_prefer_node(node)) < 0) {
 		release(NULL);
 		return proto_fail(res, r,
 				  "set_mempolicy(MPOL_PREFERRED, %lld): %s",
@@ -284,7 +265,7 @@ int pin_op_pin(const json_t *req, json_t *res, int64_t deadline_ns)
 		long long got = fill_pipe(i);
 
 		if (got < 0) {
-			prefer_node(-1);
+			mempol_prefer_node(-1);
 			r = proto_fail(res, (int)got,
 				       "pipe %d: %s (%lld KiB pinned so far)",
 				       i, strerror((int)-got),
@@ -295,7 +276,7 @@ int pin_op_pin(const json_t *req, json_t *res, int64_t deadline_ns)
 		pinned_bytes += got;
 	}
 	if (node >= 0)
-		prefer_node(-1);
+		mempol_prefer_node(-1);
 	proto_log("pinned %lld KiB of unmovable memory in %d pipes",
 		  pinned_bytes >> 10, npipes);
 	json_object_set_new(res, "pinned_kib",

@@ -96,6 +96,7 @@ struct ana_key {
 	int64_t dimm_mib;
 	int node;
 	int64_t target_mib;
+	int offline_fill_pct; /* -1: no fill axis */
 	char phase[24];
 	char view[8];
 	char metric[48];

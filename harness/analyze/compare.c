@@ -18,8 +18,10 @@ void compare_size_label(const struct ana_row *r, char *buf, size_t len)
 	if (r->k.node)
 		n += snprintf(buf + n, len - n, " node%d", r->k.node);
 	if (r->k.target_mib >= 0)
-		snprintf(buf + n, len - n, " F=%lldM",
-			 (long long)r->k.target_mib);
+		n += snprintf(buf + n, len - n, " F=%lldM",
+			      (long long)r->k.target_mib);
+	if (r->k.offline_fill_pct >= 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " fill%d%%", r->k.offline_fill_pct);
 }
 
 void compare_cell_label(const struct ana_row *r, char *buf, size_t len)
@@ -313,6 +315,8 @@ json_t *compare_row_json(const struct ana_row *r)
 		json_object_set_new(o, "gate_grade",
 				    json_boolean(r->gate_grade));
 		json_object_set_new(o, "p_cycles", num(r->mw.p));
+		json_object_set_new(o, "offline_fill_pct",
+				    json_integer(r->k.offline_fill_pct));
 	}
 	return o;
 }

@@ -66,7 +66,7 @@ struct gate_rules {
 
 /* The metrics gated when none is named: the guest-view latency, the
  * memmap taken from RAM and whether it was self-hosted. */
-#define GATE_NDEFAULT 3
+#define GATE_NDEFAULT 5
 extern const char *const gate_default_metrics[GATE_NDEFAULT];
 
 /* Sets @g's metrics to @metrics (or the defaults when @n is 0). Deep

@@ -50,14 +50,15 @@ struct history_sample {
 	char memmap[8];
 	int64_t dimm_mib;
 	int node;
+	int offline_fill_pct; /* -1: no fill axis */
 	double value;
 	int injected; /* the run had inject_online_delay set */
 };
 
 /* The samples @q selects, ordered by cell (kernel, accel, block size,
- * mode, DIMM size, node: a trend never mixes them), then by when their run
- * started. _next: 1 with the next sample in @s, 0 at the end,
- * -EIO with the reason in @err. */
+ * mode, DIMM size, node, offline fill: a trend never mixes them), then by when
+ * their run started. _next: 1 with the next sample in @s, 0 at the end, -EIO
+ * with the reason in @err. */
 int history_trend_open(const char *db_path, const struct history_query *q,
 		       struct history_cursor **cur, char *err, size_t len);
 int history_trend_next(struct history_cursor *cur, struct history_sample *s,

@@ -27,6 +27,7 @@ struct trend_cell {
 	char memmap[8];
 	int64_t dimm_mib;
 	int node;
+	int offline_fill_pct;
 	struct history_point *pts;
 	int *injected;
 	size_t n, cap;
@@ -69,6 +70,7 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 	snprintf(c->memmap, sizeof(c->memmap), "%s", s->memmap);
 	c->dimm_mib = s->dimm_mib;
 	c->node = s->node;
+	c->offline_fill_pct = s->offline_fill_pct;
 	return 0;
 }
 
@@ -78,10 +80,11 @@ static int other_cell(const struct trend_cell *c,
 {
 	return strcmp(s->kernel, c->kernel) || strcmp(s->accel, c->accel) ||
 	       s->block_mib != c->block_mib || strcmp(s->memmap, c->memmap) ||
-	       s->dimm_mib != c->dimm_mib || s->node != c->node;
+	       s->dimm_mib != c->dimm_mib || s->node != c->node ||
+	       s->offline_fill_pct != c->offline_fill_pct;
 }
 
-/* "base/tcg-icount/128M-blocks/ram/128M[/node1]": a trend line's name
+/* "base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]": a trend line's name
  * without spaces, for the plot's legend. */
 static void series_name(const struct trend_cell *c, char *buf, size_t len)
 {
@@ -93,7 +96,9 @@ static void series_name(const struct trend_cell *c, char *buf, size_t len)
 	n = snprintf(buf, len, "%s/%s/%s-blocks/%s/%s", c->kernel, c->accel, b,
 		     c->memmap, d);
 	if (c->node && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, "/node%d", c->node);
+		n += snprintf(buf + n, len - n, "/node%d", c->node);
+	if (c->offline_fill_pct >= 0 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "/fill%d%%", c->offline_fill_pct);
 	for (; *buf; buf++)
 		if (*buf == ' ' || *buf == ',')
 			*buf = '_';
@@ -137,7 +142,7 @@ static void print_cell(FILE *f, const struct history_query *q,
 		       struct trend_cell *c, int csv)
 {
 	const struct metric_def *mi = ana_metric(q->metric);
-	char sz[16], blk[16], series[256], node[24] = "";
+	char sz[16], blk[16], series[256], node[48] = "";
 	size_t i;
 
 	mark_changes(c->pts, c->n, q->window, q->alpha);
@@ -146,6 +151,9 @@ static void print_cell(FILE *f, const struct history_query *q,
 	series_name(c, series, sizeof(series));
 	if (c->node)
 		snprintf(node, sizeof(node), " node%d", c->node);
+	if (c->offline_fill_pct >= 0)
+		snprintf(node + strlen(node), sizeof(node) - strlen(node),
+			 " offline fill %d%%", c->offline_fill_pct);
 	if (!csv) {
 		fprintf(f,
 			"\n%s %s %s, %s %s%s: median per %s (%s)\n"

@@ -560,6 +560,126 @@ static int plot_trend(struct plot_ctx *c, const struct ana_run *r,
 	return ret ? ret : render(c, "trend");
 }
 
+/* Category @x's kernel, accel and block size as the run varies them,
+ * without its fill. */
+static void fill_group(const struct plot_cats *pc, size_t x, char *buf,
+		       size_t len)
+{
+	static struct plot_cats nofill; /* large; one plot at a time */
+
+	nofill = *pc;
+	nofill.by_fill = 0;
+	plot_cat_group(&nofill, x, buf, len);
+}
+
+/* One row of offline-fill.csv: category @x (a DIMM size and the rest of
+ * its axes, at one fill) in @mode, if it has offline samples with a fill:
+ * the guest offline time and the migrated pages per ms, median, min and
+ * max. Returns 1 when it wrote a row. */
+static int fill_row(FILE *f, const struct sample_table *t,
+		    const struct plot_cats *pc, size_t x, const char *mode,
+		    double *v)
+{
+	const struct plot_cat *k = &pc->c[x];
+	struct stats_summary lat, rate = {0};
+	char grp[256], sz[16];
+	size_t n, nr;
+
+	if (k->fill < 0)
+		return 0;
+	n = cell_values(t, mode, k, "offline", "guest", "latency_ns", v);
+	if (!n)
+		return 0;
+	stats_summarize(v, n, &lat);
+	nr = cell_values(t, mode, k, "offline", "guest",
+			 "migrated_pages_per_ms", v);
+	if (nr)
+		stats_summarize(v, nr, &rate);
+	/* The series: mode and DIMM size, and the axes the run varies
+	 * beside them; never the fill, which is x. */
+	fill_group(pc, x, grp, sizeof(grp));
+	ana_size_str(k->dimm_mib, sz, sizeof(sz));
+	fprintf(f, "%s/%s%s%s,%d,%.6f,%.6f,%.6f,", mode, sz,
+		pc->by_kernel || pc->by_accel || pc->by_block ? "/" : "",
+		pc->by_kernel || pc->by_accel || pc->by_block ? grp : "",
+		k->fill, lat.median * 1e-6, lat.min * 1e-6, lat.max * 1e-6);
+	if (nr)
+		fprintf(f, "%.3f,%.3f,%.3f,", rate.median, rate.min, rate.max);
+	else /* no page migrated: no rate, not a rate of 0 */
+		fprintf(f, "NaN,NaN,NaN,");
+	fprintf(f, "%zu,%s,%s,%lld\n", n, k->kernel, k->accel,
+		(long long)k->block_mib);
+	return 1;
+}
+
+/* The series names of offline-fill.csv, space-separated, in order. */
+static void fill_series(const struct plot_cats *pc, char *buf, size_t len)
+{
+	char grp[256], sz[16], one[300];
+	size_t i, m;
+
+	buf[0] = '\0';
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < pc->n; i++) {
+			if (pc->c[i].fill < 0)
+				continue;
+			fill_group(pc, i, grp, sizeof(grp));
+			ana_size_str(pc->c[i].dimm_mib, sz, sizeof(sz));
+			snprintf(one, sizeof(one), "%s/%s%s%s", modes[m], sz,
+				 pc->by_kernel || pc->by_accel || pc->by_block
+					 ? "/"
+					 : "",
+				 pc->by_kernel || pc->by_accel || pc->by_block
+					 ? grp
+					 : "");
+			if (!strstr(buf, one) &&
+			    strlen(buf) + strlen(one) + 2 < len)
+				snprintf(buf + strlen(buf), len - strlen(buf),
+					 "%s%s", buf[0] ? " " : "", one);
+		}
+}
+
+/* Offline latency and migrated pages per ms against the offline fill
+ * (README, "Offline with pages to migrate"): one line per mode and DIMM
+ * size, x = the fill. */
+static int plot_fill(struct plot_ctx *c, const struct sample_table *t)
+{
+	struct plot_cats pc;
+	char series[4096], settings[4400];
+	double *v = malloc((t->n + 1) * sizeof(*v));
+	int rows = 0, ret;
+	size_t i, m;
+	FILE *f;
+
+	if (!v)
+		return -ENOMEM;
+	plot_cats_of(t, "guest", "fill_pages", &pc);
+	/* by_fill says nothing here: the fill is the x axis. */
+	f = open_csv(c, "offline-fill");
+	if (!f) {
+		free(v);
+		return -errno;
+	}
+	fprintf(f, "series,fill_pct,latency_ms,latency_min_ms,latency_max_ms,"
+		   "pages_per_ms,pages_per_ms_min,pages_per_ms_max,n,kernel,"
+		   "accel,block_mib\n");
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < pc.n; i++)
+			rows += fill_row(f, t, &pc, i, modes[m], v);
+	fclose(f);
+	free(v);
+	if (!rows) {
+		no_data(c, "offline-fill",
+			"no offline_fill in this run (job option "
+			"offline_fill)");
+		return 0;
+	}
+	fill_series(&pc, series, sizeof(series));
+	snprintf(settings, sizeof(settings), "series = \"%s\"\n", series);
+	ret = write_script(c, "offline-fill", "offline-fill", settings);
+	return ret ? ret : render(c, "offline-fill");
+}
+
 /* common.gp, which every script loads, into RUN/plots. 0 or -1, said
  * why. */
 static int copy_common(struct plot_ctx *c)
@@ -597,6 +717,8 @@ static int make_plots(struct plot_ctx *c, const struct ana_run *r,
 		ret = plot_memmap(c, t);
 	if (!ret)
 		ret = plot_oom(c, t);
+	if (!ret)
+		ret = plot_fill(c, t);
 	if (!ret && !has_metric_prefix(t, "numa_"))
 		no_data(c, "numa",
 			"no numa_* samples: the struct page locality probe "

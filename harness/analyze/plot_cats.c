@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The x categories of the run plots: DIMM size x kernel x accel x block
- * size, as the run holds them. */
+ * size x offline fill, as the run holds them. */
 #include "analyze/plot_cats.h"
 
 #include "analyze/analysis.h"
@@ -20,7 +20,8 @@ void plot_gp_safe(char *s)
 int plot_cat_match(const struct plot_cat *c, const struct sample *s)
 {
 	return s->dimm_mib == c->dimm_mib && s->block_mib == c->block_mib &&
-	       !strcmp(s->kernel, c->kernel) && !strcmp(s->accel, c->accel);
+	       !strcmp(s->kernel, c->kernel) && !strcmp(s->accel, c->accel) &&
+	       s->offline_fill_pct == c->fill;
 }
 
 /* The kernels in the order they were first seen, for sorting. */
@@ -54,6 +55,8 @@ static int cat_cmp(const void *x, const void *y, void *ctx)
 		return c;
 	if (a->block_mib != b->block_mib)
 		return a->block_mib < b->block_mib ? -1 : 1;
+	if (a->fill != b->fill)
+		return a->fill < b->fill ? -1 : 1;
 	return 0;
 }
 
@@ -86,11 +89,13 @@ static void cats_of(const struct sample_table *t, const char *view,
 		c->accel = s->accel;
 		c->block_mib = s->block_mib;
 		c->dimm_mib = s->dimm_mib;
+		c->fill = s->offline_fill_pct;
 		if (pc->n > 1) {
 			pc->by_kernel |=
 				strcmp(c->kernel, pc->c[0].kernel) != 0;
 			pc->by_accel |= strcmp(c->accel, pc->c[0].accel) != 0;
 			pc->by_block |= c->block_mib != pc->c[0].block_mib;
+			pc->by_fill |= c->fill != pc->c[0].fill;
 		}
 	}
 	qsort_r(pc->c, pc->n, sizeof(pc->c[0]), cat_cmp, &seen);
@@ -111,12 +116,14 @@ void plot_cats_oom(const struct sample_table *t, const char *metric,
 void plot_cat_group(const struct plot_cats *pc, size_t i, char *buf, size_t len)
 {
 	const struct plot_cat *c = &pc->c[i];
-	char blk[16];
+	char blk[16], fill[16] = "";
 
 	ana_size_str(c->block_mib, blk, sizeof(blk));
-	snprintf(buf, len, "%s%s%s%s%s", c->kernel, pc->by_accel ? "/" : "",
+	if (pc->by_fill)
+		snprintf(fill, sizeof(fill), "/fill%dpct", c->fill);
+	snprintf(buf, len, "%s%s%s%s%s%s", c->kernel, pc->by_accel ? "/" : "",
 		 pc->by_accel ? c->accel : "", pc->by_block ? "/" : "",
-		 pc->by_block ? blk : "");
+		 pc->by_block ? blk : "", fill);
 	plot_gp_safe(buf);
 	for (; *buf; buf++)
 		if (*buf == ' ')
@@ -127,16 +134,22 @@ void plot_cat_label(const struct plot_cats *pc, size_t i, const char *sep,
 		    char *buf, size_t len)
 {
 	const struct plot_cat *c = &pc->c[i];
-	char sz[16], blk[16], rest[256];
+	char sz[16], blk[16], fill[16] = "", rest[256];
 
 	ana_size_str(c->dimm_mib, sz, sizeof(sz));
 	ana_size_str(c->block_mib, blk, sizeof(blk));
-	snprintf(rest, sizeof(rest), "%s%s%s%s%s%s",
+	if (pc->by_fill)
+		/* not '%': gnuplot reads tic labels as formats */
+		snprintf(fill, sizeof(fill), "%sfill %dpct",
+			 pc->by_kernel || pc->by_accel || pc->by_block ? " "
+								       : "",
+			 c->fill);
+	snprintf(rest, sizeof(rest), "%s%s%s%s%s%s%s",
 		 pc->by_kernel ? c->kernel : "",
 		 pc->by_kernel && (pc->by_accel || pc->by_block) ? " " : "",
 		 pc->by_accel ? c->accel : "",
 		 pc->by_accel && pc->by_block ? " " : "",
-		 pc->by_block ? blk : "", pc->by_block ? "-blk" : "");
+		 pc->by_block ? blk : "", pc->by_block ? "-blk" : "", fill);
 	plot_gp_safe(rest);
 	snprintf(buf, len, "%s%s%s", sz, rest[0] ? sep : "", rest);
 }
@@ -149,11 +162,15 @@ void plot_cats_xtics(const struct plot_cats *pc, char *buf, size_t len)
 	/* Two-line tics push the axis label down a line. */
 	k = snprintf(
 		buf, len,
-		"xlabel_text = \"DIMM size%s%s%s\"\nxlines = %d\n"
+		"xlabel_text = \"DIMM size%s%s%s%s\"\nxlines = %d\n"
 		"nsizes = %zu\nxtics_list = '",
 		pc->by_kernel ? ", kernel" : "", pc->by_accel ? ", accel" : "",
 		pc->by_block ? ", block size" : "",
-		pc->by_kernel || pc->by_accel || pc->by_block ? 2 : 1, pc->n);
+		pc->by_fill ? ", offline fill" : "",
+		pc->by_kernel || pc->by_accel || pc->by_block || pc->by_fill
+			? 2
+			: 1,
+		pc->n);
 	for (i = 0; i < pc->n && k < len; i++) {
 		/* "\n" inside the tic's "...": a second line under the size */
 		plot_cat_label(pc, i, "\\n", lab, sizeof(lab));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The x axis of mhpbench's run plots: one category per DIMM size and, where
- * the run holds several, per kernel, accel and block size, side by side,
+ * the run holds several, per kernel, accel, block size and offline fill
+ * (README, "Offline with pages to migrate"), side by side,
  * so that no box or point pools samples that differ in them (README,
  * "Analysis: compare, plot, gate, history"). */
 #ifndef MHP_PLOT_CATS_H
@@ -16,17 +17,19 @@
 struct plot_cat {
 	const char *kernel, *accel; /* point into the sample table */
 	int64_t block_mib, dimm_mib;
+	int fill; /* offline_fill_pct, -1: none */
 };
 
 struct plot_cats {
 	struct plot_cat c[PLOT_CATS_MAX];
 	size_t n;
 	/* Which axes take more than one value: the labels name them. */
-	int by_kernel, by_accel, by_block;
+	int by_kernel, by_accel, by_block, by_fill;
 };
 
 /* The categories of the measured per-DIMM samples of @metric in @view,
- * ordered by DIMM size, then kernel (as first seen), accel and block size.
+ * ordered by DIMM size, then kernel (as first seen), accel, block size and
+ * fill.
  * Rows without a DIMM (a boot's capability samples, oom-edge points) are
  * no category. */
 void plot_cats_of(const struct sample_table *t, const char *view,

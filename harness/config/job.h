@@ -137,6 +137,12 @@ struct job {
 	/* What a hung or dead guest ends: the run, or only its boot. */
 	enum job_on_hang on_hang;
 	int offline_retries; /* more tries of a refused offline write */
+	/* Offline with pages to migrate: the shares (percent) of each block
+	 * filled with movable pages before the offline, an axis of the
+	 * cycles; noffline_fill == 0: no fill (README, "Offline with pages
+	 * to migrate"). */
+	int offline_fill[JOB_MAX_SIZES];
+	int noffline_fill;
 	/* Fault injection for the harness's own tests (fault.c): once per
 	 * run, right after the online phase of the first cycle whose index
 	 * in its boot is at least inject_fault_after. Flagged in the

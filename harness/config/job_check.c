@@ -302,6 +302,44 @@ static void check_faults(struct parser *p)
 			    "pin either");
 }
 
+/* The offline migrates the fill into boot memory: the largest fill of
+ * the largest DIMM, and FILL_ROOM for the kernel and the agent, must fit
+ * there, or the offline would retry its migration until the phase
+ * deadline (README, "Offline with pages to migrate"). */
+#define FILL_ROOM (128ULL << 20)
+
+static void check_fill(struct parser *p, uint64_t largest)
+{
+	const struct job *job = &p->job;
+	int line = set_line(p, "offline_fill"), most = 0;
+	char a[VALUE_MAX], b[VALUE_MAX], c[VALUE_MAX];
+	uint64_t need;
+
+	if (!job->noffline_fill)
+		return;
+	if (job->benchmark == BENCH_OOM_EDGE) {
+		parser_fail(p, -EINVAL, line,
+			    "offline_fill: benchmark = oom-edge has no "
+			    "offline to fill for");
+		return;
+	}
+	for (int i = 0; i < job->noffline_fill; i++)
+		if (job->offline_fill[i] > most)
+			most = job->offline_fill[i];
+	need = largest / 100 * (uint64_t)most;
+	if (need + FILL_ROOM <= job->boot_mem)
+		return;
+	value_format_size(largest, a, sizeof(a));
+	value_format_size(job->boot_mem, b, sizeof(b));
+	value_format_size((need + FILL_ROOM + (1ULL << 20) - 1) &
+				  ~((1ULL << 20) - 1),
+			  c, sizeof(c));
+	parser_fail(p, -EINVAL, line,
+		    "offline_fill: %d%% of a %s DIMM must be migrated into "
+		    "boot memory, but boot_mem is %s; it needs at least %s",
+		    most, a, b, c);
+}
+
 /* A set maxmem must hold the boot memory and the DIMMs plugged at once
  * (@largest bytes). */
 static void check_maxmem(struct parser *p, uint64_t largest)
@@ -350,6 +388,7 @@ void job_check(struct parser *p)
 	check_block_sizes(p);
 	check_numa(p);
 	check_faults(p);
+	check_fill(p, largest);
 	if (job->benchmark == BENCH_OOM_EDGE) {
 		check_oom_edge(p);
 		largest *= (uint64_t)job_oom_cap(job);

@@ -15,7 +15,7 @@ static const char *const type_names[] = {
 	[OPT_U64] = "integer",	     [OPT_SIZE] = "size",
 	[OPT_DURATION] = "duration", [OPT_DURATION_US] = "duration",
 	[OPT_ENUM] = "choice",	     [OPT_SIZE_LIST] = "list of sizes",
-	[OPT_ENUM_LIST] = "list",
+	[OPT_ENUM_LIST] = "list",    [OPT_PCT_LIST] = "list of percentages",
 };
 
 /* Greedy word wrap to HELP_WIDTH; runs of blanks inside a line are kept. */
@@ -65,6 +65,12 @@ static void range_help(const struct opt *o, char *range, size_t len)
 	case OPT_DURATION:
 	case OPT_DURATION_US:
 		opt_range_text(o, range, len);
+		break;
+	case OPT_PCT_LIST:
+		snprintf(range, len,
+			 "each %lld%%..%lld%%; at most %zu, no "
+			 "repeats",
+			 (long long)o->min, (long long)o->max, o->size);
 		break;
 	case OPT_U64:
 		snprintf(range, len, "0..2^64-1");

@@ -542,6 +542,24 @@ const struct opt job_opts[] = {
 			"removed; the run goes on, and exits with 1.",
 	},
 	{
+		.name = "offline_fill",
+		.type = OPT_PCT_LIST,
+		.off = OFF(offline_fill),
+		.size = JOB_MAX_SIZES,
+		.count_off = OFF(noffline_fill),
+		.def = "",
+		.min = 0,
+		.max = 100,
+		.help = "Offline with pages to migrate: shares of each block "
+			"(\"0, 50%, 90%\") that a guest process fills with "
+			"movable anonymous pages after online and keeps until "
+			"the offline is done, outside the timed window. Each "
+			"share is an axis of the cycles (samples.csv column "
+			"offline_fill_pct), and each offline writes the pages "
+			"the fill held and what /proc/vmstat says it migrated. "
+			"Empty: no fill. Cycles benchmark only.",
+	},
+	{
 		.name = "inject_fault",
 		.type = OPT_ENUM,
 		.off = OFF(inject_fault),

@@ -31,6 +31,7 @@ enum opt_type {
 	OPT_ENUM,
 	OPT_SIZE_LIST,
 	OPT_ENUM_LIST,
+	OPT_PCT_LIST, /* whole percentages, "50%" or "50", stored as int */
 };
 
 struct opt {
@@ -42,7 +43,8 @@ struct opt {
 	/* lists: offset of the int that counts the entries */
 	size_t count_off;
 	const char *def;
-	/* OPT_STR: length; OPT_INT: value; OPT_SIZE(_LIST): bytes;
+	/* OPT_STR: length; OPT_INT, OPT_PCT_LIST: value; OPT_SIZE(_LIST):
+	 * bytes;
 	 * OPT_DURATION: ms; OPT_DURATION_US: us. min == max == 0: no
 	 * range. */
 	int64_t min, max;
@@ -56,7 +58,7 @@ struct opt {
 };
 
 /* Entries in job_opts[]; job_opts.c checks that the two agree. */
-#define JOB_NOPTS 43
+#define JOB_NOPTS 44
 
 extern const struct opt job_opts[JOB_NOPTS];
 

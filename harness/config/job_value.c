@@ -187,6 +187,30 @@ static int parse_enum_value(const struct opt *o, const char *s, int *v,
 	return -EINVAL;
 }
 
+/* A whole percentage: "50%" or "50", in the option's range. */
+static int parse_pct_value(const struct opt *o, const char *s, uint64_t *v,
+			   char *msg, size_t len)
+{
+	char num[VALUE_MAX];
+	size_t n = strlen(s);
+	long long ll;
+
+	if (n && s[n - 1] == '%')
+		n--;
+	snprintf(num, sizeof(num), "%.*s", (int)n, s);
+	if (n >= sizeof(num) || parse_int(num, &ll)) {
+		snprintf(msg, len,
+			 "%s: '%s' is not a percentage (a whole number, "
+			 "optionally followed by %%)",
+			 o->name, s);
+		return -EINVAL;
+	}
+	if (ll < o->min || ll > o->max)
+		return out_of_range(o, s, msg, len);
+	*v = (uint64_t)ll;
+	return 0;
+}
+
 char *value_trim(char *s)
 {
 	char *end;
@@ -222,6 +246,8 @@ static int parse_list_item(const struct opt *o, const char *item, uint64_t *v,
 	}
 	if (o->type == OPT_SIZE_LIST)
 		return parse_size_value(o, item, v, msg, len);
+	if (o->type == OPT_PCT_LIST)
+		return parse_pct_value(o, item, v, msg, len);
 	ret = parse_enum_value(o, item, &e, msg, len);
 	*v = (uint64_t)e;
 	return ret;
@@ -241,6 +267,8 @@ static int list_add(const struct opt *o, struct list *l, uint64_t v, char *msg,
 			continue;
 		if (o->type == OPT_SIZE_LIST)
 			format_list_size(o, v, shown, sizeof(shown));
+		else if (o->type == OPT_PCT_LIST)
+			snprintf(shown, sizeof(shown), "%d%%", (int)v);
 		else
 			snprintf(shown, sizeof(shown), "%s", o->names[v]);
 		snprintf(msg, len, "%s: %s is listed twice", o->name, shown);
@@ -438,6 +466,7 @@ int opt_set(const struct opt *o, struct job *job, const char *value, char *msg,
 		return set_enum(o, job, value, msg, len);
 	case OPT_SIZE_LIST:
 	case OPT_ENUM_LIST:
+	case OPT_PCT_LIST:
 		return parse_list(o, job, value, msg, len);
 	}
 	snprintf(msg, len, "%s: internal error: unknown option type", o->name);
@@ -461,6 +490,8 @@ static void format_list(const struct opt *o, const struct job *job, char *buf,
 	for (i = 0; i < n && used < len; i++) {
 		if (o->type == OPT_SIZE_LIST)
 			format_list_size(o, sizes[i], item, sizeof(item));
+		else if (o->type == OPT_PCT_LIST)
+			snprintf(item, sizeof(item), "%d%%", ints[i]);
 		else
 			snprintf(item, sizeof(item), "%s",
 				 opt_name_at(o->names, ints[i]));
@@ -502,6 +533,7 @@ void opt_format(const struct opt *o, const struct job *job, char *buf,
 		break;
 	case OPT_SIZE_LIST:
 	case OPT_ENUM_LIST:
+	case OPT_PCT_LIST:
 		format_list(o, job, buf, len);
 		break;
 	}

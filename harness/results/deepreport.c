@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "results/deepreport.h"
+#include "results/fillreport.h"
 #include "base/units.h"
 
 #include <stdlib.h>
@@ -22,7 +23,7 @@ static double med(const json_t *c)
 	return c ? json_number_value(json_object_get(c, "median")) : -1;
 }
 
-/* Same kernel, accel, mode, block, DIMM and node. */
+/* Same kernel, accel, mode, block, DIMM, node and offline fill. */
 static int same_key(const json_t *a, const json_t *b)
 {
 	return !strcmp(str(a, "kernel"), str(b, "kernel")) &&
@@ -30,7 +31,8 @@ static int same_key(const json_t *a, const json_t *b)
 	       !strcmp(str(a, "memmap"), str(b, "memmap")) &&
 	       num(a, "block_mib") == num(b, "block_mib") &&
 	       num(a, "dimm_mib") == num(b, "dimm_mib") &&
-	       num(a, "node") == num(b, "node");
+	       num(a, "node") == num(b, "node") &&
+	       fillreport_pct(a) == fillreport_pct(b);
 }
 
 static const json_t *sibling(const json_t *cells, const json_t *like,

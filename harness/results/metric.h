@@ -26,6 +26,15 @@
 #define M_SELF_HOSTED "self_hosted"
 #define M_MEMTOTAL_RESIDUAL_KIB "memtotal_residual_kib"
 #define M_BLOCKS_RESIDUAL "blocks_residual"
+/* Offline with pages to migrate (job option offline_fill): what the fill
+ * held and what the offline did with it, from /proc/vmstat. */
+#define M_FILL_PAGES "fill_pages"
+#define M_MIGRATED_PAGES "migrated_pages"
+#define M_MIGRATE_FAILED_PAGES "migrate_failed_pages"
+#define M_MOVABLE_ALLOC_PAGES "movable_alloc_pages"
+#define M_MIGRATED_PAGES_PER_MS "migrated_pages_per_ms"
+#define M_COMPACT_STALLS "compact_stalls"
+#define M_RECLAIM_SCANNED_PAGES "reclaim_scanned_pages"
 /* What the kernel can do, once per boot. */
 #define M_MOM_SUPPORTED "memmap_on_memory_supported"
 #define M_MOM_ENABLED "memmap_on_memory_enabled"

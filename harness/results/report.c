@@ -2,6 +2,7 @@
 #include "results/report.h"
 #include "config/kernel_rules.h"
 #include "results/deepreport.h"
+#include "results/fillreport.h"
 #include "results/sidebyside.h"
 #include "results/stats.h"
 #include "base/units.h"
@@ -23,7 +24,9 @@ static int same_cell(const struct sample *a, const struct sample *b)
 	       !strcmp(a->memmap, b->memmap) && a->block_mib == b->block_mib &&
 	       a->dimm_mib == b->dimm_mib && a->node == b->node &&
 	       !strcmp(a->phase, b->phase) && !strcmp(a->view, b->view) &&
-	       !strcmp(a->metric, b->metric) && a->target_mib == b->target_mib;
+	       !strcmp(a->metric, b->metric) &&
+	       a->target_mib == b->target_mib &&
+	       a->offline_fill_pct == b->offline_fill_pct;
 }
 
 static int phase_rank(const char *p)
@@ -47,6 +50,10 @@ static int cmp_cell(const void *x, const void *y)
 		return r;
 	if (a->block_mib != b->block_mib)
 		return a->block_mib < b->block_mib ? -1 : 1;
+	/* A latency table per fill (README, "Offline with pages to
+	 * migrate"). */
+	if (a->offline_fill_pct != b->offline_fill_pct)
+		return a->offline_fill_pct < b->offline_fill_pct ? -1 : 1;
 	if (a->dimm_mib != b->dimm_mib)
 		return a->dimm_mib < b->dimm_mib ? -1 : 1;
 	if ((r = strcmp(a->memmap, b->memmap)))
@@ -116,6 +123,9 @@ static json_t *cell_json(const struct cell *c)
 	if (j && k->target_mib >= 0)
 		json_object_set_new(j, "target_mib",
 				    json_integer((json_int_t)k->target_mib));
+	if (j && k->offline_fill_pct >= 0)
+		json_object_set_new(j, "offline_fill_pct",
+				    json_integer(k->offline_fill_pct));
 	return j;
 }
 
@@ -208,14 +218,19 @@ json_t *report_summary(const struct sample_table *t,
 	double other = (double)(tm->wall_ns - tm->boot_ns - tm->phase_ns);
 
 	for (size_t i = 0; i < n; i++) {
+		json_t *p;
+
 		json_array_append_new(cells, cell_json(&cs[i]));
-		if (!strcmp(cs[i].key->metric, "self_hosted") &&
-		    !strcmp(cs[i].key->view, "guest"))
-			json_array_append_new(
-				place,
-				placement_json(
-					&cs[i],
-					param_enabled(cs, n, cs[i].key)));
+		if (strcmp(cs[i].key->metric, "self_hosted") ||
+		    strcmp(cs[i].key->view, "guest"))
+			continue;
+		p = placement_json(&cs[i], param_enabled(cs, n, cs[i].key));
+		/* a row per fill: its numbers are that fill's cells' */
+		if (p && cs[i].key->offline_fill_pct >= 0)
+			json_object_set_new(
+				p, "offline_fill_pct",
+				json_integer(cs[i].key->offline_fill_pct));
+		json_array_append_new(place, p);
 	}
 	json_object_set_new(sum, "unsupported", unsupported_json(cs, n));
 	for (size_t i = 0; i < n; i++)
@@ -275,7 +290,7 @@ static const json_t *find(const json_t *cells, const json_t *like,
 		for (int k = 0; ok && k < 4; k++)
 			ok = json_equal(json_object_get(c, keys[k]),
 					json_object_get(like, keys[k]));
-		if (ok)
+		if (ok && fillreport_pct(c) == fillreport_pct(like))
 			return c;
 	}
 	return NULL;
@@ -325,6 +340,10 @@ static void print_latency(FILE *f, const json_t *cells)
 			 json_string_value(json_object_get(c, "accel")),
 			 (long long)json_integer_value(
 				 json_object_get(c, "block_mib")));
+		if (fillreport_pct(c) >= 0)
+			snprintf(group + strlen(group),
+				 sizeof(group) - strlen(group),
+				 ", offline fill %d%%", fillreport_pct(c));
 		if (strcmp(group, last_group)) {
 			fprintf(f, "\nLatency per phase, %s\n", group);
 			fprintf(f, "%-5s %-4s %-7s %20s %20s %4s\n", "DIMM",
@@ -377,7 +396,7 @@ static void print_placement(FILE *f, const json_t *sum)
 			(long long)json_integer_value(
 				json_object_get(p, "self_hosted_n")),
 			(long long)json_integer_value(json_object_get(p, "n")));
-		fprintf(f, "%-14.14s %-5s %-5s %-4s %8s %11.0f %11.0f  %s%s\n",
+		fprintf(f, "%-14.14s %-5s %-5s %-4s %8s %11.0f %11.0f  %s%s",
 			json_string_value(json_object_get(p, "kernel")), bs, sz,
 			json_string_value(json_object_get(p, "memmap")), frac,
 			ram ? num(ram, "median") : 0.0,
@@ -387,6 +406,9 @@ static void print_placement(FILE *f, const json_t *sum)
 			: json_is_true(json_object_get(p, "matches_expected"))
 				? " (not as asked; expected for this kernel)"
 				: " (NOT as asked)");
+		if (fillreport_pct(p) >= 0)
+			fprintf(f, " (fill %d%%)", fillreport_pct(p));
+		fputc('\n', f);
 	}
 }
 
@@ -588,6 +610,7 @@ void report_print(FILE *f, const json_t *sum)
 			report_injected_delay_us(inj, 0) / 1e3);
 	print_latency(f, json_object_get(sum, "cells"));
 	print_oom(f, json_object_get(sum, "cells"));
+	fillreport_print(f, json_object_get(sum, "cells"));
 	print_placement(f, sum);
 	print_unsupported(f, json_object_get(sum, "unsupported"));
 	sidebyside_print(f, json_object_get(sum, "kernels_side_by_side"));

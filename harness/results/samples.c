@@ -8,11 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NFIELDS 19
+#define NFIELDS 20
 /* Runs written before target_mib existed have 17 columns, before
- * kernel_release 18. */
+ * kernel_release 18, before offline_fill_pct 19. */
 #define NFIELDS_V1 17
 #define NFIELDS_V2 18
+#define NFIELDS_V3 19
 #define HEADER_V1                                                              \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block"
@@ -94,7 +95,7 @@ int samples_write(FILE *f, const struct sample *s)
 	fprintf(f, ",%d,%d,%d,%d,%lld,", s->boot, s->cycle, s->warmup, s->block,
 		(long long)s->target_mib);
 	put_field(f, s->kernel_release);
-	fputc('\n', f);
+	fprintf(f, ",%d\n", s->offline_fill_pct);
 	if (ferror(f) || fflush(f))
 		return undo_row(f, good, errno ? -errno : -EIO);
 	return 0;
@@ -150,12 +151,15 @@ static int parse_ll(const char *s, long long *v)
 static int parse_row(char *line, struct sample *s)
 {
 	char *f[NFIELDS + 1];
-	long long v[9];
+	long long v[9], fill = -1;
 	const int num[] = {4, 5, 6, 7, 13, 14, 15, 16, 17};
 	char *end;
 	int n = samples_split(line, f, NFIELDS + 1);
 
-	if (n != NFIELDS && n != NFIELDS_V2 && n != NFIELDS_V1)
+	if (n != NFIELDS && n != NFIELDS_V3 && n != NFIELDS_V2 &&
+	    n != NFIELDS_V1)
+		return -EPROTO;
+	if (n == NFIELDS && (parse_ll(f[19], &fill) || fill < -1 || fill > 100))
 		return -EPROTO;
 	v[8] = -1;
 	for (int i = 0; i < (n > NFIELDS_V2 ? NFIELDS_V2 : n) - NFIELDS_V1 + 8;
@@ -185,7 +189,8 @@ static int parse_row(char *line, struct sample *s)
 	s->target_mib = v[8];
 	/* Before the kernels axis the kernel column was the release. */
 	snprintf(s->kernel_release, sizeof(s->kernel_release), "%s",
-		 n == NFIELDS ? f[18] : f[1]);
+		 n >= NFIELDS_V3 ? f[18] : f[1]);
+	s->offline_fill_pct = (int)fill;
 	return 0;
 }
 

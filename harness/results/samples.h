@@ -2,9 +2,9 @@
 /* samples.csv: one sample per row, written and flushed as soon as it
  * exists, and read back for the summary (so `mhpbench report` computes the
  * same table from any run directory). Columns: README's stable set, then
- * boot, cycle, warmup, block, target_mib and kernel_release. `kernel` is
- * the kernel's label from the job's kernels axis, or its release when the
- * job has one kernel. */
+ * boot, cycle, warmup, block, target_mib, kernel_release and
+ * offline_fill_pct. `kernel` is the kernel's label from the job's kernels
+ * axis, or its release when the job has one kernel. */
 #ifndef MHP_SAMPLES_H
 #define MHP_SAMPLES_H
 
@@ -13,7 +13,8 @@
 
 #define SAMPLES_HEADER                                                         \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
-	"metric,value,unit,boot,cycle,warmup,block,target_mib,kernel_release"
+	"metric,value,unit,boot,cycle,warmup,block,target_mib,kernel_release," \
+	"offline_fill_pct"
 
 struct sample {
 	char run_id[96];
@@ -35,6 +36,10 @@ struct sample {
 	int block;	    /* memory block number, -1 when per DIMM */
 	int64_t target_mib; /* oom-edge: the free-memory target F, else -1 */
 	char kernel_release[128]; /* uname -r of the guest */
+	/* The share of each block filled with movable pages before the
+	 * offline (job option offline_fill), else -1: an axis of its own, so
+	 * no cell pools two fills. */
+	int offline_fill_pct;
 };
 
 struct sample_table {

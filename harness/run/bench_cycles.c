@@ -15,6 +15,7 @@
 #include "run/deep_hooks.h"
 #include "run/fault.h"
 #include "run/hostcost.h"
+#include "run/fill.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -26,7 +27,19 @@ struct plan_cycle {
 	uint64_t dimm;
 	int rep;  /* -1 warm-up */
 	int deep; /* a deep cycle (probe, ftrace), after the measured ones */
+	int fill; /* offline_fill share, or -1 */
 };
+
+/* The offline_fill axis: its shares, or the one "no fill" (-1). */
+static int fill_count(const struct job *job)
+{
+	return job->noffline_fill ? job->noffline_fill : 1;
+}
+
+static int fill_at(const struct job *job, int i)
+{
+	return job->noffline_fill ? job->offline_fill[i] : -1;
+}
 
 /* A DIMM that is not a whole number of blocks cannot be added (add_memory
  * wants block-aligned ranges): say so once per (size, block size). */
@@ -55,8 +68,9 @@ static void skip_size(struct run *r, uint64_t dimm, uint64_t block)
 				   (json_int_t)(block >> 20), "reason", why));
 }
 
-/* Each boot draws its own permutation of (size, rep) from one RNG seeded
- * with the job's seed, so the whole order is reproducible from the seed. */
+/* Each boot draws its own permutation of (size, fill, rep) from one RNG
+ * seeded with the job's seed, so the whole order is reproducible from the
+ * seed. The warm-up cycles take the first fill. */
 static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
 				    int *n)
 {
@@ -77,23 +91,29 @@ static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
 			smallest = dimm;
 	}
 	p = calloc(
-		(size_t)(job->warmup + nsizes * (job->reps + job->deep_reps)) +
+		(size_t)(job->warmup + nsizes * fill_count(job) *
+					       (job->reps + job->deep_reps)) +
 			1,
 		sizeof(*p));
 	if (!p)
 		return NULL;
 	for (int i = 0; i < job->warmup && nsizes; i++)
-		p[k++] = (struct plan_cycle){smallest, -1, 0};
+		p[k++] = (struct plan_cycle){smallest, -1, 0, fill_at(job, 0)};
 	for (int s = 0; s < nsizes; s++)
-		for (int rep = 0; rep < job->reps; rep++)
-			p[k++] = (struct plan_cycle){sizes[s], rep, 0};
+		for (int f = 0; f < fill_count(job); f++)
+			for (int rep = 0; rep < job->reps; rep++)
+				p[k++] = (struct plan_cycle){sizes[s], rep, 0,
+							     fill_at(job, f)};
 	gsl_ran_shuffle(r->rng, p + job->warmup * (nsizes > 0),
-			(size_t)(nsizes * job->reps), sizeof(*p));
+			(size_t)(nsizes * fill_count(job) * job->reps),
+			sizeof(*p));
 	/* Deep cycles come last: the tracer and the probe's walk must not
 	 * warm anything the measured cycles time. */
 	for (int s = 0; s < nsizes; s++)
-		for (int rep = 0; rep < job->deep_reps; rep++)
-			p[k++] = (struct plan_cycle){sizes[s], rep, 1};
+		for (int f = 0; f < fill_count(job); f++)
+			for (int rep = 0; rep < job->deep_reps; rep++)
+				p[k++] = (struct plan_cycle){sizes[s], rep, 1,
+							     fill_at(job, f)};
 	*n = k;
 	return p;
 }
@@ -104,9 +124,14 @@ static json_t *order_json(const struct plan_cycle *p, int n)
 	char sz[32];
 
 	for (int i = 0; i < n; i++) {
+		json_t *e;
+
 		units_format_size(p[i].dimm, sz, sizeof(sz));
-		json_array_append_new(order, json_pack("{s:s,s:i}", "size", sz,
-						       "rep", p[i].rep));
+		e = json_pack("{s:s,s:i}", "size", sz, "rep", p[i].rep);
+		if (e && p[i].fill >= 0)
+			json_object_set_new(e, "offline_fill_pct",
+					    json_integer(p[i].fill));
+		json_array_append_new(order, e);
 	}
 	return order;
 }
@@ -170,9 +195,13 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 
 	for (int i = 0; i < n; i++) {
 		struct fault_cycle fault = {0};
-		/* In this order: the fault goes in right after the online
-		 * writes, and the PMU is read after it. */
+		struct fill_cycle fill = {0};
+		/* In this order: the fill is made before the PMU starts
+		 * counting the offline and read before it stops; the fault
+		 * goes in right after the online writes, and the PMU is read
+		 * after it. */
 		const struct cycle_hook hooks[] = {
+			{&fill_observer, &fill},
 			{&fault_observer, &fault},
 			{&deep_observer, &r->db},
 			{&pmu_observer, &r->db},
@@ -188,10 +217,11 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 			.rep = p[i].rep,
 			.dimm = p[i].dimm,
 			.deep = p[i].deep,
+			.fill_pct = p[i].fill,
 			.hooks = hooks,
 			.nhooks = sizeof(hooks) / sizeof(hooks[0]),
 		};
-		char sz[32], what[128];
+		char sz[32], what[128], fill_txt[24] = "";
 		int ret;
 
 		if (sig_pending()) {
@@ -200,16 +230,19 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 			return -EINTR;
 		}
 		units_format_size(p[i].dimm, sz, sizeof(sz));
+		if (p[i].fill >= 0)
+			snprintf(fill_txt, sizeof(fill_txt), " fill %d%%",
+				 p[i].fill);
 		if (p[i].rep < 0)
-			snprintf(what, sizeof(what), "%s %s warm-up", sz,
-				 job_memmap_name(mode));
+			snprintf(what, sizeof(what), "%s %s%s warm-up", sz,
+				 job_memmap_name(mode), fill_txt);
 		else if (p[i].deep)
-			snprintf(what, sizeof(what), "%s %s deep %d/%d", sz,
-				 job_memmap_name(mode), p[i].rep + 1,
+			snprintf(what, sizeof(what), "%s %s%s deep %d/%d", sz,
+				 job_memmap_name(mode), fill_txt, p[i].rep + 1,
 				 r->job->deep_reps);
 		else
-			snprintf(what, sizeof(what), "%s %s rep %d/%d", sz,
-				 job_memmap_name(mode), p[i].rep + 1,
+			snprintf(what, sizeof(what), "%s %s%s rep %d/%d", sz,
+				 job_memmap_name(mode), fill_txt, p[i].rep + 1,
 				 r->job->reps);
 		progress_cycle(++r->done, what);
 		ret = cycle_run(&c, progress_phase);
@@ -292,7 +325,8 @@ static int count_cycles(const struct run *r)
 
 		for (int i = 0; i < job->nsizes; i++)
 			sizes += job_dimm_size(job, i, block) % block == 0;
-		n += sizes ? job->warmup + sizes * (job->reps + job->deep_reps)
+		n += sizes ? job->warmup + sizes * fill_count(job) *
+						   (job->reps + job->deep_reps)
 			   : 0;
 	}
 	return n * job->nmodes * job->boots * r->nkernels;

@@ -58,6 +58,7 @@ int cycle_emit(struct cycle_ctx *c, const char *phase, const char *view,
 		.rep = c->rep,
 		.cycle = c->cycle,
 		.target_mib = -1,
+		.offline_fill_pct = c->fill_pct,
 	};
 
 	if (c->deep && !strcmp(view, "host"))
@@ -308,6 +309,7 @@ static int phase_state(struct cycle_ctx *c, struct cycle_state *s,
 	t1 = clock_now_ns();
 	window(c, ph, 0);
 	c->phase_ns += t1 - t0;
+	c->state_ns = sum;
 	if (!online && (ret = cycle_emit(c, op, "host", M_OFFLINE_TRIES, tries,
 					 "tries", -1)))
 		return ret;

@@ -75,6 +75,9 @@ struct cycle_ctx {
 	/* A deep cycle (probe, ftrace): its samples have view "deep" and no
 	 * host view, so they never mix with the measured ones. */
 	int deep;
+	/* The share of each block to fill before the offline (job option
+	 * offline_fill; run/fill.h), or -1: none. */
+	int fill_pct;
 	/* The observers, called in this order at each point. */
 	const struct cycle_hook *hooks;
 	int nhooks;
@@ -85,6 +88,9 @@ struct cycle_ctx {
 	const char *zone;
 	/* Out: the host-view time of the four phases, for the overhead. */
 	int64_t phase_ns;
+	/* Out: the guest-view time of the last online or offline phase (the
+	 * sum of its blocks' writes), for the observers' after hooks. */
+	int64_t state_ns;
 	struct cycle_derived derived;
 	/* Set when the guest may hold the DIMM in an unknown state. */
 	int guest_dirty;

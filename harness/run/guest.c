@@ -74,6 +74,7 @@ void guest_sample_init(const struct guest *g, struct sample *s,
 	s->node = node;
 	s->block = -1;
 	s->target_mib = -1;
+	s->offline_fill_pct = -1;
 }
 
 int guest_sample_write(struct store *st, struct sample *s, const char *phase,
@@ -118,6 +119,7 @@ int guest_emit(const struct guest *g, const struct guest_step *at, int block,
 	s.warmup = at->rep < 0;
 	s.block = block;
 	s.target_mib = at->target_mib;
+	s.offline_fill_pct = at->offline_fill_pct;
 	return guest_sample_write(at->st, &s, phase, view, metric, value, unit);
 }
 

@@ -82,7 +82,8 @@ struct guest_step {
 	enum job_memmap mode;
 	uint64_t dimm; /* bytes */
 	int node, boot, rep, cycle;
-	int64_t target_mib; /* oom-edge's F; -1 for cycles */
+	int64_t target_mib;   /* oom-edge's F; -1 for cycles */
+	int offline_fill_pct; /* the cycle's offline_fill; -1: none */
 };
 
 /* Writes one sample of @at (block -1: the whole DIMM); a warm-up is a

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "run/metrics.h"
 
+#include <math.h>
 #include <string.h>
 
 int64_t metrics_memmap_kib(uint64_t dimm_bytes)
@@ -25,10 +26,10 @@ void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 	d->memtotal_delta_online_kib =
 		m->after_online.mem_total - m->before_add.mem_total;
 	d->self_hosted_kib = dimm_kib - d->memtotal_delta_online_kib;
-	/* MemTotal is exact to the page, MemFree is not (README, "What a run prints and writes"): the
-	 * verdict comes from MemTotal. A self-hosted memmap is not managed
-	 * memory, so the DIMM adds less than its size. With a block left
-	 * offline the shortfall would mean nothing. */
+	/* MemTotal is exact to the page, MemFree is not (README, "What a run
+	 * prints and writes"): the verdict comes from MemTotal. A self-hosted
+	 * memmap is not managed memory, so the DIMM adds less than its size.
+	 * With a block left offline the shortfall would mean nothing. */
 	if (!m->all_online)
 		d->self_hosted = -1;
 	else
@@ -36,4 +37,27 @@ void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 	d->memtotal_residual_kib =
 		m->after_remove.mem_total - m->before_add.mem_total;
 	d->blocks_residual = m->blocks_after_remove - m->blocks_before;
+}
+
+static int64_t delta(int64_t before, int64_t after)
+{
+	return before < 0 || after < before ? -1 : after - before;
+}
+
+void metrics_fill_derive(const struct agent_vmstat *before,
+			 const struct agent_vmstat *after, int64_t offline_ns,
+			 struct fill_derived *d)
+{
+	d->migrated_pages =
+		delta(before->pgmigrate_success, after->pgmigrate_success);
+	d->migrate_failed_pages =
+		delta(before->pgmigrate_fail, after->pgmigrate_fail);
+	d->movable_alloc_pages =
+		delta(before->pgalloc_movable, after->pgalloc_movable);
+	d->compact_stalls = delta(before->compact_stall, after->compact_stall);
+	d->reclaim_scanned_pages = delta(before->pgscan, after->pgscan);
+	d->migrated_pages_per_ms =
+		d->migrated_pages > 0 && offline_ns > 0
+			? (double)d->migrated_pages / ((double)offline_ns / 1e6)
+			: NAN;
 }

@@ -5,6 +5,7 @@
 #define MHP_METRICS_H
 
 #include "proto/agent.h"
+#include "proto/agent_fill.h"
 
 #include <stdint.h>
 
@@ -28,6 +29,24 @@ struct cycle_derived {
 
 void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 		    struct cycle_derived *d);
+
+/* What an offline did with its fill (README, "Offline with pages to
+ * migrate"): /proc/vmstat deltas across the offline writes. A counter the
+ * kernel lacks, or one that went backwards, is -1: unavailable, never 0. */
+struct fill_derived {
+	int64_t migrated_pages, migrate_failed_pages;
+	/* pages allocated from ZONE_MOVABLE meanwhile: the migration
+	 * targets that went into the DIMM's blocks not yet offline */
+	int64_t movable_alloc_pages;
+	int64_t compact_stalls, reclaim_scanned_pages;
+	/* migrated pages per ms of the offline's guest time; NAN when
+	 * nothing migrated or the time is unknown */
+	double migrated_pages_per_ms;
+};
+
+void metrics_fill_derive(const struct agent_vmstat *before,
+			 const struct agent_vmstat *after, int64_t offline_ns,
+			 struct fill_derived *d);
 
 /* The memmap a DIMM needs: 64-byte struct page per 4 KiB page = 1/64. */
 int64_t metrics_memmap_kib(uint64_t dimm_bytes);

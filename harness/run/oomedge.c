@@ -358,7 +358,8 @@ int oomedge_point(struct oomedge_ctx *c)
 		       .node = c->job->node,
 		       .boot = c->boot,
 		       .rep = c->rep,
-		       .target_mib = (int64_t)(c->target >> 20)},
+		       .target_mib = (int64_t)(c->target >> 20),
+		       .offline_fill_pct = -1},
 		.victims = json_array(),
 		.kmsg = json_array(),
 		.min_free = -1, /* unknown until the hog reports */

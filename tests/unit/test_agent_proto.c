@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "proto/agent.h"
+#include "proto/agent_fill.h"
 
 #include <errno.h>
 #include <string.h>
@@ -171,6 +172,74 @@ static void state_reply(void **state)
 	json_decref(r);
 }
 
+/* The fill's reply as the agent wrote it in a 128M self-mode cycle. */
+static void fill_reply(void **state)
+{
+	struct agent_fill f;
+	json_t *r =
+		parse("{\"id\":105,\"ok\":true,\"pid\":91,\"page_size\":4096,"
+		      "\"pages_per_block\":32768,\"target_pages\":16384,"
+		      "\"blocks\":[{\"block\":32,\"pages\":16384},"
+		      "{\"block\":33,\"pages\":16000}],\"fill_pages\":32384,"
+		      "\"touched_pages\":34816,\"released_pages\":2432,"
+		      "\"stopped\":\"full\",\"memfree_kib\":431276}");
+
+	assert_int_equal(agent_parse_fill(r, &f), 0);
+	assert_int_equal(f.fill_pages, 32384);
+	assert_int_equal(f.target_pages, 16384);
+	assert_int_equal(f.least_pages, 16000);
+	assert_int_equal(f.nblocks, 2);
+	assert_int_equal(f.released_pages, 2432);
+	assert_string_equal(f.stopped, "full");
+	json_decref(r);
+	/* a total that is not the blocks' sum contradicts itself */
+	r = parse("{\"pages_per_block\":32768,\"target_pages\":16384,"
+		  "\"blocks\":[{\"block\":32,\"pages\":16384}],"
+		  "\"fill_pages\":16385,\"touched_pages\":1,"
+		  "\"released_pages\":0,\"stopped\":\"target\"}");
+	assert_int_equal(agent_parse_fill(r, &f), -EPROTO);
+	json_decref(r);
+	/* more pages in a block than it has */
+	r = parse("{\"pages_per_block\":10,\"target_pages\":5,"
+		  "\"blocks\":[{\"block\":32,\"pages\":11}],"
+		  "\"fill_pages\":11,\"touched_pages\":11,"
+		  "\"released_pages\":0,\"stopped\":\"target\"}");
+	assert_int_equal(agent_parse_fill(r, &f), -EPROTO);
+	json_decref(r);
+	r = parse("{\"fill_pages\":0}");
+	assert_int_equal(agent_parse_fill(r, &f), -EPROTO);
+	json_decref(r);
+}
+
+/* /proc/vmstat as an object: the counters it has, -1 for those it lacks
+ * (never 0), the scans summed over the ones this kernel has. */
+static void vmstat_reply(void **state)
+{
+	struct agent_vmstat v;
+	json_t *r = parse("{\"vmstat\":{\"pgmigrate_success\":16421,"
+			  "\"pgmigrate_fail\":2,\"compact_stall\":0,"
+			  "\"pgalloc_movable\":65003,"
+			  "\"pgscan_kswapd\":10,\"pgscan_direct\":5},"
+			  "\"ts_ns\":1}");
+
+	assert_int_equal(agent_parse_vmstat(r, &v), 0);
+	assert_int_equal(v.pgmigrate_success, 16421);
+	assert_int_equal(v.pgmigrate_fail, 2);
+	assert_int_equal(v.compact_stall, 0);
+	assert_int_equal(v.pgscan, 15);
+	assert_int_equal(v.pgalloc_movable, 65003);
+	json_decref(r);
+	r = parse("{\"vmstat\":{\"nr_free_pages\":100}}");
+	assert_int_equal(agent_parse_vmstat(r, &v), 0);
+	assert_int_equal(v.pgmigrate_success, -1);
+	assert_int_equal(v.compact_stall, -1);
+	assert_int_equal(v.pgscan, -1);
+	json_decref(r);
+	r = parse("{\"vmstat\":{}}");
+	assert_int_equal(agent_parse_vmstat(r, &v), -EPROTO);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +250,8 @@ int main(void)
 		cmocka_unit_test(blocks),
 		cmocka_unit_test(uevents),
 		cmocka_unit_test(state_reply),
+		cmocka_unit_test(fill_reply),
+		cmocka_unit_test(vmstat_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,12 +173,50 @@ static void test_compare_oom_width(void **state)
 	free(t.s);
 }
 
+/* ram against self with two offline fills: a row per fill, labelled
+ * with it, never a cell that pools the fills. */
+static void test_compare_fills(void **state)
+{
+	struct sample_table t = {0};
+	struct ana_sel a, b;
+	struct ana_cmp c;
+	char buf[128];
+	size_t i, lat = 0;
+
+	for (int f = 0; f < 2; f++)
+		for (int m = 0; m < 2; m++)
+			for (int k = 0; k < 4; k++) {
+				add(&t, m ? "self" : "ram", "offline", "guest",
+				    "latency_ns", "ns",
+				    (f ? 500e6 : 20e6) + k * 1e5, 0);
+				t.s[t.n - 1].offline_fill_pct = f ? 90 : 0;
+				t.s[t.n - 1].boot = k % 2;
+			}
+	assert_int_equal(ana_parse_sel("memmap=ram", &a), 0);
+	assert_int_equal(ana_parse_sel("memmap=self", &b), 0);
+	assert_int_equal(ana_compare(&t, &a, &t, &b, &opts, &c), 0);
+	for (i = 0; i < c.n; i++) {
+		if (strcmp(c.rows[i].k.metric, "latency_ns"))
+			continue;
+		lat++;
+		compare_size_label(&c.rows[i], buf, sizeof(buf));
+		assert_string_equal(buf, c.rows[i].k.offline_fill_pct
+						 ? "128M fill90%"
+						 : "128M fill0%");
+		assert_true(c.rows[i].a.max - c.rows[i].a.min < 1e6);
+	}
+	assert_int_equal(lat, 2);
+	ana_cmp_free(&c);
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_notes),
 		cmocka_unit_test(test_compare_two_kernels),
 		cmocka_unit_test(test_compare_oom_width),
+		cmocka_unit_test(test_compare_fills),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

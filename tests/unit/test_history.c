@@ -18,6 +18,8 @@
 
 #include "analyze/history_trend.h"
 
+#include <sqlite3.h>
+
 #define NRUNS 8
 #define PER_RUN 5 /* measured samples; each run also has one warm-up */
 
@@ -58,6 +60,7 @@ static void write_run(const char *id, int day, const char *accel,
 			s.rep = i;
 			s.warmup = i < 0;
 			s.block = s.target_mib = -1;
+			s.offline_fill_pct = -1;
 			snprintf(s.phase, sizeof(s.phase), "online");
 			snprintf(s.view, sizeof(s.view), "guest");
 			snprintf(s.metric, sizeof(s.metric), "latency_ns");
@@ -274,6 +277,67 @@ static void test_trend_keyed(void **state)
 	assert_int_equal(rows[2], 1);
 }
 
+/* A history written before the offline_fill axis (schema version 1, no
+ * offline_fill_pct column) still reads, its samples without a fill, and
+ * takes new runs, its table given the column. */
+static void test_schema_before_fill(void **state)
+{
+	struct history_query q = online_guest;
+	struct history_cursor *cur;
+	struct history_sample hs;
+	char old[160], dir[128], err[512];
+	sqlite3 *h;
+	int n = 0;
+
+	snprintf(old, sizeof(old), "%s/old.db", tmp);
+	assert_int_equal(sqlite3_open(old, &h), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(
+			h,
+			"CREATE TABLE runs (run_id TEXT PRIMARY KEY, dir TEXT,"
+			" started_utc TEXT, night TEXT, status TEXT NOT NULL,"
+			" kernel TEXT, accel TEXT, block_mib INTEGER, git_rev "
+			"TEXT, inject_online_delay_ms INTEGER, appended_utc "
+			"TEXT, manifest TEXT NOT NULL);"
+			"CREATE TABLE samples (run_id TEXT NOT NULL, kernel "
+			"TEXT, accel TEXT, memmap TEXT, block_mib INTEGER, "
+			"dimm_mib INTEGER, node INTEGER, rep INTEGER, phase "
+			"TEXT, view TEXT, metric TEXT, value REAL, unit TEXT, "
+			"boot INTEGER, cycle INTEGER, warmup INTEGER, block "
+			"INTEGER, target_mib INTEGER);"
+			"INSERT INTO runs VALUES ('old', '', "
+			"'2025-12-01T00:00:00Z', '2025-12-01', 'complete', "
+			"'k', "
+			"'tcg', 128, 'x', 0, '', '{}');"
+			"INSERT INTO samples VALUES ('old', 'k', 'tcg', 'ram', "
+			"128, 128, 0, 0, 'online', 'guest', 'latency_ns', 2e7, "
+			"'ns', 0, 0, 0, -1, -1);"
+			"PRAGMA user_version = 1;",
+			NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(history_trend_open(old, &q, &cur, err, sizeof(err)),
+			 0);
+	while (history_trend_next(cur, &hs, err, sizeof(err)) > 0) {
+		assert_int_equal(hs.offline_fill_pct, -1);
+		n++;
+	}
+	history_cursor_close(cur);
+	assert_int_equal(n, 1);
+	snprintf(dir, sizeof(dir), "%s/run0", tmp);
+	assert_int_equal(history_append_run(old, dir, err, sizeof(err)), 0);
+	assert_int_equal(history_trend_open(old, &q, &cur, err, sizeof(err)),
+			 0);
+	n = 0;
+	while (history_trend_next(cur, &hs, err, sizeof(err)) > 0) {
+		assert_int_equal(hs.offline_fill_pct, -1);
+		n++;
+	}
+	history_cursor_close(cur);
+	assert_int_equal(n, 1 + PER_RUN);
+	unlink(old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_trend_keyed),
+		cmocka_unit_test(test_schema_before_fill),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -32,6 +32,7 @@ static void test_block_sizes(void **state);
 static void test_kernels(void **state);
 static void test_numa(void **state);
 static void test_accel_fallback(void **state);
+static void test_offline_fill(void **state);
 
 static const char *const option_names[] = {
 	"description",	 "kernel",	  "initramfs",
@@ -47,7 +48,7 @@ static const char *const option_names[] = {
 	"pmu_events",	 "boot_timeout",  "kvm_probe_timeout",
 	"accel_fallback", "phase_timeout", "benchmark",	  "oom_targets",
 	"oom_cap",	 "oom_online",	  "settle", "inject_online_delay",
-	"on_hang",	 "offline_retries", "inject_fault",
+	"on_hang",	 "offline_retries", "offline_fill", "inject_fault",
 	"inject_fault_after",
 };
 
@@ -995,6 +996,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_round_trip),
 	cmocka_unit_test(test_dump_format),
 	cmocka_unit_test(test_oom_edge),
+	cmocka_unit_test(test_offline_fill),
 	cmocka_unit_test(test_block_sizes),
 	cmocka_unit_test(test_kernels),
 	cmocka_unit_test(test_accel_fallback),
@@ -1005,6 +1007,55 @@ static const struct CMUnitTest fixed_tests[] = {
 };
 
 /* benchmark = oom-edge: its options and the checks between them. */
+/* offline_fill: whole percentages with or without %, an axis in the
+ * order given; bad values at their line with exit 2's message. */
+static void test_offline_fill(void **state)
+{
+	struct job job;
+	char dump[8192];
+	FILE *f;
+
+	(void)state;
+	load_ok(&job, "[job]\n");
+	assert_int_equal(job.noffline_fill, 0);
+	load_ok(&job, "[job]\noffline_fill = 0, 50%, 90 ,100%\n");
+	assert_int_equal(job.noffline_fill, 4);
+	assert_int_equal(job.offline_fill[0], 0);
+	assert_int_equal(job.offline_fill[1], 50);
+	assert_int_equal(job.offline_fill[2], 90);
+	assert_int_equal(job.offline_fill[3], 100);
+	/* the dump reads back to the same job */
+	f = fmemopen(dump, sizeof(dump), "w");
+	job_dump(&job, f);
+	fclose(f);
+	assert_non_null(strstr(dump, "offline_fill        = 0%,50%,90%,100%"));
+	load_ok(&job, dump);
+	assert_int_equal(job.noffline_fill, 4);
+	assert_int_equal(job.offline_fill[3], 100);
+	load_bad("[job]\nreps = 1\noffline_fill = 0, 101%\n", 3,
+		 "offline_fill: 101% is out of range 0..100");
+	load_bad("[job]\noffline_fill = -5%\n", 2,
+		 "offline_fill: -5% is out of range 0..100");
+	load_bad("[job]\noffline_fill = half\n", 2,
+		 "offline_fill: 'half' is not a percentage");
+	load_bad("[job]\noffline_fill = 50%%\n", 2,
+		 "offline_fill: '50%%' is not a percentage");
+	load_bad("[job]\noffline_fill = 50, 50%\n", 2,
+		 "offline_fill: 50% is listed twice");
+	load_bad("[job]\noffline_fill = 10,,20\n", 2,
+		 "offline_fill: empty entry in the list");
+	/* the offline must have room to migrate the fill into */
+	load_ok(&job, "[job]\nsizes = 128M\noffline_fill = 90%\n");
+	load_bad("[job]\nsizes = 128M, 1G\noffline_fill = 0, 90%\n", 3,
+		 "offline_fill: 90% of a 1G DIMM must be migrated into boot "
+		 "memory, but boot_mem is 512M; it needs at least 1050M");
+	load_ok(&job, "[job]\nsizes = 1G\nboot_mem = 1152M\n"
+		      "offline_fill = 90%\n");
+	load_bad("[job]\nbenchmark = oom-edge\noom_targets = 32M\n"
+		 "offline_fill = 50%\n",
+		 4, "offline_fill: benchmark = oom-edge has no offline");
+}
+
 static void test_oom_edge(void **state)
 {
 	struct job job;
@@ -1152,8 +1203,7 @@ static void test_kernels(void **state)
 	assert_string_equal(job.kernels[0].cmdline_extra, "x");
 
 	load_bad("[job]\nkernels = base\n", 2, "is not label:image");
-	load_bad("[job]\nkernels = a:debian, a:/x\n", 2,
-		 "a is listed twice");
+	load_bad("[job]\nkernels = a:debian, a:/x\n", 2, "a is listed twice");
 	load_bad("[job]\nkernels = a b:debian\n", 2, "' ' in a label");
 	load_bad("[job]\nkernels = a:\n", 2, "a has no image");
 	load_bad("[job]\nkernels = -a:debian\n", 2,

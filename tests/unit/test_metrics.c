@@ -11,6 +11,8 @@
 #include "run/caps.h"
 #include "results/report.h"
 
+#include <math.h>
+
 #define MIB (1024ULL * 1024)
 
 static struct cycle_mem mem(int64_t total0, int64_t free0, int64_t free_add,
@@ -142,6 +144,35 @@ static void oom_prediction(void **state)
 		32); /* self-hosted: RAM is not the limit */
 }
 
+/* The offline's vmstat deltas and its rate, against numbers worked by
+ * hand: 16421 pages in 549.64 ms are 29.876 pages per ms. */
+static void fill_derive(void **state)
+{
+	struct agent_vmstat b = {100, 3, 7, 40, 50},
+			    a = {16521, 5, 7, 65043, 50};
+	struct fill_derived d;
+
+	metrics_fill_derive(&b, &a, 549640000, &d);
+	assert_int_equal(d.migrated_pages, 16421);
+	assert_int_equal(d.migrate_failed_pages, 2);
+	assert_int_equal(d.compact_stalls, 0);
+	assert_int_equal(d.movable_alloc_pages, 65003);
+	assert_int_equal(d.reclaim_scanned_pages, 0);
+	assert_true(fabs(d.migrated_pages_per_ms - 29.8760) < 1e-3);
+	/* nothing migrated, or no time: no rate (not 0) */
+	a.pgmigrate_success = b.pgmigrate_success;
+	metrics_fill_derive(&b, &a, 549640000, &d);
+	assert_int_equal(d.migrated_pages, 0);
+	assert_true(isnan(d.migrated_pages_per_ms));
+	/* a counter the kernel lacks, or one that went backwards: unknown */
+	b.compact_stall = -1;
+	a.pgscan = 10;
+	metrics_fill_derive(&b, &a, 0, &d);
+	assert_int_equal(d.compact_stalls, -1);
+	assert_int_equal(d.reclaim_scanned_pages, -1);
+	assert_true(isnan(d.migrated_pages_per_ms));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +184,7 @@ int main(void)
 		cmocka_unit_test(memmap_size),
 		cmocka_unit_test(expected_placement),
 		cmocka_unit_test(oom_prediction),
+		cmocka_unit_test(fill_derive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,6 +57,7 @@ static struct sample mk(const char *memmap, const char *phase, double v,
 	s.warmup = warmup;
 	s.block = -1;
 	s.target_mib = -1;
+	s.offline_fill_pct = -1;
 	return s;
 }
 
@@ -70,6 +71,7 @@ static void round_trip(void **state)
 
 	assert_non_null(f);
 	strcpy(s.kernel, "6.1 \"custom\", patched"); /* needs quoting */
+	s.offline_fill_pct = 50;
 	assert_int_equal(samples_write(f, &s), 0);
 	fclose(f);
 	f = fopen(path, "r");
@@ -82,6 +84,7 @@ static void round_trip(void **state)
 	assert_string_equal(r->kernel, "6.1 \"custom\", patched");
 	assert_true(r->value == 12345678);
 	assert_int_equal(r->block, -1);
+	assert_int_equal(r->offline_fill_pct, 50);
 	samples_free(&t);
 }
 
@@ -129,6 +132,36 @@ static void old_format_loads(void **state)
 	assert_int_equal(t.s[0].target_mib, -1);
 	assert_int_equal(t.s[0].cycle, 1);
 	samples_free(&t);
+}
+
+/* Runs recorded before the offline_fill_pct column load without a fill;
+ * a fill outside -1..100 is a malformed row. */
+static void before_fill_loads(void **state)
+{
+	FILE *f = fopen(path, "w");
+	struct sample_table t;
+	int line;
+
+	fputs("run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,"
+	      "view,metric,value,unit,boot,cycle,warmup,block,target_mib,"
+	      "kernel_release\n"
+	      "r1,k,tcg,ram,128,128,0,0,add,host,latency_ns,5,ns,0,1,0,-1,-1,"
+	      "6.1\n",
+	      f);
+	fclose(f);
+	assert_int_equal(samples_load(path, &t, &line), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.s[0].offline_fill_pct, -1);
+	assert_string_equal(t.s[0].kernel_release, "6.1");
+	samples_free(&t);
+	f = fopen(path, "w");
+	fprintf(f, "%s\n", SAMPLES_HEADER);
+	fputs("r1,k,tcg,ram,128,128,0,0,offline,guest,latency_ns,5,ns,0,1,0,"
+	      "-1,-1,6.1,101\n",
+	      f);
+	fclose(f);
+	assert_int_equal(samples_load(path, &t, &line), -EPROTO);
+	assert_int_equal(line, 2);
 }
 
 static void split(void **state)
@@ -196,6 +229,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(torn_last_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(old_format_loads, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(before_fill_loads, setup,
 						teardown),
 		cmocka_unit_test(split),
 		cmocka_unit_test(stats_known),

@@ -184,6 +184,53 @@ static void test_oom_per_kernel(void **state)
 	free(t.s);
 }
 
+/* Two offline fills of one DIMM and mode: each has its own latency table
+ * and its own row of the fill table; no median pools them. */
+static void test_fills_apart(void **state)
+{
+	struct sample_table t = {0};
+	char *out, line[256];
+	int f, i;
+
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 3; i++) {
+			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "host", "latency_ns", f ? 510e6 : 21e6);
+			t.s[t.n - 1].offline_fill_pct = f * 50;
+			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "latency_ns", f ? 500e6 : 20e6);
+			t.s[t.n - 1].offline_fill_pct = f * 50;
+			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "fill_pages", f ? 16384 : 0);
+			t.s[t.n - 1].offline_fill_pct = f * 50;
+			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "migrated_pages", f ? 16421 : 3);
+			t.s[t.n - 1].offline_fill_pct = f * 50;
+			if (!f)
+				continue;
+			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "migrated_pages_per_ms", 32.842);
+			t.s[t.n - 1].offline_fill_pct = 50;
+		}
+	out = printed(&t);
+	assert_non_null(strstr(out, "128M blocks, offline fill 0%\n"));
+	assert_non_null(strstr(out, "128M blocks, offline fill 50%\n"));
+	assert_non_null(strstr(out, "Offline with pages to migrate"));
+	line_of(out, "ram   50%", line, sizeof(line));
+	assert_non_null(strstr(line, "16384"));
+	assert_non_null(strstr(line, "16421"));
+	assert_non_null(strstr(line, "500.00"));
+	assert_non_null(strstr(line, "32.8"));
+	line_of(out, "ram    0%", line, sizeof(line));
+	assert_non_null(strstr(line, "20.00"));
+	/* a fill without migrated pages has no rate: "-", not 0 */
+	assert_non_null(strstr(line, " - "));
+	/* pooled, the guest median would be 260 ms */
+	assert_null(strstr(out, "260.00"));
+	free(out);
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_sidebyside_marks),
 		cmocka_unit_test(test_latency_node),
 		cmocka_unit_test(test_oom_per_kernel),
+		cmocka_unit_test(test_fills_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
