@@ -54,10 +54,11 @@ static const json_t *sibling(const json_t *cells, const json_t *like,
 
 static json_t *key_json(const json_t *c)
 {
-	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "kernel", str(c, "kernel"),
-			 "accel", str(c, "accel"), "memmap", str(c, "memmap"),
-			 "block_mib", num(c, "block_mib"), "dimm_mib",
-			 num(c, "dimm_mib"), "node", num(c, "node"));
+	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "kernel",
+			 str(c, "kernel"), "accel", str(c, "accel"), "memmap",
+			 str(c, "memmap"), "block_mib", num(c, "block_mib"),
+			 "dimm_mib", num(c, "dimm_mib"), "node",
+			 num(c, "node"));
 }
 
 static json_t *locality_row(const json_t *cells, const json_t *c)
@@ -71,7 +72,7 @@ static json_t *locality_row(const json_t *cells, const json_t *c)
 			    json_real(med(sibling(cells, c, "online", "deep",
 						  "memmap_node"))));
 	json_object_set_new(r, "walk",
-			    json_string(!walker	       ? "?"
+			    json_string(!walker		     ? "?"
 					: med(walker) >= 0.5 ? "local"
 							     : "remote"));
 	json_object_set_new(r, "cold_ns_per_page",
@@ -164,8 +165,7 @@ json_t *deepreport_json(const json_t *cells)
 			continue;
 		if (!strcmp(str(c, "metric"), "memmap_local_fraction"))
 			json_array_append_new(loc, locality_row(cells, c));
-		else if (!strcmp(str(c, "metric"), "fn_total_ns") &&
-			 med(c) > 0)
+		else if (!strcmp(str(c, "metric"), "fn_total_ns") && med(c) > 0)
 			json_array_append_new(bd, breakdown_row(cells, c));
 	}
 	if (!json_array_size(loc) && !json_array_size(bd)) {
@@ -229,8 +229,7 @@ static void print_breakdown(FILE *f, const json_t *r)
 	size_str(num(r, "dimm_mib"), d, sizeof(d));
 	fprintf(f, "\n%s of one %s block of a %s DIMM, %s mode, kernel %s\n",
 		str(r, "phase"), b, d, str(r, "memmap"), str(r, "kernel"));
-	fprintf(f, "  %-34s %10s %6s %9s\n", "function", "ms", "%",
-		"ns/page");
+	fprintf(f, "  %-34s %10s %6s %9s\n", "function", "ms", "%", "ns/page");
 	double small_ns = 0, small_pct = 0;
 	int nsmall = 0;
 
@@ -249,7 +248,8 @@ static void print_breakdown(FILE *f, const json_t *r)
 			real(c, "pct_of_total"), real(c, "ns_per_page"));
 	}
 	if (nsmall)
-		fprintf(f, "  (%d functions under 0.5%% each)%*s %10.3f %6.1f\n",
+		fprintf(f,
+			"  (%d functions under 0.5%% each)%*s %10.3f %6.1f\n",
 			nsmall, nsmall > 9 ? 5 : 6, "", small_ns / 1e6,
 			small_pct);
 	fprintf(f, "  %-34s %10.3f %6.1f\n", "(in the entry itself)",

@@ -214,7 +214,9 @@ const struct metric_def *metric_table(int *n)
 
 static const char *better_name(enum metric_better b)
 {
-	return b == METRIC_LOWER ? "lower" : b == METRIC_HIGHER ? "higher" : "-";
+	return b == METRIC_LOWER    ? "lower"
+	       : b == METRIC_HIGHER ? "higher"
+				    : "-";
 }
 
 static const char *kind_name(enum metric_kind k)
@@ -232,6 +234,6 @@ void metric_help(FILE *f)
 	for (int i = 0; i < NTABLE; i++)
 		fprintf(f, "%-28s %-12s %-6s %-5s %s%s\n", table[i].name,
 			table[i].unit, better_name(table[i].better),
-			kind_name(table[i].kind), table[i].diagnostic ? "* " : "",
-			table[i].what);
+			kind_name(table[i].kind),
+			table[i].diagnostic ? "* " : "", table[i].what);
 }
