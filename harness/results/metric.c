@@ -237,3 +237,89 @@ void metric_help(FILE *f)
 			kind_name(table[i].kind),
 			table[i].diagnostic ? "* " : "", table[i].what);
 }
+
+int metric_virtual_time(const char *accel, const char *view, const char *unit)
+{
+	return accel && view && unit && !strcmp(accel, METRIC_VIRTUAL_ACCEL) &&
+	       (!strcmp(view, "guest") || !strcmp(view, "deep")) &&
+	       !strcmp(unit, "ns");
+}
+
+const char *metric_time_base(const char *accel, const char *view,
+			     const char *unit)
+{
+	if (!unit || strcmp(unit, "ns"))
+		return "";
+	return metric_virtual_time(accel, view, unit) ? "virtual" : "wall";
+}
+
+/* "ms" marked: "vms", "vms/ms", "ms/vms" or "ms". */
+static void mark_unit(const char *u, int va, int vb, char *buf, size_t len)
+{
+	if (!va == !vb)
+		snprintf(buf, len, "%s%s", va ? "v" : "", u);
+	else
+		snprintf(buf, len, "%s%s/%s%s", va ? "v" : "", u, vb ? "v" : "",
+			 u);
+}
+
+/* The time unit @d is shown in ("ms", or "ns" unscaled), or NULL when
+ * @d is not a time. */
+static const char *time_unit(const struct metric_def *d)
+{
+	if (d->shown_unit && !strcmp(d->shown_unit, "ms"))
+		return "ms";
+	if (d->unit && !strcmp(d->unit, "ns"))
+		return "ns";
+	return NULL;
+}
+
+void metric_time_unit(const struct metric_def *d, int va, int vb, char *buf,
+		      size_t len)
+{
+	const char *u = time_unit(d);
+
+	if (u)
+		mark_unit(u, va, vb, buf, len);
+	else
+		snprintf(buf, len, "%s", d->shown_unit ? d->shown_unit : "");
+}
+
+void metric_time_label(const struct metric_def *d, int va, int vb, int width,
+		       char *buf, size_t len)
+{
+	const char *l = d->label ? d->label : d->name ? d->name : "";
+	const char *sp = strrchr(l, ' '), *word = sp ? sp + 1 : l;
+	const char *u = time_unit(d), *rest = "";
+	char unit[48];
+	int stem = (int)strlen(l), ul;
+
+	/* The label's own unit word: "ms", "ns/page". */
+	if (u && sp && !strncmp(word, u, 2) && (!word[2] || word[2] == '/')) {
+		stem = (int)(sp - l);
+		rest = word + 2;
+	} else if (!u || (!va && !vb)) {
+		u = NULL; /* nothing to mark: the label as it is */
+	}
+	if (!u) {
+		snprintf(buf, len, "%.*s", width > 0 ? width : stem, l);
+		return;
+	}
+	mark_unit(u, va, vb, unit, sizeof(unit));
+	snprintf(unit + strlen(unit), sizeof(unit) - strlen(unit), "%s", rest);
+	ul = (int)strlen(unit);
+	if (width > 0 && stem + 1 + ul > width)
+		stem = width - 1 - ul > 0 ? width - 1 - ul : 0;
+	while (stem > 0 && l[stem - 1] == ' ')
+		stem--;
+	snprintf(buf, len, "%.*s%s%s", stem, l, stem ? " " : "", unit);
+}
+
+void metric_vms_legend(FILE *f, const char *lead, const char *rest, int vns)
+{
+	fprintf(f,
+		"%svms: guest virtual time under tcg-icount (the guest clock "
+		"advances\n%s2^shift ns per instruction), not wall-clock "
+		"ms%s\n",
+		lead, rest, vns ? "; vns: the same in ns" : "");
+}

@@ -109,4 +109,48 @@ const struct metric_def *metric_table(int *n);
 /* `mhpbench help metrics`. */
 void metric_help(FILE *f);
 
+/* Virtual time. Under accel tcg-icount QEMU runs with -icount
+ * shift=N,sleep=off (README, "Job files"): the guest's clock advances
+ * 2^N ns per instruction executed, not with the host's clock, so a time
+ * measured inside the guest (view guest, or deep: the probe and the
+ * tracer) is virtual time. It is stable on a loaded host, which is why
+ * the low-noise jobs use it, but it is not wall-clock time: one night's 1G
+ * online read 159 ms in the guest and 67 ms on the host. The host view is
+ * always wall-clock. Every output says which a time is: "vms" (virtual
+ * ms) or "vns" where it would say "ms" or "ns", and time_base in CSV and
+ * JSON. */
+#define METRIC_VIRTUAL_ACCEL "tcg-icount"
+#define METRIC_VMS_LEGEND                                                      \
+	"vms: guest virtual time under tcg-icount (the guest clock advances "  \
+	"2^shift ns per instruction), not wall-clock ms"
+
+/* Whether a sample of @accel, @view and @unit is virtual time: accel
+ * tcg-icount, view guest or deep, unit ns. NULLs read as not. */
+int metric_virtual_time(const char *accel, const char *view, const char *unit);
+
+/* The same for CSV and JSON: "virtual", "wall" (another time: unit ns)
+ * or "" (not a time). */
+const char *metric_time_base(const char *accel, const char *view,
+			     const char *unit);
+
+/* The unit @d is shown in, marked virtual where A's (@va) or B's (@vb)
+ * values are: "vms" (both), "vms/ms" (A only), "ms/vms" (B only), "ms"
+ * (neither); a time shown unscaled is in "ns" ("vns"); another unit as it
+ * is ("KiB"). One side only: @va == @vb. */
+void metric_time_unit(const struct metric_def *d, int va, int vb, char *buf,
+		      size_t len);
+
+/* @d's label (its name where it has none) with its time unit marked as
+ * metric_time_unit() does: "latency vms", "latency vms/ms", "cold
+ * vns/page"; a label that names no unit gets the marked one appended
+ * ("fn_online_pages_ns vms"). With @width > 0 the label is cut to @width
+ * characters, from its words before the unit, so the unit survives. */
+void metric_time_label(const struct metric_def *d, int va, int vb, int width,
+		       char *buf, size_t len);
+
+/* METRIC_VMS_LEGEND in two lines of at most 80 columns: @lead (up to 12
+ * characters) before the first, @rest before the second; @vns adds what
+ * "vns" is. */
+void metric_vms_legend(FILE *f, const char *lead, const char *rest, int vns);
+
 #endif
