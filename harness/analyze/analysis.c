@@ -703,6 +703,8 @@ int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 	for (i = 0; !ret && i < out->n; i++) {
 		out->rows[i].p_holm = p[i];
 		out->rows[i].sig = p[i] < o->alpha && out->rows[i].gate_grade;
+		out->rows[i].virt_a = ana_key_virtual(out, &out->rows[i].k, 0);
+		out->rows[i].virt_b = ana_key_virtual(out, &out->rows[i].k, 1);
 	}
 out:
 	free(p);
@@ -728,4 +730,42 @@ void ana_cmp_free(struct ana_cmp *c)
 	c->rows = NULL;
 	c->gone = NULL;
 	c->n = 0;
+}
+
+const char *ana_side_accel(const struct ana_cmp *c, const struct ana_key *k,
+			   int side)
+{
+	const struct ana_axes *ax = &c->ax[side ? 1 : 0];
+
+	if (k->accel[0] || !(c->fold & ANA_FOLD_ACCEL))
+		return k->accel;
+	/* folded: each side holds one accel (fold_of) */
+	return ax->naccel >= 1 ? ax->accel[0] : "";
+}
+
+int ana_key_virtual(const struct ana_cmp *c, const struct ana_key *k, int side)
+{
+	return metric_virtual_time(ana_side_accel(c, k, side), k->view,
+				   k->unit);
+}
+
+const char *ana_row_time_base(const struct ana_row *r)
+{
+	if (strcmp(r->k.unit, "ns"))
+		return "";
+	if (r->virt_a != r->virt_b)
+		return r->virt_a ? "virtual/wall" : "wall/virtual";
+	return r->virt_a ? "virtual" : "wall";
+}
+
+void ana_row_label(const struct ana_row *r, int width, char *buf, size_t len)
+{
+	metric_time_label(ana_metric(r->k.metric), r->virt_a, r->virt_b, width,
+			  buf, len);
+}
+
+void ana_row_unit(const struct ana_row *r, char *buf, size_t len)
+{
+	metric_time_unit(ana_metric(r->k.metric), r->virt_a, r->virt_b, buf,
+			 len);
 }

@@ -121,6 +121,10 @@ struct ana_row {
 	int ci_ok;
 	double change_pct; /* signed: + is better; for neutral metrics B-A */
 	int sig;	   /* gate_grade and p_holm < alpha */
+	/* A's and B's values are guest virtual time (metric_virtual_time:
+	 * tcg-icount, guest or deep view); they differ only where the accel
+	 * is folded into A and B and the sides' accels differ. */
+	int virt_a, virt_b;
 };
 
 /* What every output says its p and its CI are (README, "Analysis"). */
@@ -170,6 +174,25 @@ int ana_compare(const struct sample_table *ta, const struct ana_sel *sa,
 		const struct sample_table *tb, const struct ana_sel *sb,
 		const struct ana_opts *o, struct ana_cmp *out);
 void ana_cmp_free(struct ana_cmp *c);
+
+/* The accel of side @side (0: A, 1: B) of the cell @k: its own, or where
+ * the accel is folded, the one that side holds ("" if none). */
+const char *ana_side_accel(const struct ana_cmp *c, const struct ana_key *k,
+			   int side);
+
+/* Whether side @side's values of the cell @k are guest virtual time. */
+int ana_key_virtual(const struct ana_cmp *c, const struct ana_key *k, int side);
+
+/* For CSV and JSON: "virtual", "wall", "virtual/wall" or "wall/virtual"
+ * (A's, then B's, where they differ), or "" (not a time). */
+const char *ana_row_time_base(const struct ana_row *r);
+
+/* @r's metric label with its time unit marked (metric_time_label):
+ * "latency vms", "latency vms/ms"; at most @width characters (0: any). */
+void ana_row_label(const struct ana_row *r, int width, char *buf, size_t len);
+
+/* The unit @r's values are shown in, marked (metric_time_unit). */
+void ana_row_unit(const struct ana_row *r, char *buf, size_t len);
 
 /* "median" or "min"; ana_parse_center: 0 or -EINVAL. */
 const char *ana_center_name(enum stats_center c);

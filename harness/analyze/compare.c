@@ -170,6 +170,28 @@ static void boots_note(const struct ana_cmp *c, json_t *notes)
 	json_array_append_new(notes, json_string(buf));
 }
 
+/* Rows whose one side is guest virtual time and the other wall-clock
+ * time (the accels are A and B, one of them tcg-icount): their numbers
+ * are in two clocks. */
+static void mixed_note(const struct ana_cmp *c, json_t *notes)
+{
+	size_t k, mixed = 0, first = 0;
+	char buf[512];
+
+	for (k = 0; k < c->n; k++)
+		if (c->rows[k].virt_a != c->rows[k].virt_b && !mixed++)
+			first = k;
+	if (!mixed)
+		return;
+	snprintf(buf, sizeof(buf),
+		 "%zu rows compare guest virtual time with wall-clock time "
+		 "(accel A %s, B %s; unit vms/ms or ms/vms, A's unit first): "
+		 "their change is that of the clocks as much as of the kernel",
+		 mixed, ana_side_accel(c, &c->rows[first].k, 0),
+		 ana_side_accel(c, &c->rows[first].k, 1));
+	json_array_append_new(notes, json_string(buf));
+}
+
 void compare_notes(const struct compare_side *a, const struct compare_side *b,
 		   const struct ana_cmp *c, json_t *notes)
 {
@@ -221,6 +243,7 @@ void compare_notes(const struct compare_side *a, const struct compare_side *b,
 		json_array_append_new(notes, json_string(buf));
 	}
 	boots_note(c, notes);
+	mixed_note(c, notes);
 	if (c->only_a || c->only_b) {
 		snprintf(buf, sizeof(buf),
 			 "cells on one side only (not compared): %zu in A, "
@@ -307,6 +330,9 @@ json_t *compare_row_json(const struct ana_row *r)
 		num(r->ci_ok ? r->ci.lo : NAN), "ci_hi",
 		num(r->ci_ok ? r->ci.hi : NAN));
 
+	if (o) /* virtual, wall or "" (README, "Analysis") */
+		json_object_set_new(o, "time_base",
+				    json_string(ana_row_time_base(r)));
 	if (o) { /* the boot-level evidence behind p */
 		json_object_set_new(o, "a_boots",
 				    json_integer((json_int_t)r->boots_a));

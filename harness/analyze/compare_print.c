@@ -53,12 +53,33 @@ static const char *mark(const struct ana_row *r, double alpha)
 	return !r->gate_grade && r->p_holm < alpha ? "?" : "";
 }
 
+/* Whether a row of @c shows virtual time (vms), and in vns (@vns). */
+static int any_virtual(const struct ana_cmp *c, int *vns)
+{
+	char l[64];
+	size_t i;
+	int any = 0;
+
+	*vns = 0;
+	for (i = 0; i < c->n; i++) {
+		if (!c->rows[i].virt_a && !c->rows[i].virt_b)
+			continue;
+		any = 1;
+		ana_row_label(&c->rows[i], 0, l, sizeof(l));
+		*vns |= strstr(l, "vns") != NULL;
+	}
+	return any;
+}
+
 static void legend(FILE *f, const struct ana_cmp *c, int md)
 {
 	const char *p = md ? "- " : "  ";
+	int vns;
 
 	fprintf(f, "%sA, B: %s, in the unit after the metric name\n", p,
 		c->o.center == STATS_MIN ? "minimums" : "medians");
+	if (any_virtual(c, &vns))
+		metric_vms_legend(f, p, md ? "  " : "    ", vns);
 	fprintf(f,
 		"%schange: B against A, signed so that + is better (lower "
 		"latency or\n%s  memory taken, higher free or total memory); "
@@ -156,7 +177,7 @@ static void print_text(FILE *f, const struct compare_side *a,
 
 		fmt_change(r, ch, sizeof(ch));
 		fmt_ci(r, ci, sizeof(ci));
-		snprintf(metric, sizeof(metric), "%s", mi->label);
+		ana_row_label(r, md ? 0 : 19, metric, sizeof(metric));
 		if (md) {
 			compare_cell_label(r, cell, sizeof(cell));
 			fprintf(f,
@@ -185,7 +206,7 @@ static void print_text(FILE *f, const struct compare_side *a,
 				"B", "change", "", "B/A 95% CI");
 			snprintf(last, sizeof(last), "%s", cell);
 		}
-		fprintf(f, "%-7s %-5s %-19.19s %10.2f %10.2f %8s %1s %s\n",
+		fprintf(f, "%-7s %-5s %-19s %10.2f %10.2f %8s %1s %s\n",
 			r->k.phase, r->k.view, metric, r->ca * mi->scale,
 			r->cb * mi->scale, ch, mark(r, c->o.alpha), ci);
 	}
@@ -199,7 +220,7 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 	size_t i;
 
 	fprintf(f, "kernel,accel,block_mib,memmap,dimm_mib,node,target_mib,"
-		   "phase,view,metric,unit,"
+		   "phase,view,metric,unit,time_base,"
 		   "better,a_n,a_median,a_q1,a_q3,a_min,a_max,a_mean,a_sd,b_n,"
 		   "b_median,b_q1,b_q3,b_min,b_max,b_mean,b_sd,change_pct,u,p,"
 		   "p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,"
@@ -209,7 +230,7 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 		const struct metric_def *mi = ana_metric(r->k.metric);
 
 		fprintf(f,
-			"%s,%s,%lld,%s,%lld,%d,%lld,%s,%s,%s,%s,%s,%zu,%."
+			"%s,%s,%lld,%s,%lld,%d,%lld,%s,%s,%s,%s,%s,%s,%zu,%."
 			"17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.17g,%zu,%.17g,%.17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.6g,%.1f,%.6g,%.6g,%d,%.6g,%."
@@ -217,7 +238,7 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 			r->k.kernel, r->k.accel, (long long)r->k.block_mib,
 			r->k.memmap, (long long)r->k.dimm_mib, r->k.node,
 			(long long)r->k.target_mib, r->k.phase, r->k.view,
-			r->k.metric, r->k.unit,
+			r->k.metric, r->k.unit, ana_row_time_base(r),
 			mi->better > 0	 ? "higher"
 			: mi->better < 0 ? "lower"
 					 : "neutral",

@@ -210,6 +210,213 @@ static void test_compare_fills(void **state)
 	free(t.s);
 }
 
+/* Sets every sample of @t to @accel. */
+static void set_accel(struct sample_table *t, const char *accel)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		snprintf(t->s[i].accel, sizeof(t->s[i].accel), "%s", accel);
+}
+
+/* Host and guest online latency, ram and self, 2 boots of 3 cycles. */
+static void latency_run(struct sample_table *t, const char *accel)
+{
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		add(t, "ram", "online", "host", "latency_ns", "ns", 10e6 + i,
+		    0);
+		add(t, "self", "online", "host", "latency_ns", "ns", 11e6 + i,
+		    0);
+		add(t, "ram", "online", "guest", "latency_ns", "ns", 28e6 + i,
+		    0);
+		add(t, "self", "online", "guest", "latency_ns", "ns", 30e6 + i,
+		    0);
+		add(t, "ram", "add", "guest", "memmap_from_ram_kib", "KiB",
+		    2052, 0);
+		add(t, "self", "add", "guest", "memmap_from_ram_kib", "KiB", 4,
+		    0);
+	}
+	spread_boots(t, 2);
+	set_accel(t, accel);
+}
+
+/* @c of runs @ra and @rb printed in @format. */
+static char *printed(const char *format, struct ana_run *ra, struct ana_run *rb,
+		     const struct ana_cmp *c)
+{
+	struct compare_side a = {.run = ra}, b = {.run = rb};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (ra == rb) {
+		assert_int_equal(ana_parse_sel("memmap=ram", &a.sel), 0);
+		assert_int_equal(ana_parse_sel("memmap=self", &b.sel), 0);
+	}
+	assert_int_equal(compare_print(f, format, &a, &b, c), 0);
+	fclose(f);
+	return out;
+}
+
+static void fake_run(struct ana_run *r, const char *id,
+		     const struct sample_table *t)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->run_id, sizeof(r->run_id), "%s", id);
+	snprintf(r->status, sizeof(r->status), "complete");
+	r->t = *t;
+}
+
+static void assert_fits(char *out)
+{
+	char *line, *save;
+
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		assert_true(strlen(line) <= 80);
+}
+
+/* Under tcg-icount the guest-view times are virtual: the row says vms and
+ * the legend says what that is; the host row says ms. Under tcg, ms and
+ * no legend. CSV and JSON carry time_base. */
+static void test_compare_virtual_time(void **state)
+{
+	static const char *const accels[] = {"tcg-icount", "tcg"};
+	struct sample_table t = {0};
+	struct ana_sel sa, sb;
+	struct ana_run r;
+	struct ana_cmp c;
+	char *out;
+	json_t *root, *rows, *row;
+	size_t i, k;
+
+	assert_int_equal(ana_parse_sel("memmap=ram", &sa), 0);
+	assert_int_equal(ana_parse_sel("memmap=self", &sb), 0);
+	for (k = 0; k < 2; k++) {
+		int virt = !k;
+
+		t.n = 0;
+		latency_run(&t, accels[k]);
+		fake_run(&r, "run", &t);
+		assert_int_equal(ana_compare(&t, &sa, &t, &sb, &opts, &c), 0);
+		assert_int_equal(c.n, 3);
+		out = printed("text", &r, &r, &c);
+		assert_non_null(strstr(out, "\nonline  host  latency ms "));
+		assert_int_equal(strstr(out, "\nonline  guest latency vms ") !=
+					 NULL,
+				 virt);
+		assert_int_equal(strstr(out, "\nonline  guest latency ms ") !=
+					 NULL,
+				 !virt);
+		assert_int_equal(strstr(out, "  vms: guest virtual time under "
+					     "tcg-icount (the guest clock "
+					     "advances\n    2^shift ns per "
+					     "instruction), not wall-clock "
+					     "ms\n") != NULL,
+				 virt);
+		assert_non_null(
+			strstr(out, "add     guest memmap_from_ram KiB "));
+		assert_fits(out);
+		free(out);
+
+		out = printed("markdown", &r, &r, &c);
+		assert_int_equal(strstr(out, "| guest | latency vms |") != NULL,
+				 virt);
+		assert_non_null(strstr(out, "| host | latency ms |"));
+		free(out);
+
+		out = printed("csv", &r, &r, &c);
+		assert_non_null(strstr(out, ",metric,unit,time_base,better,"));
+		assert_non_null(
+			strstr(out, ",online,host,latency_ns,ns,wall,"));
+		assert_non_null(
+			strstr(out, virt ? ",guest,latency_ns,ns,"
+					   "virtual,"
+					 : ",guest,latency_ns,ns,wall,"));
+		assert_non_null(
+			strstr(out, ",memmap_from_ram_kib,KiB,,lower,"));
+		free(out);
+
+		out = printed("json", &r, &r, &c);
+		root = json_loads(out, 0, NULL);
+		rows = json_object_get(root, "rows");
+		assert_int_equal(json_array_size(rows), 3);
+		json_array_foreach(rows, i, row)
+		{
+			const char *tb = json_string_value(
+				json_object_get(row, "time_base"));
+			const char *v =
+				json_string_value(json_object_get(row, "view"));
+			const char *m = json_string_value(
+				json_object_get(row, "metric"));
+
+			assert_non_null(tb);
+			if (strcmp(m, "latency_ns"))
+				assert_string_equal(tb, "");
+			else if (!strcmp(v, "guest") && virt)
+				assert_string_equal(tb, "virtual");
+			else
+				assert_string_equal(tb, "wall");
+		}
+		json_decref(root);
+		free(out);
+		ana_cmp_free(&c);
+	}
+	free(t.s);
+}
+
+/* A tcg-icount run against a tcg run: the accel is A and B, so a guest
+ * time is virtual in A and wall-clock in B: the row says vms/ms, a note
+ * says so, time_base is virtual/wall. */
+static void test_compare_mixed_time(void **state)
+{
+	struct sample_table ta = {0}, tb = {0};
+	struct ana_run ra, rb;
+	struct ana_cmp c;
+	char *out, flat[8192];
+	size_t i, o = 0;
+
+	latency_run(&ta, "tcg-icount");
+	latency_run(&tb, "tcg");
+	fake_run(&ra, "runA", &ta);
+	fake_run(&rb, "runB", &tb);
+	assert_int_equal(ana_compare(&ta, NULL, &tb, NULL, &opts, &c), 0);
+	assert_true(c.fold & ANA_FOLD_ACCEL);
+	for (i = 0; i < c.n; i++)
+		if (!strcmp(c.rows[i].k.view, "guest") &&
+		    !strcmp(c.rows[i].k.unit, "ns")) {
+			assert_true(c.rows[i].virt_a);
+			assert_false(c.rows[i].virt_b);
+			assert_string_equal(ana_row_time_base(&c.rows[i]),
+					    "virtual/wall");
+		}
+	out = printed("text", &ra, &rb, &c);
+	assert_non_null(strstr(out, "\nonline  guest latency vms/ms "));
+	assert_non_null(strstr(out, "\nonline  host  latency ms "));
+	assert_non_null(strstr(out, "  vms: guest virtual time under"));
+	/* the note, its lines joined, runs of spaces as one */
+	for (i = 0; out[i] && o < sizeof(flat) - 1; i++) {
+		char ch = out[i] == '\n' ? ' ' : out[i];
+
+		if (ch != ' ' || (o && flat[o - 1] != ' '))
+			flat[o++] = ch;
+	}
+	flat[o] = 0;
+	assert_non_null(strstr(flat, "rows compare guest virtual time with "
+				     "wall-clock time (accel A tcg-icount, B "
+				     "tcg;"));
+	assert_fits(out);
+	free(out);
+	out = printed("csv", &ra, &rb, &c);
+	assert_non_null(strstr(out, ",guest,latency_ns,ns,virtual/wall,"));
+	free(out);
+	ana_cmp_free(&c);
+	free(ta.s);
+	free(tb.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +424,8 @@ int main(void)
 		cmocka_unit_test(test_compare_two_kernels),
 		cmocka_unit_test(test_compare_oom_width),
 		cmocka_unit_test(test_compare_fills),
+		cmocka_unit_test(test_compare_virtual_time),
+		cmocka_unit_test(test_compare_mixed_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
