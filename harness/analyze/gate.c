@@ -34,17 +34,19 @@ static double band(struct gate_tol tol, double ca)
 
 /* "5%" when the relative threshold decides, "256 KiB = 6.2%" when the
  * absolute one does. */
-static void tol_text(const struct metric_def *mi, struct gate_tol tol,
-		     double ca, char *buf, size_t len)
+static void tol_text(const struct ana_row *r, const struct metric_def *mi,
+		     struct gate_tol tol, double ca, char *buf, size_t len)
 {
+	char u[16];
+
+	ana_row_unit(r, u, sizeof(u)); /* "vms": guest virtual time */
 	if (tol.abs <= tol.rel * fabs(ca))
 		snprintf(buf, len, "%g%%", tol.rel * 100);
 	else if (ca)
-		snprintf(buf, len, "%g %s = %.1f%%", tol.abs * mi->scale,
-			 mi->shown_unit, tol.abs / fabs(ca) * 100);
+		snprintf(buf, len, "%g %s = %.1f%%", tol.abs * mi->scale, u,
+			 tol.abs / fabs(ca) * 100);
 	else
-		snprintf(buf, len, "%g %s", tol.abs * mi->scale,
-			 mi->shown_unit);
+		snprintf(buf, len, "%g %s", tol.abs * mi->scale, u);
 }
 
 static size_t count_yes(const double *v, size_t n)
@@ -83,18 +85,19 @@ static int judge_ranges(const struct ana_row *r, const struct metric_def *mi,
 			size_t len)
 {
 	double b = band(tol, r->ca), s = mi->scale;
-	char t[64];
+	char t[64], u[16];
 	int up = r->b.min - r->a.max > b, down = r->a.min - r->b.max > b;
 
-	tol_text(mi, tol, r->ca, t, sizeof(t));
+	tol_text(r, mi, tol, r->ca, t, sizeof(t));
+	ana_row_unit(r, u, sizeof(u));
 	if (up || down) {
 		snprintf(why, len,
 			 "every candidate value (%g..%g %s) lies %s every "
 			 "baseline value (%g..%g) by more than the tolerance "
 			 "%s: an amount the kernel sets, the ranges decide "
 			 "at any n",
-			 r->b.min * s, r->b.max * s, mi->shown_unit,
-			 up ? "above" : "below", r->a.min * s, r->a.max * s, t);
+			 r->b.min * s, r->b.max * s, u, up ? "above" : "below",
+			 r->a.min * s, r->a.max * s, t);
 		*v = direction(mi, up);
 		return 1;
 	}
@@ -104,7 +107,7 @@ static int judge_ranges(const struct ana_row *r, const struct metric_def *mi,
 			 "every value (baseline %g..%g, candidate %g..%g %s) "
 			 "lies within the tolerance %s of the baseline's %g",
 			 r->a.min * s, r->a.max * s, r->b.min * s, r->b.max * s,
-			 mi->shown_unit, t, r->ca * s);
+			 u, t, r->ca * s);
 		*v = GATE_SAME;
 		return 1;
 	}
@@ -120,9 +123,10 @@ static enum gate_verdict judge_no_ratio(const struct ana_row *r,
 {
 	double b = band(tol, r->ca), lo = r->ca - b, hi = r->ca + b;
 	double s = mi->scale;
-	char t[64];
+	char t[64], u[16];
 
-	tol_text(mi, tol, r->ca, t, sizeof(t));
+	tol_text(r, mi, tol, r->ca, t, sizeof(t));
+	ana_row_unit(r, u, sizeof(u));
 	if (r->a.q1 >= lo && r->a.q3 <= hi && r->b.q1 >= lo && r->b.q3 <= hi) {
 		snprintf(why, len,
 			 "no ratio (baseline centre %g); the middle half of "
@@ -139,16 +143,14 @@ static enum gate_verdict judge_no_ratio(const struct ana_row *r,
 			 "< %.2g and the middle half of the candidate "
 			 "(%g..%g %s) lies %s the tolerance %s",
 			 r->ca * s, r->p, r->p_holm, alpha, r->b.q1 * s,
-			 r->b.q3 * s, mi->shown_unit, up ? "above" : "below",
-			 t);
+			 r->b.q3 * s, u, up ? "above" : "below", t);
 		return direction(mi, up);
 	}
 	snprintf(why, len,
 		 "ratio undefined (baseline centre %g), p=%.3g (Holm %.3g), "
 		 "the candidate's middle half %g..%g %s straddles the "
 		 "tolerance %s: more samples needed",
-		 r->ca * s, r->p, r->p_holm, r->b.q1 * s, r->b.q3 * s,
-		 mi->shown_unit, t);
+		 r->ca * s, r->p, r->p_holm, r->b.q1 * s, r->b.q3 * s, u, t);
 	return GATE_INCONCLUSIVE;
 }
 
@@ -160,10 +162,11 @@ static enum gate_verdict judge_ratio(const struct ana_row *r,
 {
 	double frac = band(tol, r->ca) / fabs(r->ca);
 	double lo = 1 - frac, hi = 1 + frac;
-	char t[64];
+	char t[64], u[16];
 	int worse_up; /* a larger ratio is worse */
 
-	tol_text(mi, tol, r->ca, t, sizeof(t));
+	tol_text(r, mi, tol, r->ca, t, sizeof(t));
+	ana_row_unit(r, u, sizeof(u));
 	/* Negative medians (free memory that dropped) turn the sense of the
 	 * ratio round. */
 	worse_up = (mi->better <= 0) != (r->ca < 0);
@@ -185,8 +188,7 @@ static enum gate_verdict judge_ratio(const struct ana_row *r,
 				 "the floor; more samples needed",
 				 r->p, r->p_holm, r->ci.lo, r->ci.hi,
 				 up ? "above" : "below", t, floor,
-				 r->a.min * mi->scale, r->b.min * mi->scale,
-				 mi->shown_unit);
+				 r->a.min * mi->scale, r->b.min * mi->scale, u);
 			return GATE_INCONCLUSIVE;
 		}
 

@@ -23,11 +23,48 @@ static const char *verdict_json(enum mhp_exit ret)
 				: "inconclusive";
 }
 
+/* The label of the cell @k's metric, @width wide, its time unit marked
+ * as side A's (the baseline's) values are: "latency vms". */
+static void key_metric(const struct ana_cmp *c, const struct ana_key *k,
+		       int width, char *buf, size_t len)
+{
+	int v = ana_key_virtual(c, k, 0);
+
+	metric_time_label(ana_metric(k->metric), v, v, width, buf, len);
+}
+
+/* Whether a row or a vanished cell shows guest virtual time (vms), and
+ * whether in vns (@vns). */
+static int any_virtual(const struct ana_cmp *c, int *vns)
+{
+	char l[64];
+	size_t i;
+	int any = 0;
+
+	*vns = 0;
+	for (i = 0; i < c->n + c->only_a; i++) {
+		const struct ana_key *k =
+			i < c->n ? &c->rows[i].k : &c->gone[i - c->n];
+
+		if (i < c->n ? !c->rows[i].virt_a && !c->rows[i].virt_b
+			     : !ana_key_virtual(c, k, 0))
+			continue;
+		any = 1;
+		if (i < c->n)
+			ana_row_label(&c->rows[i], 0, l, sizeof(l));
+		else
+			key_metric(c, k, 0, l, sizeof(l));
+		*vns |= strstr(l, "vns") != NULL;
+	}
+	return any;
+}
+
 static void print_header(FILE *f, const struct ana_run *base,
 			 const struct ana_run *cand, const struct ana_cmp *c,
 			 const struct gate_rules *g)
 {
 	char scope[4000];
+	int vns;
 
 	compare_scope_named(c, NULL, "baseline", "candidate", scope,
 			    sizeof(scope));
@@ -40,6 +77,8 @@ static void print_header(FILE *f, const struct ana_run *base,
 		"default threshold %.0f%%\n",
 		scope, c->n, g->ao.alpha, ana_center_name(g->ao.center),
 		g->ao.reps, g->ao.seed, g->threshold * 100);
+	if (any_virtual(c, &vns))
+		metric_vms_legend(f, "", "  ", vns);
 	if (cand->inject_online_delay_us || base->inject_online_delay_us)
 		fprintf(f,
 			"NOTE: inject_online_delay is set (baseline %g ms, "
@@ -57,18 +96,19 @@ static void key_label(const struct ana_key *k, char *buf, size_t len)
 }
 
 /* The cells of the baseline that the candidate lacks, after the rows. */
-static void print_gone(FILE *f, const struct gate_result *res)
+static void print_gone(FILE *f, const struct ana_cmp *c,
+		       const struct gate_result *res)
 {
-	char cell[64];
+	char cell[64], metric[64];
 	size_t i;
 
 	for (i = 0; i < res->ngone; i++) {
 		const struct gate_gone *x = &res->gone[i];
 
 		key_label(&x->k, cell, sizeof(cell));
-		fprintf(f, "%-16s %-7s %-5s %-14.14s %9s %9s %7s %s\n", cell,
-			x->k.phase, x->k.view, ana_metric(x->k.metric)->label,
-			"-", "-", "gone",
+		key_metric(c, &x->k, 14, metric, sizeof(metric));
+		fprintf(f, "%-16s %-7s %-5s %-14s %9s %9s %7s %s\n", cell,
+			x->k.phase, x->k.view, metric, "-", "-", "gone",
 			x->allowed ? "allowed" : "REGRESSION");
 		fprintf(f, "  %s\n", x->why);
 	}
@@ -79,7 +119,7 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 		const struct gate_result *res, const json_t *notes)
 {
 	enum mhp_exit ret = gate_exit_code(res->worst);
-	char cell[64];
+	char cell[64], metric[64];
 	size_t i;
 	json_t *n;
 
@@ -91,16 +131,17 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 		const struct metric_def *mi = ana_metric(r->k.metric);
 
 		compare_cell_label(r, cell, sizeof(cell));
-		fprintf(f, "%-16s %-7s %-5s %-14.14s %9.2f %9.2f %+6.1f%% %s\n",
-			cell, r->k.phase, r->k.view, mi->label,
-			r->ca * mi->scale, r->cb * mi->scale,
+		ana_row_label(r, 14, metric, sizeof(metric));
+		fprintf(f, "%-16s %-7s %-5s %-14s %9.2f %9.2f %+6.1f%% %s\n",
+			cell, r->k.phase, r->k.view, metric, r->ca * mi->scale,
+			r->cb * mi->scale,
 			isfinite(r->change_pct) ? r->change_pct : 0,
 			res->verdict[i] == GATE_REGRESSION
 				? "REGRESSION"
 				: gate_verdict_name(res->verdict[i]));
 		fprintf(f, "  %s\n", res->why[i]);
 	}
-	print_gone(f, res);
+	print_gone(f, c, res);
 	fprintf(f,
 		"\nverdict: %s (%zu regression, %zu inconclusive, %zu same, "
 		"%zu improvement)",
@@ -126,7 +167,7 @@ static const char *kind_name(const struct metric_def *mi)
 }
 
 /* The cells that vanished, with their keys, verdicts and reasons. */
-static json_t *gone_json(const struct gate_result *res)
+static json_t *gone_json(const struct ana_cmp *c, const struct gate_result *res)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -137,13 +178,16 @@ static json_t *gone_json(const struct gate_result *res)
 		json_array_append_new(
 			a,
 			json_pack("{s:s, s:I, s:i, s:I, s:i, s:s, s:s, s:s, "
-				  "s:s, s:s, s:s}",
+				  "s:s, s:s, s:s, s:s}",
 				  "memmap", x->k.memmap, "dimm_mib",
 				  (json_int_t)x->k.dimm_mib, "node", x->k.node,
 				  "target_mib", (json_int_t)x->k.target_mib,
 				  "offline_fill_pct", x->k.offline_fill_pct,
 				  "phase", x->k.phase, "view", x->k.view,
 				  "metric", x->k.metric, "unit", x->k.unit,
+				  "time_base",
+				  metric_time_base(ana_side_accel(c, &x->k, 0),
+						   x->k.view, x->k.unit),
 				  "verdict",
 				  x->allowed ? "allowed" : "regression",
 				  "reason", x->why));
@@ -194,7 +238,7 @@ json_t *gate_json(const struct compare_side *base,
 		(json_int_t)res->count[GATE_IMPROVEMENT]);
 	json_decref(rows);
 	if (out) {
-		json_object_set_new(out, "missing", gone_json(res));
+		json_object_set_new(out, "missing", gone_json(c, res));
 		json_object_set_new(out, "allow_missing",
 				    json_boolean(g->allow_missing));
 		json_object_set_new(json_object_get(out, "counts"), "missing",

@@ -74,10 +74,12 @@ grep -q REGRESSION "$res/g0.out"
 is $? 1 "... and no metric is called a regression"
 "$MHP" gate --baseline "$base" --candidate "$slow" --out "$res/g1" >"$res/g1.out" 2>&1
 is $? 1 "gate against the injected slowdown: regression (1)" || diag <"$res/g1.out"
-grep -Eq '^(ram|self) 128M +online +guest latency ms .* REGRESSION' "$res/g1.out"
+grep -Eq '^(ram|self) 128M +online +guest latency vms .* REGRESSION' "$res/g1.out"
 ok $? "the online guest latency is the regression"
 grep -q 'inject_online_delay is set' "$res/g1.out"
 ok $? "the gate says the injection was set"
+is "$(json "$res/g1/gate.json" '(grep { $_->{verdict} eq "regression" } @{$j->{rows}})[0]{time_base}')" virtual \
+	"gate.json: the regression is in guest virtual time"
 is "$(json "$res/g1/gate.json" '$j->{verdict}')" regression "gate.json: verdict regression"
 is "$(json "$res/g1/gate.json" '$j->{candidate}{injected}{online_delay_us}')" 20000 "gate.json: the injection is recorded"
 lo=$(json "$res/g1/gate.json" '(grep { $_->{verdict} eq "regression" } @{$j->{rows}})[0]{ci_lo}')

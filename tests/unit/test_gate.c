@@ -11,10 +11,12 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "analyze/gate.h"
+#include "analyze/gate_out.h"
 #include "fake_samples.h"
 
 /* The 5% threshold with the metric's own absolute tolerance. */
@@ -265,6 +267,11 @@ static void test_gate_zero_centre(void **state)
 	assert_int_equal(gate_judge(&r, 0.05, tol5(&r), 5, 1, why, sizeof(why)),
 			 GATE_SAME);
 	assert_non_null(strstr(why, "0.1 ms"));
+	/* the same guest time under tcg-icount: virtual ms */
+	r.virt_a = r.virt_b = 1;
+	assert_int_equal(gate_judge(&r, 0.05, tol5(&r), 5, 1, why, sizeof(why)),
+			 GATE_SAME);
+	assert_non_null(strstr(why, "0.1 vms"));
 }
 
 /* Self-hosting lost: the share of self-hosted cycles fell from all to
@@ -513,6 +520,118 @@ static void test_gate_deep_excluded(void **state)
 	samples_free(&tb);
 }
 
+/* Sets every sample of @t to @accel. */
+static void set_accel(struct sample_table *t, const char *accel)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		snprintf(t->s[i].accel, sizeof(t->s[i].accel), "%s", accel);
+}
+
+/* The gate's text and gate.json of a run against one that lost its self
+ * mode, both of @accel. */
+static void gate_outputs(const char *accel, char **text, json_t **js)
+{
+	struct sample_table ta = {0}, tb = {0};
+	struct gate_rules g = rules5();
+	struct gate_result res;
+	struct ana_run base, cand;
+	struct compare_side sb = {.run = &base}, sc = {.run = &cand};
+	struct ana_cmp c;
+	json_t *notes = json_array();
+	size_t len = 0;
+	FILE *f = open_memstream(text, &len);
+
+	fake_run(&ta, 0, 1);
+	fake_run(&tb, 0, 0);
+	set_accel(&ta, accel);
+	set_accel(&tb, accel);
+	memset(&base, 0, sizeof(base));
+	memset(&cand, 0, sizeof(cand));
+	snprintf(base.run_id, sizeof(base.run_id), "base");
+	snprintf(cand.run_id, sizeof(cand.run_id), "cand");
+	gate_select(&g, NULL, 0, 0);
+	assert_int_equal(ana_compare(&ta, NULL, &tb, NULL, &g.ao, &c), 0);
+	assert_int_equal(c.only_a, 3);
+	assert_int_equal(gate_judge_all(&c, &g, NULL, &res), 0);
+	gate_print(f, &base, &cand, &c, &g, &res, notes);
+	fclose(f);
+	*js = gate_json(&sb, &sc, &c, &g, &res, notes);
+	assert_non_null(*js);
+	json_decref(notes);
+	gate_result_free(&res);
+	ana_cmp_free(&c);
+	samples_free(&ta);
+	samples_free(&tb);
+}
+
+/* Under tcg-icount the gate's lines of a guest time say vms, and its
+ * header what that is; gate.json's rows and missing cells carry
+ * time_base. Under tcg: ms, no legend, time_base wall. */
+static void test_gate_virtual_time(void **state)
+{
+	static const char *const accels[] = {"tcg-icount", "tcg"};
+	char *text;
+	json_t *js, *row;
+	size_t i, k;
+
+	for (k = 0; k < 2; k++) {
+		int virt = !k;
+		const char *tb = virt ? "virtual" : "wall";
+		char *line, *save;
+		int rows = 0;
+
+		gate_outputs(accels[k], &text, &js);
+		assert_non_null(strstr(text, virt ? "\nram 128M         online "
+						    " guest latency vms "
+						  : "\nram 128M         online "
+						    " guest latency ms "));
+		/* the vanished self cell, labelled the same way */
+		assert_non_null(strstr(text, virt ? "\nself 128M        online "
+						    " guest latency vms "
+						  : "\nself 128M        online "
+						    " guest latency ms "));
+		assert_int_equal(strstr(text, "\nvms: guest virtual time under "
+					      "tcg-icount (the guest clock "
+					      "advances\n  2^shift ns per "
+					      "instruction), not wall-clock "
+					      "ms\n") != NULL,
+				 virt);
+		/* the label keeps its column: the table is as wide as before
+		 * (its rows are not all within 80 columns: "inconclusive") */
+		assert_non_null(strstr(text, virt ? " latency vms    "
+						  : " latency ms     "));
+		for (line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			if (!strncmp(line, "vms", 3) ||
+			    !strncmp(line, "  2^shift", 9))
+				assert_true(strlen(line) <= 80);
+		json_array_foreach(json_object_get(js, "rows"), i, row)
+		{
+			const char *m = json_string_value(
+				json_object_get(row, "metric"));
+
+			assert_string_equal(json_string_value(json_object_get(
+						    row, "time_base")),
+					    strcmp(m, "latency_ns") ? "" : tb);
+			rows += !strcmp(m, "latency_ns");
+		}
+		assert_int_equal(rows, 1);
+		json_array_foreach(json_object_get(js, "missing"), i, row)
+		{
+			const char *m = json_string_value(
+				json_object_get(row, "metric"));
+
+			assert_string_equal(json_string_value(json_object_get(
+						    row, "time_base")),
+					    strcmp(m, "latency_ns") ? "" : tb);
+		}
+		json_decref(js);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_gate_selfhost_lost_run),
 		cmocka_unit_test(test_gate_vanished),
 		cmocka_unit_test(test_gate_deep_excluded),
+		cmocka_unit_test(test_gate_virtual_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
