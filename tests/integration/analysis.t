@@ -44,11 +44,16 @@ ok $? "notes say there is no PMU data"
 # The host's cost of each phase (view qemu) is compared like any view.
 grep -Eq '^online +qemu +vCPU cpu ms +[0-9.]+ +[0-9.]+ ' "$res/cmp"
 ok $? "compare shows the qemu view (vCPU task-clock at online)" || diag <"$res/cmp"
+grep -Eq '^online +guest latency vms ' "$res/cmp" && grep -Eq '^online +host +latency ms ' "$res/cmp" &&
+	grep -q '^  vms: guest virtual time under tcg-icount' "$res/cmp"
+ok $? "tcg-icount: guest times read vms (virtual), host times ms, and the legend says what vms is"
 "$MHP" compare --a memmap=ram --b memmap=self --format json "$base" >"$res/cmp.json"
 is $? 0 "compare --format json exits 0"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{significant} ? 1 : 0')" 1 \
 	"json: memmap_from_ram_kib significant"
 is "$(json "$res/cmp.json" '$j->{seed}')" 1 "json: the bootstrap seed is recorded"
+is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "latency_ns" && $_->{view} eq "guest" } @{$j->{rows}})[0]{time_base}')" virtual \
+	"json: a guest time under tcg-icount has time_base virtual"
 "$MHP" compare --format csv "$base" | head -1 | grep -q '^kernel,accel,block_mib,memmap,dimm_mib,.*,p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,gate_grade,p_cycles$'
 ok $? "compare --format csv has its header"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{a_boots}')" 2 \
