@@ -2,6 +2,7 @@
 #include "results/deepreport.h"
 #include "results/fillreport.h"
 #include "base/units.h"
+#include "results/metric.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -187,26 +188,37 @@ static double real(const json_t *o, const char *k)
 	return json_number_value(json_object_get(o, k));
 }
 
-static void print_locality(FILE *f, const json_t *loc)
+/* Whether the deep row @r's times are guest virtual time (metric.h). */
+static int virtual_row(const json_t *r)
+{
+	return metric_virtual_time(str(r, "accel"), "deep", "ns");
+}
+
+/* Returns whether the walk times were virtual (vns). */
+static int print_locality(FILE *f, const json_t *loc)
 {
 	size_t i;
 	const json_t *r;
 	char b[24], d[24];
+	int virt = 0;
 
 	if (!json_array_size(loc))
-		return;
+		return 0;
+	/* A run has one accel; should rows differ, vns marks them all. */
+	json_array_foreach(loc, i, r) virt |= virtual_row(r);
 	fprintf(f, "\nNUMA locality of the memmap and struct page walk "
 		   "(probe module; medians of deep cycles)\n");
-	fprintf(f, "%-14s %-5s %-5s %-4s %4s %7s %6s %6s %9s %9s\n", "kernel",
+	fprintf(f, "%-14s %-5s %-5s %-4s %4s %6s %6s %6s %10s %10s\n", "kernel",
 		"block", "DIMM", "mode", "node", "memmap", "local", "walk",
-		"cold ns/p", "warm ns/p");
+		virt ? "cold vns/p" : "cold ns/p",
+		virt ? "warm vns/p" : "warm ns/p");
 	json_array_foreach(loc, i, r)
 	{
 		size_str(num(r, "block_mib"), b, sizeof(b));
 		size_str(num(r, "dimm_mib"), d, sizeof(d));
 		fprintf(f,
-			"%-14.14s %-5s %-5s %-4s %4lld %7.0f %5.0f%% %6s "
-			"%9.2f %9.2f\n",
+			"%-14.14s %-5s %-5s %-4s %4lld %6.0f %5.0f%% %6s "
+			"%10.2f %10.2f\n",
 			str(r, "kernel"), b, d, str(r, "memmap"),
 			(long long)num(r, "node"), real(r, "memmap_node"),
 			100.0 * real(r, "local_fraction"), str(r, "walk"),
@@ -216,20 +228,25 @@ static void print_locality(FILE *f, const json_t *loc)
 	fprintf(f, "node: the DIMM's; memmap: the node holding its struct "
 		   "pages; local: share on the DIMM's node;\nwalk: whether the "
 		   "walking vCPUs' node holds the memmap\n");
+	return virt;
 }
 
-static void print_breakdown(FILE *f, const json_t *r)
+/* Returns whether its times were virtual (vms). */
+static int print_breakdown(FILE *f, const json_t *r)
 {
 	const json_t *ch = json_object_get(r, "children"), *c;
 	const json_t *ov = json_object_get(r, "tracing_overhead");
 	char b[24], d[24];
 	size_t i;
+	int virt = virtual_row(r);
+	const char *ms = virt ? "vms" : "ms";
 
 	size_str(num(r, "block_mib"), b, sizeof(b));
 	size_str(num(r, "dimm_mib"), d, sizeof(d));
 	fprintf(f, "\n%s of one %s block of a %s DIMM, %s mode, kernel %s\n",
 		str(r, "phase"), b, d, str(r, "memmap"), str(r, "kernel"));
-	fprintf(f, "  %-34s %10s %6s %9s\n", "function", "ms", "%", "ns/page");
+	fprintf(f, "  %-34s %10s %6s %9s\n", "function", ms, "%",
+		virt ? "vns/page" : "ns/page");
 	double small_ns = 0, small_pct = 0;
 	int nsmall = 0;
 
@@ -255,33 +272,39 @@ static void print_breakdown(FILE *f, const json_t *r)
 	fprintf(f, "  %-34s %10.3f %6.1f\n", "(in the entry itself)",
 		real(r, "unaccounted_ns") / 1e6,
 		100.0 - real(r, "coverage_pct"));
-	fprintf(f, "  traced total %.3f ms; children account for %.1f%%%s\n",
-		real(r, "traced_total_ns") / 1e6, real(r, "coverage_pct"),
+	fprintf(f, "  traced total %.3f %s; children account for %.1f%%%s\n",
+		real(r, "traced_total_ns") / 1e6, ms, real(r, "coverage_pct"),
 		real(r, "coverage_pct") < 80 ? " (below 80%: see the gap above)"
 					     : "");
 	if (ov)
 		fprintf(f,
-			"  tracing overhead: traced write %.3f ms against the "
-			"untraced median %.3f ms (x%.2f)\n",
-			real(ov, "traced_ns") / 1e6,
-			real(ov, "untraced_ns") / 1e6, real(ov, "ratio"));
+			"  tracing overhead: traced write %.3f %s against the "
+			"untraced\n  median %.3f %s (x%.2f)\n",
+			real(ov, "traced_ns") / 1e6, ms,
+			real(ov, "untraced_ns") / 1e6, ms, real(ov, "ratio"));
+	return virt;
 }
 
 void deepreport_print(FILE *f, const json_t *deep, const json_t *pmu_note)
 {
 	size_t i;
 	const json_t *r;
+	int vns, vms = 0;
 
 	if (json_is_string(pmu_note))
 		fprintf(f, "\nPMU counters: %s\n", json_string_value(pmu_note));
 	if (!deep)
 		return;
-	print_locality(f, json_object_get(deep, "locality"));
+	vns = print_locality(f, json_object_get(deep, "locality"));
 	if (json_array_size(json_object_get(deep, "breakdown")))
 		fprintf(f, "\nOnline/offline breakdown (ftrace function_graph, "
 			   "medians of deep cycles)\n");
-	json_array_foreach(json_object_get(deep, "breakdown"), i, r)
+	json_array_foreach(json_object_get(deep, "breakdown"), i, r) vms |=
 		print_breakdown(f, r);
+	if (vms || vns) {
+		fputc('\n', f);
+		metric_vms_legend(f, "", "  ", vns);
+	}
 }
 
 json_t *deepreport_pmu_note(const json_t *manifest)

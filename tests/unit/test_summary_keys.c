@@ -231,6 +231,110 @@ static void test_fills_apart(void **state)
 	free(t.s);
 }
 
+/* One kernel's run under @accel: online latency in both views, a traced
+ * online (deep) and the probe's walk times. */
+static void accel_run(struct sample_table *t, const char *accel)
+{
+	static const struct {
+		const char *view, *metric;
+		double v;
+	} c[] = {
+		{"host", "latency_ns", 10e6},
+		{"guest", "latency_ns", 28.64e6},
+		{"deep", "latency_ns", 60e6},
+		{"deep", "fn_total_ns", 60e6},
+		{"deep", "fn_other_ns", 10e6},
+		{"deep", "fn_online_pages_ns", 50e6},
+		{"deep", "memmap_local_fraction", 1},
+		{"deep", "walk_cold_ns_per_page", 40},
+		{"deep", "walk_warm_ns_per_page", 20},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		add_kn(t, "base", 0, -1, "ram", "online", c[i].view,
+		       c[i].metric, c[i].v);
+		snprintf(t->s[t->n - 1].accel, sizeof(t->s[0].accel), "%s",
+			 accel);
+	}
+}
+
+/* Under tcg-icount the summary's guest column, the deep breakdown and
+ * the walk times are virtual time: vms, vns and the legend; the host
+ * column stays ms; summary.json's cells say time_base. Under tcg: ms. */
+static void test_virtual_time(void **state)
+{
+	static const char *const accels[] = {"tcg-icount", "tcg"};
+	struct sample_table t = {0};
+	struct report_timing tm = {0};
+	char *out, *line, *save, head[256], row[256];
+	json_t *sum, *c;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		int virt = !k;
+
+		t.n = 0;
+		accel_run(&t, accels[k]);
+		out = printed(&t);
+		line_of(out, "DIMM  mode phase", head, sizeof(head));
+		line_of(out, "128M  ram  online", row, sizeof(row));
+		/* the n column stays where it is under its header */
+		assert_int_equal(strlen(head), strlen(row));
+		assert_non_null(strstr(head, "host ms median (IQR)"));
+		assert_non_null(strstr(head, virt ? " guest vms median(IQR)"
+						  : " guest ms median(IQR)"));
+		assert_non_null(strstr(row, "    28.64 ("));
+		assert_int_equal(strstr(out, "\nvms: guest virtual time under "
+					     "tcg-icount (the guest clock "
+					     "advances\n  2^shift ns per "
+					     "instruction), not wall-clock "
+					     "ms\n") != NULL,
+				 virt);
+		assert_non_null(strstr(out, virt ? "cold vns/p warm vns/p"
+						 : " cold ns/p  warm ns/p"));
+		assert_non_null(strstr(out, virt ? "traced total 60.000 vms;"
+						 : "traced total 60.000 ms;"));
+		snprintf(head, sizeof(head), "  %-34s %10s", "function",
+			 virt ? "vms" : "ms");
+		assert_non_null(strstr(out, head));
+		assert_int_equal(strstr(out, "not wall-clock ms; vns: the same "
+					     "in ns\n") != NULL,
+				 virt);
+		assert_int_equal(strstr(out, "vms") != NULL, virt);
+		/* the lines that say ms, vms or vns fit 80 columns (some of
+		 * the deep report's headings do not) */
+		for (line = strtok_r(out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			if (strstr(line, " ms") || strstr(line, "vms") ||
+			    strstr(line, "ns/"))
+				assert_true(strlen(line) <= 80);
+		free(out);
+
+		sum = report_summary(&t, &tm);
+		json_array_foreach(json_object_get(sum, "cells"), i, c)
+		{
+			const char *v =
+				json_string_value(json_object_get(c, "view"));
+			const char *u =
+				json_string_value(json_object_get(c, "unit"));
+			const char *tb = json_string_value(
+				json_object_get(c, "time_base"));
+
+			assert_non_null(tb);
+			if (strcmp(u, "ns"))
+				assert_string_equal(tb, "");
+			else if (strcmp(v, "host") && virt)
+				assert_string_equal(tb, "virtual");
+			else
+				assert_string_equal(tb, "wall");
+		}
+		json_decref(sum);
+	}
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_latency_node),
 		cmocka_unit_test(test_oom_per_kernel),
 		cmocka_unit_test(test_fills_apart),
+		cmocka_unit_test(test_virtual_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
