@@ -4,17 +4,20 @@
 # kernels, accels or block sizes has a category per size and each of them,
 # side by side, never pooled.
 # CSV (latency-VIEW.csv): phase,memmap,x,label,min,q1,median,q3,max,n,
-# kernel,accel,block_mib
+# kernel,accel,block_mib,time_base (virtual: guest time under tcg-icount,
+# 2^shift ns per instruction, not wall-clock; wall)
 # Set by mhpbench: name, datafile, view, phases, subtitle, nsizes,
-# what and ytitle (for a metric other than latency: the qemu-*.csv plots),
+# what and ytitle (the y label; its unit says guest virtual ms where they
+# are), time_note (a line under the title: what guest virtual ms are),
 # xtics_list (the categories at x = 0, 1, ...), xlabel_text and xlines
 # (lines per tic label); regenerate with
 #   gnuplot -e "fmt='svg'" latency-guest.gp
 load "common.gp"
 if (!exists("what")) what = "Hotplug latency per phase"
 if (!exists("ytitle")) ytitle = "latency (ms)"
+if (!exists("time_note")) time_note = ""
 nph = words(phases)
-set multiplot layout (nph > 2 ? 2 : 1), (nph > 2 ? 2 : nph) title what.", ".view." view\n(".subtitle.")"
+set multiplot layout (nph > 2 ? 2 : 1), (nph > 2 ? 2 : nph) title what.", ".view." view\n(".subtitle.")".(time_note eq "" ? "" : "\n".time_note)
 set xlabel xlabel_text offset 0, 1 - xlines
 eval "set xtics (".xtics_list.")"
 set xrange [-0.6:nsizes - 0.4]

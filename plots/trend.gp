@@ -3,12 +3,14 @@
 # line per kernel, accel, block size, mode and DIMM size (never mixed),
 # with the change points found by the windowed t-test marked.
 # CSV (trend.csv): memmap,dimm_mib,index,night,median,n,change,p,injected,
-# kernel,accel,block_mib,node,series
+# kernel,accel,block_mib,node,series,time_base
 # (night holds the run id when the trend is per run; its first 15
-# characters are the run's UTC start, yyyymmdd-HHMMSS). Set by mhpbench:
-# series, the lines' names (column 14), space-separated.
+# characters are the run's UTC start, yyyymmdd-HHMMSS; time_base is
+# virtual for guest times under tcg-icount). Set by mhpbench: series, the
+# lines' names (column 14), space-separated; ylabel_text and time_note (a
+# line under the title: what guest virtual ms are, or "").
 load "common.gp"
-set title "Trend of ".metric."\n(".subtitle.")"
+set title "Trend of ".metric."\n(".subtitle.")".(time_note eq "" ? "" : "\n".time_note)
 set xlabel xlabel_text
 set ylabel ylabel_text
 set yrange [0:*]

@@ -142,10 +142,14 @@ static void print_cell(FILE *f, const struct history_query *q,
 		       struct trend_cell *c, int csv)
 {
 	const struct metric_def *mi = ana_metric(q->metric);
-	char sz[16], blk[16], series[256], node[48] = "";
+	char sz[16], blk[16], series[256], node[48] = "", unit[32];
 	size_t i;
+	/* Under tcg-icount a guest time is virtual (metric.h): "vms". */
+	int virt = metric_virtual_time(c->accel, q->view, mi->unit);
+	const char *tb = metric_time_base(c->accel, q->view, mi->unit);
 
 	mark_changes(c->pts, c->n, q->window, q->alpha);
+	metric_time_unit(mi, virt, virt, unit, sizeof(unit));
 	ana_size_str(c->dimm_mib, sz, sizeof(sz));
 	ana_size_str(c->block_mib, blk, sizeof(blk));
 	series_name(c, series, sizeof(series));
@@ -161,8 +165,10 @@ static void print_cell(FILE *f, const struct history_query *q,
 			"change points: windowed Welch t-test (as Apache "
 			"Otava), window %d, p < %g\n",
 			q->metric, q->phase, q->view, c->memmap, sz, node,
-			q->by_run ? "run" : "night", mi->shown_unit, c->kernel,
-			c->accel, blk, q->window, q->alpha);
+			q->by_run ? "run" : "night", unit, c->kernel, c->accel,
+			blk, q->window, q->alpha);
+		if (virt)
+			metric_vms_legend(f, "", "  ", 0);
 		fprintf(f, "%-32s %12s %5s %9s  %s\n",
 			q->by_run ? "run" : "night", "median", "n", "p",
 			"change");
@@ -174,11 +180,11 @@ static void print_cell(FILE *f, const struct history_query *q,
 			fprintf(f,
 				"%s,%lld,%zu,%s,%.17g,%zu,%d,%.6g,%d,%s,%s,%"
 				"lld,"
-				"%d,%s\n",
+				"%d,%s,%s\n",
 				c->memmap, (long long)c->dimm_mib, i, p->night,
 				p->median * mi->scale, p->n, p->change, p->p,
 				c->injected[i], c->kernel, c->accel,
-				(long long)c->block_mib, c->node, series);
+				(long long)c->block_mib, c->node, series, tb);
 			continue;
 		}
 		fprintf(f, "%-32s %12.3f %5zu ", p->night,
@@ -206,7 +212,8 @@ int history_trend(const char *db_path, const struct history_query *q, int csv,
 	if (csv)
 		fprintf(f,
 			"memmap,dimm_mib,index,%s,median,n,change,p,"
-			"injected,kernel,accel,block_mib,node,series\n",
+			"injected,kernel,accel,block_mib,node,series,"
+			"time_base\n",
 			q->by_run ? "run" : "night");
 	while ((ret = history_trend_next(cur, &s, err, len)) > 0) {
 		if (c.n && other_cell(&c, &s)) {

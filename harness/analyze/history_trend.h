@@ -14,7 +14,9 @@
 
 /* Prints the trend @q selects as text or CSV (its columns: memmap,
  * dimm_mib, index, night or run, median, n, change, p, injected, kernel,
- * accel, block_mib, node, and series: the line's name without spaces).
+ * accel, block_mib, node, series: the line's name without spaces, and
+ * time_base: virtual, wall or "", metric.h; the text says vms for a
+ * virtual time).
  * 0 or -errno with a one-line reason in @err: those of
  * history_trend_open, -ENODATA when no complete run has such samples. */
 int history_trend(const char *db_path, const struct history_query *q, int csv,

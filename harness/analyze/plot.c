@@ -194,10 +194,11 @@ static const char *const modes[] = {"ram", "self"};
 static const char *const phases[] = {"add", "online", "offline", "remove"};
 
 /* One candlestick row of latency-VIEW.csv: the cell's summary, times
- * @scale (1e-6: ns to ms). */
+ * @scale (1e-6: ns to ms), and @time_base (metric.h: virtual for a guest
+ * time under tcg-icount). */
 static void latency_row(FILE *f, const struct plot_cats *pc, size_t x,
 			const char *phase, const char *mode, double *v,
-			size_t n, double scale)
+			size_t n, double scale, const char *time_base)
 {
 	const struct plot_cat *k = &pc->c[x];
 	struct stats_summary s;
@@ -205,10 +206,27 @@ static void latency_row(FILE *f, const struct plot_cats *pc, size_t x,
 
 	stats_summarize(v, n, &s);
 	plot_cat_label(pc, x, " ", lab, sizeof(lab));
-	fprintf(f, "%s,%s,%zu,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%zu,%s,%s,%lld\n",
+	fprintf(f, "%s,%s,%zu,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%zu,%s,%s,%lld,%s\n",
 		phase, mode, x, lab, s.min * scale, s.q1 * scale,
 		s.median * scale, s.q3 * scale, s.max * scale, n, k->kernel,
-		k->accel, (long long)k->block_mib);
+		k->accel, (long long)k->block_mib, time_base);
+}
+
+/* The y axis of a plot of @nvirt virtual (tcg-icount, guest view) and
+ * @nwall wall-clock series or categories: the setting @var (the label),
+ * @what and its unit, and "time_note", a line under the title that says
+ * what virtual ms are ("" when none is). */
+static int time_axis(const char *var, const char *what, size_t nvirt,
+		     size_t nwall, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s = \"%s (%s)\"\ntime_note = \"%s\"\n", var,
+			what,
+			!nvirt	 ? "ms"
+			: !nwall ? "guest virtual ms"
+				 : "ms; tcg-icount: guest virtual ms",
+			nvirt ? "guest virtual ms (tcg-icount: 2^shift ns per "
+				"instruction), not wall-clock"
+			      : "");
 }
 
 /* What one per-phase candlestick plot shows: @metric of @view, times
@@ -222,10 +240,10 @@ struct phase_plot {
 static int plot_phases(struct plot_ctx *c, const struct sample_table *t,
 		       const struct phase_plot *pp)
 {
-	const char *view = pp->view;
+	const char *view = pp->view, *unit = ana_metric(pp->metric)->unit;
 	char name[32], settings[8192], present[64] = "";
 	struct plot_cats pc;
-	size_t i, m, p, n;
+	size_t i, m, p, n, nvirt = 0;
 	double *v = malloc((t->n + 1) * sizeof(*v));
 	int rows = 0, ret;
 	FILE *f;
@@ -240,7 +258,9 @@ static int plot_phases(struct plot_ctx *c, const struct sample_table *t,
 		return -errno;
 	}
 	fprintf(f, "phase,memmap,x,label,min,q1,median,q3,max,n,kernel,accel,"
-		   "block_mib\n");
+		   "block_mib,time_base\n");
+	for (i = 0; i < pc.n; i++)
+		nvirt += metric_virtual_time(pc.c[i].accel, view, unit);
 	for (p = 0; p < 4; p++) {
 		int here = 0;
 
@@ -251,7 +271,9 @@ static int plot_phases(struct plot_ctx *c, const struct sample_table *t,
 				if (!n)
 					continue;
 				latency_row(f, &pc, i, phases[p], modes[m], v,
-					    n, pp->scale);
+					    n, pp->scale,
+					    metric_time_base(pc.c[i].accel,
+							     view, unit));
 				rows++;
 				here = 1;
 			}
@@ -271,6 +293,9 @@ static int plot_phases(struct plot_ctx *c, const struct sample_table *t,
 	n = snprintf(settings, sizeof(settings),
 		     "view = \"%s\"\nphases = \"%s\"\n%s", view, present,
 		     pp->extra ? pp->extra : "");
+	if (!pp->extra) /* latency: its unit says when it is virtual */
+		n += time_axis("ytitle", "latency", nvirt, pc.n - nvirt,
+			       settings + n, sizeof(settings) - n);
 	plot_cats_xtics(&pc, settings + n, sizeof(settings) - n);
 	ret = write_script(c, name, "latency", settings);
 	return ret ? ret : render(c, name);
@@ -479,25 +504,33 @@ static int has_metric_prefix(const struct sample_table *t, const char *pre)
 }
 
 /* The trend lines in trend.csv (its series column), space-separated, for
- * the template to draw one line each. */
-static void trend_series(struct plot_ctx *c, char *buf, size_t len)
+ * the template to draw one line each; how many are virtual time (its
+ * time_base column) and how many are not. */
+static void trend_series(struct plot_ctx *c, char *buf, size_t len,
+			 size_t *nvirt, size_t *nwall)
 {
 	char path[4400], line[2048], list[4096] = " ", key[300], *fld[16];
 	size_t n;
 	FILE *f;
 
+	*nvirt = *nwall = 0;
 	snprintf(path, sizeof(path), "%s/trend.csv", c->dir);
 	f = fopen(path, "r");
 	if (f && !fgets(line, sizeof(line), f)) /* the header */
 		line[0] = 0;
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
-		if (samples_split(line, fld, 16) != 14)
+		if (samples_split(line, fld, 16) != 15)
 			continue;
 		/* " name ": each entry of @list ends with a space */
 		snprintf(key, sizeof(key), " %s ", fld[13]);
-		if (!strstr(list, key) &&
-		    strlen(list) + strlen(key) < sizeof(list))
+		if (strstr(list, key))
+			continue;
+		if (!strcmp(fld[14], "virtual"))
+			(*nvirt)++;
+		else
+			(*nwall)++;
+		if (strlen(list) + strlen(key) < sizeof(list))
 			strcat(list, key + 1);
 	}
 	if (f)
@@ -521,7 +554,8 @@ static int plot_trend(struct plot_ctx *c, const struct ana_run *r,
 				  .memmap = "",
 				  .window = 5,
 				  .alpha = 0.01};
-	char err[1024], settings[4600], series[4096];
+	char err[1024], settings[4800], series[4096], axis[512];
+	size_t nvirt, nwall;
 	struct stat st;
 	int ret;
 	FILE *f;
@@ -550,12 +584,13 @@ static int plot_trend(struct plot_ctx *c, const struct ana_run *r,
 		fprintf(stderr, "mhpbench plot: %s\n", err);
 		return ret;
 	}
-	trend_series(c, series, sizeof(series));
+	trend_series(c, series, sizeof(series), &nvirt, &nwall);
+	time_axis("ylabel_text", "median online latency", nvirt, nwall, axis,
+		  sizeof(axis));
 	snprintf(settings, sizeof(settings),
 		 "metric = \"online latency, guest view\"\nxlabel_text = "
-		 "\"run (oldest first)\"\nylabel_text = \"median online "
-		 "latency (ms)\"\nseries = \"%s\"",
-		 series);
+		 "\"run (oldest first)\"\n%sseries = \"%s\"",
+		 axis, series);
 	ret = write_script(c, "trend", "trend", settings);
 	return ret ? ret : render(c, "trend");
 }

@@ -205,6 +205,8 @@ fi
 is $? 0 "history prints the trend"
 grep -q 'windowed Welch t-test' "$res/trend" && grep -q '(injected delay)' "$res/trend"
 ok $? "the trend names its change-point method and marks the injected run"
+grep -q 'median per run (vms)' "$res/trend" && grep -q '^vms: guest virtual time' "$res/trend"
+ok $? "the trend of a tcg-icount guest time says vms"
 "$MHP" gate --db "$db" --baseline history --candidate "$slow" --out "$res/g4" >"$res/g4.out" 2>&1
 is $? 1 "gate against the history: regression (injected and incomplete runs are not baselines)"
 grep -q 'baseline  history: 1 run' "$res/g4.out"
@@ -220,6 +222,9 @@ for p in latency-host latency-guest qemu-cpu qemu-faults memmap trend; do
 		[ -s "$base/plots/$p.csv" ] && [ -s "$base/plots/$p.gp" ]; echo $?) \
 		"$p: SVG, ASCII, CSV and script beside it"
 done
+grep -q '^ytitle = "latency (guest virtual ms)"' "$base/plots/latency-guest.gp" &&
+	grep -q '^ytitle = "latency (ms)"' "$base/plots/latency-host.gp"
+ok $? "the guest latency plot's axis says guest virtual ms, the host's ms"
 grep -q '^oom-edge: no data' "$res/plot" && grep -q '^numa: no data' "$res/plot" &&
 	grep -q '^online-breakdown: no data' "$res/plot"
 ok $? "plots without data say so"

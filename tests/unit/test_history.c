@@ -165,6 +165,15 @@ static void test_baseline(void **state)
 			 -ENOENT);
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
 /* The trend the tests read: guest-view online latency, every cell. */
 static const struct history_query online_guest = {.metric = "latency_ns",
 						  .phase = "online",
@@ -193,10 +202,12 @@ static void test_trend(void **state)
 			assert_string_equal(line, "memmap,dimm_mib,index,night,"
 						  "median,n,change,p,"
 						  "injected,kernel,accel,"
-						  "block_mib,node,series");
+						  "block_mib,node,series,"
+						  "time_base");
 			continue;
 		}
-		assert_int_equal(samples_split(line, fld, 16), 14);
+		assert_int_equal(samples_split(line, fld, 16), 15);
+		assert_string_equal(fld[14], "wall"); /* tcg */
 		assert_string_equal(fld[0], "ram");
 		assert_string_equal(fld[5], "5"); /* no warm-up */
 		if (strcmp(fld[6], "1"))
@@ -253,7 +264,10 @@ static void test_trend_keyed(void **state)
 		char *fld[16];
 		double med;
 
-		assert_int_equal(samples_split(line, fld, 16), 14);
+		assert_int_equal(samples_split(line, fld, 16), 15);
+		/* a guest time under tcg-icount is virtual */
+		assert_string_equal(fld[14], strcmp(fld[10], "tcg") ? "virtual"
+								    : "wall");
 		med = strtod(fld[4], NULL);
 		assert_string_equal(fld[5], "5"); /* one kernel's samples */
 		if (!strcmp(fld[10], "tcg")) {
@@ -275,6 +289,29 @@ static void test_trend_keyed(void **state)
 	assert_int_equal(rows[0], NRUNS);
 	assert_int_equal(rows[1], 1);
 	assert_int_equal(rows[2], 1);
+
+	/* The text: the tcg-icount lines in vms with the legend, the tcg
+	 * line in ms; every line within 80 columns. */
+	f = open_memstream(&buf, &len);
+	assert_int_equal(history_trend(db, &q, 0, f, err, sizeof(err)), 0);
+	fclose(f);
+	assert_int_equal(count_of(buf, "median per run (vms)\n"
+				       "kernel k612, accel tcg-icount"),
+			 1);
+	assert_int_equal(count_of(buf, "median per run (vms)\n"
+				       "kernel 6.1.0-56-amd64, accel "
+				       "tcg-icount"),
+			 1);
+	assert_int_equal(count_of(buf, "median per run (ms)\n"
+				       "kernel 6.1.0-56-amd64, accel tcg,"),
+			 1);
+	assert_int_equal(count_of(buf, "vms: guest virtual time under "
+				       "tcg-icount"),
+			 2);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		assert_true(strlen(line) <= 80);
+	free(buf);
 }
 
 /* A history written before the offline_fill axis (schema version 1, no
