@@ -28,6 +28,17 @@ else
 		"accel=auto without KVM fell back to accel_fallback (tcg-icount)"
 fi
 is "$(csvawk '{ print f("accel") }' "$base/samples.csv" | sort -u)" "$used" "every sample carries it"
+# Under tcg-icount the guest's times are virtual time and print as vms
+# (README, "What a run prints and writes"); under KVM they are ms.
+if [ "$used" = tcg-icount ]; then
+	gms=vms gtb=virtual gaxis="guest virtual ms"
+else
+	gms=ms gtb=wall gaxis=ms
+fi
+# The vms legend where guest times are virtual, no vms anywhere else.
+vms_legend() {
+	if [ "$used" = tcg-icount ]; then grep -q "^$1vms: guest virtual time under tcg-icount" "$2"; else ! grep -qw vms "$2"; fi
+}
 
 # --- compare ---------------------------------------------------------------
 "$MHP" compare "$base" >"$res/cmp" 2>&1
@@ -44,16 +55,16 @@ ok $? "notes say there is no PMU data"
 # The host's cost of each phase (view qemu) is compared like any view.
 grep -Eq '^online +qemu +vCPU cpu ms +[0-9.]+ +[0-9.]+ ' "$res/cmp"
 ok $? "compare shows the qemu view (vCPU task-clock at online)" || diag <"$res/cmp"
-grep -Eq '^online +guest latency vms ' "$res/cmp" && grep -Eq '^online +host +latency ms ' "$res/cmp" &&
-	grep -q '^  vms: guest virtual time under tcg-icount' "$res/cmp"
-ok $? "tcg-icount: guest times read vms (virtual), host times ms, and the legend says what vms is"
+grep -Eq "^online +guest latency $gms " "$res/cmp" && grep -Eq '^online +host +latency ms ' "$res/cmp" &&
+	vms_legend "  " "$res/cmp"
+ok $? "$used: guest times read $gms, host times ms; a legend says what vms is where they are virtual"
 "$MHP" compare --a memmap=ram --b memmap=self --format json "$base" >"$res/cmp.json"
 is $? 0 "compare --format json exits 0"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{significant} ? 1 : 0')" 1 \
 	"json: memmap_from_ram_kib significant"
 is "$(json "$res/cmp.json" '$j->{seed}')" 1 "json: the bootstrap seed is recorded"
-is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "latency_ns" && $_->{view} eq "guest" } @{$j->{rows}})[0]{time_base}')" virtual \
-	"json: a guest time under tcg-icount has time_base virtual"
+is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "latency_ns" && $_->{view} eq "guest" } @{$j->{rows}})[0]{time_base}')" "$gtb" \
+	"json: a guest time under $used has time_base $gtb"
 "$MHP" compare --format csv "$base" | head -1 | grep -q '^kernel,accel,block_mib,memmap,dimm_mib,.*,p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,gate_grade,p_cycles$'
 ok $? "compare --format csv has its header"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{a_boots}')" 2 \
@@ -79,12 +90,12 @@ grep -q REGRESSION "$res/g0.out"
 is $? 1 "... and no metric is called a regression"
 "$MHP" gate --baseline "$base" --candidate "$slow" --out "$res/g1" >"$res/g1.out" 2>&1
 is $? 1 "gate against the injected slowdown: regression (1)" || diag <"$res/g1.out"
-grep -Eq '^(ram|self) 128M +online +guest latency vms .* REGRESSION' "$res/g1.out"
+grep -Eq "^(ram|self) 128M +online +guest latency $gms .* REGRESSION" "$res/g1.out"
 ok $? "the online guest latency is the regression"
 grep -q 'inject_online_delay is set' "$res/g1.out"
 ok $? "the gate says the injection was set"
-is "$(json "$res/g1/gate.json" '(grep { $_->{verdict} eq "regression" } @{$j->{rows}})[0]{time_base}')" virtual \
-	"gate.json: the regression is in guest virtual time"
+is "$(json "$res/g1/gate.json" '(grep { $_->{verdict} eq "regression" } @{$j->{rows}})[0]{time_base}')" "$gtb" \
+	"gate.json: the regression's time_base is $gtb"
 is "$(json "$res/g1/gate.json" '$j->{verdict}')" regression "gate.json: verdict regression"
 is "$(json "$res/g1/gate.json" '$j->{candidate}{injected}{online_delay_us}')" 20000 "gate.json: the injection is recorded"
 lo=$(json "$res/g1/gate.json" '(grep { $_->{verdict} eq "regression" } @{$j->{rows}})[0]{ci_lo}')
@@ -205,8 +216,8 @@ fi
 is $? 0 "history prints the trend"
 grep -q 'windowed Welch t-test' "$res/trend" && grep -q '(injected delay)' "$res/trend"
 ok $? "the trend names its change-point method and marks the injected run"
-grep -q 'median per run (vms)' "$res/trend" && grep -q '^vms: guest virtual time' "$res/trend"
-ok $? "the trend of a tcg-icount guest time says vms"
+grep -q "median per run ($gms)" "$res/trend" && vms_legend "" "$res/trend"
+ok $? "the trend of a guest time under $used says $gms"
 "$MHP" gate --db "$db" --baseline history --candidate "$slow" --out "$res/g4" >"$res/g4.out" 2>&1
 is $? 1 "gate against the history: regression (injected and incomplete runs are not baselines)"
 grep -q 'baseline  history: 1 run' "$res/g4.out"
@@ -222,9 +233,9 @@ for p in latency-host latency-guest qemu-cpu qemu-faults memmap trend; do
 		[ -s "$base/plots/$p.csv" ] && [ -s "$base/plots/$p.gp" ]; echo $?) \
 		"$p: SVG, ASCII, CSV and script beside it"
 done
-grep -q '^ytitle = "latency (guest virtual ms)"' "$base/plots/latency-guest.gp" &&
+grep -q "^ytitle = \"latency ($gaxis)\"" "$base/plots/latency-guest.gp" &&
 	grep -q '^ytitle = "latency (ms)"' "$base/plots/latency-host.gp"
-ok $? "the guest latency plot's axis says guest virtual ms, the host's ms"
+ok $? "the guest latency plot's axis says $gaxis, the host's ms"
 grep -q '^oom-edge: no data' "$res/plot" && grep -q '^numa: no data' "$res/plot" &&
 	grep -q '^online-breakdown: no data' "$res/plot"
 ok $? "plots without data say so"
