@@ -128,8 +128,9 @@ void metric_help(FILE *f);
  * tcg-icount, view guest or deep, unit ns. NULLs read as not. */
 int metric_virtual_time(const char *accel, const char *view, const char *unit);
 
-/* The same for CSV and JSON: "virtual", "wall" (another time: unit ns)
- * or "" (not a time). */
+/* The same for CSV and JSON: "virtual", "wall" (another time of unit
+ * ns, taken with the host's clocks: the host view's wall-clock time, the
+ * qemu view's CPU time) or "" (not a time). */
 const char *metric_time_base(const char *accel, const char *view,
 			     const char *unit);
 
