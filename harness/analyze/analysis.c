@@ -751,7 +751,7 @@ int ana_key_virtual(const struct ana_cmp *c, const struct ana_key *k, int side)
 
 const char *ana_row_time_base(const struct ana_row *r)
 {
-	if (strcmp(r->k.unit, "ns"))
+	if (!metric_is_time(r->k.unit))
 		return "";
 	if (r->virt_a != r->virt_b)
 		return r->virt_a ? "virtual/wall" : "wall/virtual";

@@ -642,8 +642,9 @@ static int fill_row(FILE *f, const struct sample_table *t,
 		fprintf(f, "%.3f,%.3f,%.3f,", rate.median, rate.min, rate.max);
 	else /* no page migrated: no rate, not a rate of 0 */
 		fprintf(f, "NaN,NaN,NaN,");
-	fprintf(f, "%zu,%s,%s,%lld\n", n, k->kernel, k->accel,
-		(long long)k->block_mib);
+	fprintf(f, "%zu,%s,%s,%lld,%s\n", n, k->kernel, k->accel,
+		(long long)k->block_mib,
+		metric_time_base(k->accel, "guest", "ns"));
 	return 1;
 }
 
@@ -680,10 +681,10 @@ static void fill_series(const struct plot_cats *pc, char *buf, size_t len)
 static int plot_fill(struct plot_ctx *c, const struct sample_table *t)
 {
 	struct plot_cats pc;
-	char series[4096], settings[4400];
+	char series[4096], settings[4800];
 	double *v = malloc((t->n + 1) * sizeof(*v));
-	int rows = 0, ret;
-	size_t i, m;
+	int rows = 0, ret, n;
+	size_t i, m, nvirt = 0, nwall = 0;
 	FILE *f;
 
 	if (!v)
@@ -697,10 +698,18 @@ static int plot_fill(struct plot_ctx *c, const struct sample_table *t)
 	}
 	fprintf(f, "series,fill_pct,latency_ms,latency_min_ms,latency_max_ms,"
 		   "pages_per_ms,pages_per_ms_min,pages_per_ms_max,n,kernel,"
-		   "accel,block_mib\n");
+		   "accel,block_mib,time_base\n");
 	for (m = 0; m < 2; m++)
 		for (i = 0; i < pc.n; i++)
 			rows += fill_row(f, t, &pc, i, modes[m], v);
+	for (i = 0; i < pc.n; i++) {
+		if (pc.c[i].fill < 0)
+			continue;
+		if (metric_virtual_time(pc.c[i].accel, "guest", "ns"))
+			nvirt++;
+		else
+			nwall++;
+	}
 	fclose(f);
 	free(v);
 	if (!rows) {
@@ -710,7 +719,16 @@ static int plot_fill(struct plot_ctx *c, const struct sample_table *t)
 		return 0;
 	}
 	fill_series(&pc, series, sizeof(series));
-	snprintf(settings, sizeof(settings), "series = \"%s\"\n", series);
+	n = snprintf(settings, sizeof(settings), "series = \"%s\"\n", series);
+	/* the offline's guest time and the rate per ms of it: virtual
+	 * under tcg-icount */
+	n += time_axis("ylat", "offline, guest view", nvirt, nwall,
+		       settings + n, sizeof(settings) - n);
+	snprintf(settings + n, sizeof(settings) - n,
+		 "yrate = \"migrated pages per %s\"\n",
+		 !nvirt	  ? "ms"
+		 : !nwall ? "guest virtual ms"
+			  : "ms (virtual for tcg-icount)");
 	ret = write_script(c, "offline-fill", "offline-fill", settings);
 	return ret ? ret : render(c, "offline-fill");
 }

@@ -238,17 +238,30 @@ void metric_help(FILE *f)
 			table[i].diagnostic ? "* " : "", table[i].what);
 }
 
+/* "pages/ms": a rate per ms of time. */
+static int per_ms(const char *unit)
+{
+	size_t n = unit ? strlen(unit) : 0;
+
+	return n > 3 && !strcmp(unit + n - 3, "/ms");
+}
+
+int metric_is_time(const char *unit)
+{
+	return unit && (!strcmp(unit, "ns") || per_ms(unit));
+}
+
 int metric_virtual_time(const char *accel, const char *view, const char *unit)
 {
-	return accel && view && unit && !strcmp(accel, METRIC_VIRTUAL_ACCEL) &&
+	return accel && view && !strcmp(accel, METRIC_VIRTUAL_ACCEL) &&
 	       (!strcmp(view, "guest") || !strcmp(view, "deep")) &&
-	       !strcmp(unit, "ns");
+	       metric_is_time(unit);
 }
 
 const char *metric_time_base(const char *accel, const char *view,
 			     const char *unit)
 {
-	if (!unit || strcmp(unit, "ns"))
+	if (!metric_is_time(unit))
 		return "";
 	return metric_virtual_time(accel, view, unit) ? "virtual" : "wall";
 }
@@ -263,26 +276,39 @@ static void mark_unit(const char *u, int va, int vb, char *buf, size_t len)
 			 u);
 }
 
-/* The time unit @d is shown in ("ms", or "ns" unscaled), or NULL when
- * @d is not a time. */
+/* The time unit @d is shown in ("ms"; "ns" unscaled; "ms" of a rate per
+ * ms), or NULL when @d is no time. */
 static const char *time_unit(const struct metric_def *d)
 {
 	if (d->shown_unit && !strcmp(d->shown_unit, "ms"))
 		return "ms";
 	if (d->unit && !strcmp(d->unit, "ns"))
 		return "ns";
-	return NULL;
+	return per_ms(d->unit) ? "ms" : NULL;
 }
 
 void metric_time_unit(const struct metric_def *d, int va, int vb, char *buf,
 		      size_t len)
 {
 	const char *u = time_unit(d);
+	int pre = per_ms(d->unit) ? (int)strlen(d->unit) - 2 : 0;
 
-	if (u)
-		mark_unit(u, va, vb, buf, len);
+	if (u) /* "vms", "pages/vms" */
+		snprintf(buf, len, "%.*s", pre, d->unit);
 	else
 		snprintf(buf, len, "%s", d->shown_unit ? d->shown_unit : "");
+	if (u && strlen(buf) + 1 < len)
+		mark_unit(u, va, vb, buf + strlen(buf), len - strlen(buf));
+}
+
+/* Where @u stands in @word as a unit: at its start or after a '/', and
+ * followed by its end or a '/' ("ms", "ns/page", "pages/ms"), or NULL. */
+static const char *unit_in(const char *word, const char *u)
+{
+	for (const char *p = word; (p = strstr(p, u)); p++)
+		if ((p == word || p[-1] == '/') && (!p[2] || p[2] == '/'))
+			return p;
+	return NULL;
 }
 
 void metric_time_label(const struct metric_def *d, int va, int vb, int width,
@@ -290,23 +316,24 @@ void metric_time_label(const struct metric_def *d, int va, int vb, int width,
 {
 	const char *l = d->label ? d->label : d->name ? d->name : "";
 	const char *sp = strrchr(l, ' '), *word = sp ? sp + 1 : l;
-	const char *u = time_unit(d), *rest = "";
-	char unit[48];
+	const char *u = time_unit(d), *at = NULL;
+	char unit[64];
 	int stem = (int)strlen(l), ul;
 
-	/* The label's own unit word: "ms", "ns/page". */
-	if (u && sp && !strncmp(word, u, 2) && (!word[2] || word[2] == '/')) {
+	/* The label's own unit word: "ms", "ns/page", "pages/ms". */
+	if (u && sp)
+		at = unit_in(word, u);
+	if (at) {
 		stem = (int)(sp - l);
-		rest = word + 2;
 	} else if (!u || (!va && !vb)) {
-		u = NULL; /* nothing to mark: the label as it is */
-	}
-	if (!u) {
+		/* nothing to mark: the label as it is */
 		snprintf(buf, len, "%.*s", width > 0 ? width : stem, l);
 		return;
 	}
-	mark_unit(u, va, vb, unit, sizeof(unit));
-	snprintf(unit + strlen(unit), sizeof(unit) - strlen(unit), "%s", rest);
+	snprintf(unit, sizeof(unit), "%.*s", at ? (int)(at - word) : 0, word);
+	mark_unit(u, va, vb, unit + strlen(unit), sizeof(unit) - strlen(unit));
+	snprintf(unit + strlen(unit), sizeof(unit) - strlen(unit), "%s",
+		 at ? at + 2 : "");
 	ul = (int)strlen(unit);
 	if (width > 0 && stem + 1 + ul > width)
 		stem = width - 1 - ul > 0 ? width - 1 - ul : 0;

@@ -124,8 +124,12 @@ void metric_help(FILE *f);
 	"vms: guest virtual time under tcg-icount (the guest clock advances "  \
 	"2^shift ns per instruction), not wall-clock ms"
 
-/* Whether a sample of @accel, @view and @unit is virtual time: accel
- * tcg-icount, view guest or deep, unit ns. NULLs read as not. */
+/* Whether @unit is a time (ns) or a rate per ms of time ("pages/ms"). */
+int metric_is_time(const char *unit);
+
+/* Whether a sample of @accel, @view and @unit is virtual time, or a rate
+ * per virtual ms: accel tcg-icount, view guest or deep, metric_is_time().
+ * NULLs read as not. */
 int metric_virtual_time(const char *accel, const char *view, const char *unit);
 
 /* The same for CSV and JSON: "virtual", "wall" (another time of unit
@@ -136,14 +140,16 @@ const char *metric_time_base(const char *accel, const char *view,
 
 /* The unit @d is shown in, marked virtual where A's (@va) or B's (@vb)
  * values are: "vms" (both), "vms/ms" (A only), "ms/vms" (B only), "ms"
- * (neither); a time shown unscaled is in "ns" ("vns"); another unit as it
- * is ("KiB"). One side only: @va == @vb. */
+ * (neither); a time shown unscaled is in "ns" ("vns"), a rate per ms in
+ * "pages/vms"; another unit as it is ("KiB"). One side only: @va ==
+ * @vb. */
 void metric_time_unit(const struct metric_def *d, int va, int vb, char *buf,
 		      size_t len);
 
 /* @d's label (its name where it has none) with its time unit marked as
  * metric_time_unit() does: "latency vms", "latency vms/ms", "cold
- * vns/page"; a label that names no unit gets the marked one appended
+ * vns/page", "migr. pages/vms"; a label that names no unit gets the
+ * marked one appended
  * ("fn_online_pages_ns vms"). With @width > 0 the label is cut to @width
  * characters, from its words before the unit, so the unit survives. */
 void metric_time_label(const struct metric_def *d, int va, int vb, int width,

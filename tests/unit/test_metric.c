@@ -117,6 +117,13 @@ static void test_virtual_time(void **state)
 	assert_string_equal(metric_time_base("tcg", "guest", "ns"), "wall");
 	assert_string_equal(metric_time_base("tcg-icount", "guest", "KiB"), "");
 	assert_string_equal(metric_time_base("kvm", "guest", NULL), "");
+	/* a rate per guest ms is per virtual ms under tcg-icount */
+	assert_true(metric_is_time("pages/ms"));
+	assert_false(metric_is_time("ms"));
+	assert_false(metric_is_time("pages"));
+	assert_true(metric_virtual_time("tcg-icount", "guest", "pages/ms"));
+	assert_string_equal(metric_time_base("tcg", "guest", "pages/ms"),
+			    "wall");
 }
 
 static const char *label(const char *metric, int va, int vb, int width)
@@ -167,6 +174,14 @@ static void test_time_label(void **state)
 			    "memmap_from_ra");
 	assert_string_equal(label(M_SELF_HOSTED, 0, 0, 0), "self_hosted");
 
+	assert_string_equal(label(M_MIGRATED_PAGES_PER_MS, 0, 0, 14),
+			    "migr. pages/ms");
+	assert_string_equal(label(M_MIGRATED_PAGES_PER_MS, 1, 1, 0),
+			    "migr. pages/vms");
+	assert_string_equal(label(M_MIGRATED_PAGES_PER_MS, 1, 1, 14),
+			    "migr pages/vms");
+	assert_string_equal(unit(M_MIGRATED_PAGES_PER_MS, 1, 1), "pages/vms");
+	assert_string_equal(unit(M_MIGRATED_PAGES_PER_MS, 0, 0), "pages/ms");
 	assert_string_equal(unit(M_LATENCY_NS, 1, 1), "vms");
 	assert_string_equal(unit(M_LATENCY_NS, 0, 0), "ms");
 	assert_string_equal(unit(M_LATENCY_NS, 0, 1), "ms/vms");

@@ -184,34 +184,41 @@ static void test_oom_per_kernel(void **state)
 	free(t.s);
 }
 
+/* Two offline fills of one DIMM and mode, 3 cycles each. */
+static void two_fills(struct sample_table *t)
+{
+	int f, i;
+
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 3; i++) {
+			add_kn(t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "host", "latency_ns", f ? 510e6 : 21e6);
+			t->s[t->n - 1].offline_fill_pct = f * 50;
+			add_kn(t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "latency_ns", f ? 500e6 : 20e6);
+			t->s[t->n - 1].offline_fill_pct = f * 50;
+			add_kn(t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "fill_pages", f ? 16384 : 0);
+			t->s[t->n - 1].offline_fill_pct = f * 50;
+			add_kn(t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "migrated_pages", f ? 16421 : 3);
+			t->s[t->n - 1].offline_fill_pct = f * 50;
+			if (!f)
+				continue;
+			add_kn(t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
+			       "guest", "migrated_pages_per_ms", 32.842);
+			t->s[t->n - 1].offline_fill_pct = 50;
+		}
+}
+
 /* Two offline fills of one DIMM and mode: each has its own latency table
  * and its own row of the fill table; no median pools them. */
 static void test_fills_apart(void **state)
 {
 	struct sample_table t = {0};
 	char *out, line[256];
-	int f, i;
 
-	for (f = 0; f < 2; f++)
-		for (i = 0; i < 3; i++) {
-			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
-			       "host", "latency_ns", f ? 510e6 : 21e6);
-			t.s[t.n - 1].offline_fill_pct = f * 50;
-			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
-			       "guest", "latency_ns", f ? 500e6 : 20e6);
-			t.s[t.n - 1].offline_fill_pct = f * 50;
-			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
-			       "guest", "fill_pages", f ? 16384 : 0);
-			t.s[t.n - 1].offline_fill_pct = f * 50;
-			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
-			       "guest", "migrated_pages", f ? 16421 : 3);
-			t.s[t.n - 1].offline_fill_pct = f * 50;
-			if (!f)
-				continue;
-			add_kn(&t, "6.1.0-56-amd64", 0, -1, "ram", "offline",
-			       "guest", "migrated_pages_per_ms", 32.842);
-			t.s[t.n - 1].offline_fill_pct = 50;
-		}
+	two_fills(&t);
 	out = printed(&t);
 	assert_non_null(strstr(out, "128M blocks, offline fill 0%\n"));
 	assert_non_null(strstr(out, "128M blocks, offline fill 50%\n"));
@@ -228,6 +235,35 @@ static void test_fills_apart(void **state)
 	/* pooled, the guest median would be 260 ms */
 	assert_null(strstr(out, "260.00"));
 	free(out);
+	free(t.s);
+}
+
+/* The fill table of a tcg-icount run: its offline time and the rate per
+ * ms of it are guest virtual time; under tcg, ms. */
+static void test_fills_virtual(void **state)
+{
+	struct sample_table t = {0};
+	char *out, line[256];
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		t.n = 0;
+		two_fills(&t);
+		for (i = 0; i < t.n; i++)
+			snprintf(t.s[i].accel, sizeof(t.s[i].accel), "%s",
+				 k ? "tcg" : "tcg-icount");
+		out = printed(&t);
+		line_of(out, "fill pg", line, sizeof(line));
+		assert_non_null(strstr(line, k ? " offline ms pages/ms "
+					       : "  offl. vms   pg/vms "));
+		assert_int_equal(strstr(out, "\nvms: guest virtual time under "
+					     "tcg-icount") != NULL,
+				 !k);
+		line_of(out, "ram   50%", line, sizeof(line));
+		assert_non_null(strstr(line, "500.00"));
+		free(out);
+	}
 	free(t.s);
 }
 
@@ -343,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_latency_node),
 		cmocka_unit_test(test_oom_per_kernel),
 		cmocka_unit_test(test_fills_apart),
+		cmocka_unit_test(test_fills_virtual),
 		cmocka_unit_test(test_virtual_time),
 	};
 
