@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "run/fault.h"
 #include "run/guest.h"
+#include "run/kernel_fetch.h"
 #include "results/deepreport.h"
 #include "results/sidebyside.h"
 #include "config/kernels.h"
@@ -96,6 +97,9 @@ static int resolve_inputs(struct run *r)
 	int ret;
 
 	runner_data_dir(data, sizeof(data));
+	ret = kernel_fetch_all(job, r->opts->kernel, data);
+	if (ret)
+		return ret;
 	ret = kernels_resolve(job, r->opts->kernel, data, r->kernels,
 			      &r->nkernels);
 	if (ret)
