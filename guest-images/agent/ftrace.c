@@ -27,8 +27,9 @@ static const char *const tracefs_dirs[] = {
 };
 
 /* The entry tried first is the one closest to the work; the others are
- * for kernels that inline it (6.1 inlines memory_block_online/offline,
- * whose callers memory_subsys_online/offline are traceable). */
+ * for kernels that inline it (6.1 and 6.12 inline
+ * memory_block_online/offline, whose callers memory_subsys_online/offline
+ * are traceable; docs/agent-protocol.md lists both kernels' functions). */
 static const char *const online_entries[] = {
 	"memory_block_online",
 	"memory_subsys_online",

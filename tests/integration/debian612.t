@@ -43,7 +43,7 @@ is "$(k k612 add nr_memmap_delta_kib)" 4096 \
 is "$(k k612 online nr_memmap_delta_kib)" 0 "and not at online"
 is "$(k k612 remove nr_memmap_delta_kib)" -4096 "and falls back by as much at remove"
 is "$(json "$man" '(grep { $_->{kernel_label} eq "k612" } @{$j->{boots}})[0]{memmap_counter}{available}')" \
-	1 "manifest: the 6.12 boot has the counter"
+	true "manifest: the 6.12 boot has the counter"
 grep -q "nr_memmap_pages grew" "$res/err"
 ok $([ $? -ne 0 ]; echo $?) "no disagreement warning"
 
@@ -59,13 +59,13 @@ grep -q "nr_memmap_pages: unavailable: k61: " "$res/out"
 ok $? "the summary says so"
 grep -q "Memmap counter" "$res/out"
 ok $? "the summary prints the counter table"
-is "$(json "$sum" '$j->{memmap_counter}{rows}[0]{agrees}')" 1 \
+is "$(json "$sum" '$j->{memmap_counter}{rows}[0]{agrees}')" true \
 	"summary: the counter agrees with MemFree/MemTotal"
 
 # The deep cycle on 6.12: the probe module built for it loads, and the
 # tracer names 6.12's entry point.
-is "$(k k612 online memmap_local_fraction deep)" 1 \
-	"6.12's probe module loaded: the self-hosted memmap is on the DIMM's node"
+is "$(k k612 online memmap_local_fraction deep | sort -u)" 1 \
+	"6.12's probe module loaded: each block's self-hosted memmap is on the DIMM's node"
 n=$(csvawk 'f("kernel") == "k612" && f("view") == "deep" && f("metric") == "fn_total_ns"' "$csv" | wc -l)
 [ "$n" -ge 2 ]
 ok $? "6.12's online and offline are traced ($n traced totals)"
