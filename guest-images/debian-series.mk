@@ -39,8 +39,9 @@ $(DS_OUT):
 	@mkdir -p $@
 
 # Prints the ABI of series $(SERIES) that apt knows, or nothing.
-DS_RESOLVE = meta() { apt-cache depends "$$1" 2>/dev/null | \
-		      sed -n 's/^ *Depends: linux-image-\(.*\)-amd64$$/\1/p' | head -n1; }; \
+DS_RESOLVE = \
+	meta() { apt-cache depends "$$1" 2>/dev/null | \
+		 sed -n 's/^ *Depends: linux-image-\(.*\)-amd64$$/\1/p' | head -n1; }; \
 	     abi=$$(meta linux-image-$(SERIES)-amd64); \
 	     if [ -z "$$abi" ]; then \
 		abi=$$(meta linux-image-amd64); \
@@ -95,7 +96,7 @@ $(DS_OUT)/vmlinuz $(DS_OUT)/kernel.release &: $(DS_ABI) | $(DEBS)
 # The probe module for this ABI, and the initramfs that carries it (the
 # overlay's module replaces the shared one's, as in kernel.mk).
 $(DS_OUT)/initramfs.cpio.gz: $(BUILD)/initramfs.cpio.gz $(DS_OUT)/vmlinuz $(PROBE_SRC) debian-series.mk | $(HEADERS) $(DEBS)
-	@set -e; $(call HEADERS_UNPACK,$$(cat $(DS_ABI))); \
+	@set -e; abi=$$(cat $(DS_ABI)); $(call HEADERS_UNPACK,$$abi); \
 	out=$(DS_OUT); kdir=$(abspath $(HEADERS))/$$abi/usr/src/linux-headers-$$abi-amd64; \
 	if [ -d $(abspath $(HEADERS))/$$abi/hostlibs ]; then \
 		export LD_LIBRARY_PATH=$(abspath $(HEADERS))/$$abi/hostlibs$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}; \

@@ -109,7 +109,7 @@ fi
 endef
 
 $(HEADERS_STAMP): $(ABI_FILE) | $(HEADERS) $(DEBS)
-	@set -e; $(call HEADERS_UNPACK,$$(cat $(ABI_FILE))); \
+	@set -e; abi=$$(cat $(ABI_FILE)); $(call HEADERS_UNPACK,$$abi); \
 	echo $$abi > $@.tmp && mv $@.tmp $@
 
 # An explicit KDIR that differs from the last one forces a rebuild.
