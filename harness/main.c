@@ -98,11 +98,10 @@ static enum mhp_exit cmd_run(int argc, char **argv)
 		{"kernel", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'},
 		{0}};
-	struct runner_opts ro = {
-		.results_root = "results",
-		.argc = argc,
-		.argv = argv,
-		.finished = append_history};
+	struct runner_opts ro = {.results_root = "results",
+				 .argc = argc,
+				 .argv = argv,
+				 .finished = append_history};
 	int parse_only = 0, c;
 	enum mhp_exit ret;
 	struct job *job;
@@ -168,8 +167,9 @@ static const struct command commands[] = {
 	 "  run [options] JOB    run a job file (bench/quick.job, ...)\n"
 	 "      --parse-only     validate JOB, print the effective job, exit\n"
 	 "      --results DIR    where run directories go (default: results)\n"
-	 "      --kernel PATH    guest bzImage (default: the job's `kernel`;\n"
-	 "                       also taken from $KERNEL)\n"},
+	 "      --kernel PATH    guest bzImage, debian or debian-MAJOR.MINOR\n"
+	 "                       (default: the job's `kernel`; also taken\n"
+	 "                       from $KERNEL)\n"},
 	{"report", cmd_report,
 	 "  report [RUN]         print the tables of a run directory or run "
 	 "id\n"
@@ -188,7 +188,8 @@ static const struct command commands[] = {
 	{"plot", plot_cmd,
 	 "  plot [opts] [RUN]    gnuplot PNG/SVG/ASCII plots into RUN/plots\n"},
 	{"help", cmd_help,
-	 "  help [job|metrics]   this text, every job option, or every metric\n"},
+	 "  help [job|metrics]   this text, every job option, or every "
+	 "metric\n"},
 	{0}};
 
 static void print_usage(FILE *f)

@@ -27,8 +27,9 @@ static const char *const tracefs_dirs[] = {
 };
 
 /* The entry tried first is the one closest to the work; the others are
- * for kernels that inline it (6.1 inlines memory_block_online/offline,
- * whose callers memory_subsys_online/offline are traceable). */
+ * for kernels that inline it (6.1 and 6.12 inline
+ * memory_block_online/offline, whose callers memory_subsys_online/offline
+ * are traceable; docs/agent-protocol.md lists both kernels' functions). */
 static const char *const online_entries[] = {
 	"memory_block_online",
 	"memory_subsys_online",
@@ -242,27 +243,51 @@ static long long buffer_now(const struct tracer *t)
 	return strtoll(p ? p + 9 : buf, NULL, 10);
 }
 
-/* A 128M block's offline at depth 3 writes about 2.2 MB of events on 6.1
- * (PageHuge once per page from the inlined scan_movable_pages), more
- * than the default 1408 KB: without @want_kb, 4 MB per 128 MiB of block
- * size. Only ever grown; teardown() restores the old size. */
-static int size_buffer(struct tracer *t, long long want_kb)
+/* The per-CPU ring buffer a traced write needs: the events grow with the
+ * pages of the block and with the depth. A 128M block's offline at depth 3
+ * writes about 2.2 MB of events on 6.1 (PageHuge once per page from the
+ * inlined scan_movable_pages), more than the default 1408 KB; a 1G block's
+ * at depth 3 overflowed 32 MB (8160 events lost). So: 4 MB per 128 MiB of
+ * block size up to depth 2, twice that at depth 3, four times from depth
+ * 4, but never more than a quarter of MemAvailable over the CPUs, so that
+ * the tracer cannot push the guest into reclaim. */
+static long long auto_buffer_kb(long long depth)
+{
+	long long block = 128 << 20, per128 = depth <= 2   ? 4096
+					      : depth == 3 ? 8192
+							   : 16384;
+	long long want, avail = 0, cpus = sysconf(_SC_NPROCESSORS_CONF);
+	char bs[32], line[128];
+	FILE *f;
+
+	if (sysfs_read(SYSFS_MEMORY_DIR "/block_size_bytes", bs, sizeof(bs)) >
+	    0)
+		block = strtoll(bs, NULL, 16);
+	want = per128 * (block / (128 << 20) > 0 ? block / (128 << 20) : 1);
+	f = fopen("/proc/meminfo", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lld", &avail) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (avail > 0 && cpus > 0 && want > avail / 4 / cpus)
+		want = avail / 4 / cpus;
+	return want < MAX_BUFFER_KB ? want : MAX_BUFFER_KB;
+}
+
+/* Without @want_kb, auto_buffer_kb() or the present size if larger. Only
+ * ever grown; teardown() restores the old size. *@now_kb: the size in
+ * effect for the write. */
+static int size_buffer(struct tracer *t, long long want_kb, long long depth,
+		       long long *now_kb)
 {
 	long long now = buffer_now(t);
 	char num[32];
 	int r;
 
+	*now_kb = now;
 	if (want_kb <= 0) {
-		char bs[32];
-		long long block = 128 << 20;
-
-		if (sysfs_read(SYSFS_MEMORY_DIR "/block_size_bytes", bs,
-			       sizeof(bs)) > 0)
-			block = strtoll(bs, NULL, 16);
-		want_kb = 4096 *
-			  (block / (128 << 20) > 0 ? block / (128 << 20) : 1);
-		if (want_kb > MAX_BUFFER_KB)
-			want_kb = MAX_BUFFER_KB;
+		want_kb = auto_buffer_kb(depth);
 		if (now >= want_kb)
 			return 0;
 	}
@@ -272,6 +297,8 @@ static int size_buffer(struct tracer *t, long long want_kb)
 	r = tf_write(t, "buffer_size_kb", num);
 	if (!r && now > 0)
 		t->buffer_kb = now;
+	if (!r)
+		*now_kb = want_kb;
 	return r;
 }
 
@@ -298,7 +325,7 @@ static unsigned long lost_in_buffer(const struct tracer *t)
 /* Sets up function_graph on one entry. On failure the error text is in
  * @res; the caller tears down either way. */
 static int setup(struct tracer *t, const char *const *entries, int nentries,
-		 long long depth, long long buffer_kb, const char **chosen,
+		 long long depth, long long *buffer_kb, const char **chosen,
 		 json_t *res)
 {
 	char num[32];
@@ -353,7 +380,7 @@ static int setup(struct tracer *t, const char *const *entries, int nentries,
 			return proto_fail(res, r, "%s: %s", settings[i].file,
 					  strerror(-r));
 	}
-	r = size_buffer(t, buffer_kb);
+	r = size_buffer(t, *buffer_kb, depth, buffer_kb);
 	if (r < 0)
 		return proto_fail(res, r, "buffer_size_kb: %s", strerror(-r));
 	if ((r = tf_write(t, "current_tracer", "function_graph")))
@@ -599,7 +626,7 @@ static int traced(const json_t *req, json_t *res, int64_t deadline_ns,
 				strerror(-r));
 	}
 	t0 = clock_now_ns();
-	r = setup(&t, entries, nentries, depth, buffer_kb, &chosen, res);
+	r = setup(&t, entries, nentries, depth, &buffer_kb, &chosen, res);
 	if (r < 0) {
 		teardown(&t);
 		json_decref(missing);
@@ -632,6 +659,8 @@ static int traced(const json_t *req, json_t *res, int64_t deadline_ns,
 	if (lost > g.lost_events)
 		g.lost_events = lost;
 	put_trace(res, &g, chosen, depth, setup_ns, functions, missing);
+	json_object_set_new(json_object_get(res, "trace"), "buffer_kb",
+			    json_integer(buffer_kb));
 	if (json_is_true(raw)) {
 		json_t *tr = json_object_get(res, "trace");
 
@@ -643,12 +672,13 @@ static int traced(const json_t *req, json_t *res, int64_t deadline_ns,
 	}
 	untraceable_error(res, missing);
 	if (g.lost_events) {
-		char buf[160];
+		char buf[200];
 
 		snprintf(buf, sizeof(buf),
-			 "%lu trace events lost (buffer full): the breakdown "
-			 "is incomplete; lower depth or raise buffer_kb",
-			 g.lost_events);
+			 "%lu trace events lost (buffer full at %lld KiB per "
+			 "CPU): the breakdown is incomplete; lower depth or "
+			 "raise buffer_kb",
+			 g.lost_events, buffer_kb);
 		trace_error(res, buf);
 	}
 	/* No "ns": the write was refused before it started. */

@@ -185,6 +185,25 @@ static long long pcp_free_kib(void)
 	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* nr_memmap_pages and nr_memmap_boot_pages from /proc/vmstat (from 6.11):
+ * the memmap wherever it lives, hot-added or from boot. Only the lines
+ * the kernel has are put in @res, so their absence says "not counted". */
+static void put_memmap_pages(json_t *res)
+{
+	char line[128], key[64];
+	long long v;
+	FILE *f = fopen("/proc/vmstat", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 &&
+		    (!strcmp(key, "nr_memmap_pages") ||
+		     !strcmp(key, "nr_memmap_boot_pages")))
+			json_object_set_new(res, key, json_integer(v));
+	fclose(f);
+}
+
 int info_op_meminfo(const json_t *req, json_t *res, int64_t deadline_ns)
 {
 	json_t *mi = json_object();
@@ -216,6 +235,7 @@ int info_op_meminfo(const json_t *req, json_t *res, int64_t deadline_ns)
 	fclose(f);
 	json_object_set_new(res, "meminfo", mi);
 	json_object_set_new(res, "pcp_free_kib", json_integer(pcp_free_kib()));
+	put_memmap_pages(res);
 	json_object_set_new(res, "ts_ns", json_integer(ts));
 	return 0;
 }

@@ -44,6 +44,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 
 #ifndef CONFIG_X86_64
 #error "mhp_probe finds the memmap's backing pages with x86's lookup_address()"
@@ -513,7 +514,10 @@ static const struct file_operations ctl_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = ctl_write,
+	/* 6.12 removed no_llseek: a NULL llseek now means -ESPIPE. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 	.llseek = no_llseek,
+#endif
 };
 
 static const struct file_operations result_fops = {

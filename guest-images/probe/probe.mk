@@ -35,9 +35,12 @@ HEADERS_STAMP := $(HEADERS)/current
 PROBE_KDIR_FILE := $(PROBE_OUT)/kdir
 PROBE_KDIR := $(if $(KDIR),$(abspath $(KDIR)))
 # Kbuild gets none of our command-line variables (they would leak in
-# through MAKEFLAGS, as kernel.mk notes too).
+# through MAKEFLAGS, as kernel.mk notes too). No BTF for the module: 6.12's
+# headers ship a vmlinux, so Kbuild would run pahole (dwarves), which the
+# probe does not need and the host need not have.
 PROBE_MAKE = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
-	     -u SRC -u PATCHES -u CONFIG -u LABEL -u JOBS -u KDIR -u KERNEL_ABI make
+	     -u SRC -u PATCHES -u CONFIG -u LABEL -u JOBS -u KDIR -u KERNEL_ABI \
+	     -u SERIES make CONFIG_DEBUG_INFO_BTF_MODULES=
 
 .PHONY: probe headers
 
@@ -48,57 +51,65 @@ headers: $(HEADERS_STAMP)
 $(PROBE_OUT) $(HEADERS):
 	@mkdir -p $@
 
-# The exact version of linux-headers-<abi>-amd64 picks linux-kbuild-<x.y>:
-# Debian keeps several kbuild versions in one suite, and only the matching
-# one has the right scripts and modpost. The amd64 headers' Makefile
-# includes the common one by an absolute /usr/src path; it is rewritten to
-# a path relative to itself so the tree works wherever it lies. The
-# lib/modules/*/{build,source} links (absolute) are dropped.
-$(HEADERS_STAMP): $(ABI_FILE) | $(HEADERS) $(DEBS)
-	@set -e; abi=$$(cat $(ABI_FILE)); tree=$(HEADERS)/$$abi; \
-	if [ ! -f $$tree/.done ]; then \
-		deb() { ls $(DEBS)/$$1_*.deb 2>/dev/null | head -n1; }; \
-		for p in linux-headers-$$abi-amd64 linux-headers-$$abi-common; do \
-			if [ -z "$$(deb $$p)" ]; then \
-				echo "guest-images: downloading $$p"; \
-				( $(call APT_DL,$$p) ) || true; \
-			fi; \
-			[ -n "$$(deb $$p)" ] || { echo "guest-images: no .deb for $$p" >&2; exit 1; }; \
-		done; \
-		ver=$$(dpkg-deb -f "$$(deb linux-headers-$$abi-amd64)" Version); \
-		kb=linux-kbuild-$$(echo $$abi | cut -d. -f1,2); \
-		if [ -z "$$(deb $${kb}_$$(echo $$ver | sed 's/:/%3a/'))" ]; then \
-			echo "guest-images: downloading $$kb=$$ver"; \
-			( $(call APT_DL,$$kb=$$ver) ) || true; \
+# The exact version of linux-headers-<abi>-amd64 picks the kbuild package,
+# named in its Depends: linux-kbuild-<x.y> for 6.1, linux-kbuild-<abi> for
+# 6.12. Debian keeps several kbuild versions in one suite, and only the one
+# of the headers' own version has the right scripts and modpost. The amd64
+# headers' Makefile includes the common one by an absolute /usr/src path;
+# it is rewritten to a path relative to itself so the tree works wherever
+# it lies. The lib/modules/*/{build,source} links (absolute) are dropped.
+# $(call HEADERS_UNPACK,ABI) is shell: it unpacks build/headers/ABI once.
+define HEADERS_UNPACK
+abi=$(1); tree=$(HEADERS)/$$abi; \
+if [ ! -f $$tree/.done ]; then \
+	deb() { ls $(DEBS)/$$1_*.deb 2>/dev/null | head -n1; }; \
+	for p in linux-headers-$$abi-amd64 linux-headers-$$abi-common; do \
+		if [ -z "$$(deb $$p)" ]; then \
+			echo "guest-images: downloading $$p"; \
+			( $(call APT_DL,$$p) ) || true; \
 		fi; \
-		kbdeb=$$(deb $${kb}_$$(echo $$ver | sed 's/:/%3a/')); \
-		[ -n "$$kbdeb" ] || { echo "guest-images: no .deb for $$kb=$$ver" >&2; exit 1; }; \
-		rm -rf $$tree.tmp $$tree && mkdir -p $$tree.tmp; \
-		for d in "$$(deb linux-headers-$$abi-amd64)" \
-			 "$$(deb linux-headers-$$abi-common)" "$$kbdeb"; do \
-			dpkg-deb -x "$$d" $$tree.tmp; \
-		done; \
-		rm -rf $$tree.tmp/lib $$tree.tmp/usr/share; \
-		sed -i 's|^include /usr/src/|include $$(realpath $$(dir $$(lastword $$(MAKEFILE_LIST)))..)/|' \
-			$$tree.tmp/usr/src/linux-headers-$$abi-amd64/Makefile; \
-		if grep -q '/usr/src' $$tree.tmp/usr/src/linux-headers-$$abi-amd64/Makefile; then \
-			echo "guest-images: cannot relocate $$tree/usr/src/linux-headers-$$abi-amd64/Makefile" >&2; exit 1; \
-		fi; \
-		objtool=$$tree.tmp/usr/lib/$$kb/tools/objtool/objtool; \
-		if [ -x $$objtool ] && ldd $$objtool 2>/dev/null | grep -q 'libelf.so.1 => not found'; then \
-			if [ -z "$$(deb libelf1)" ]; then \
-				echo "guest-images: downloading libelf1 (for kbuild's objtool)"; \
-				( $(call APT_DL,libelf1) ) || true; \
-			fi; \
-			[ -n "$$(deb libelf1)" ] || { echo "guest-images: objtool needs libelf1: apt-get install libelf1" >&2; exit 1; }; \
-			mkdir -p $$tree.tmp/hostlibs.x; dpkg-deb -x "$$(deb libelf1)" $$tree.tmp/hostlibs.x; \
-			mkdir -p $$tree.tmp/hostlibs; \
-			cp -P $$tree.tmp/hostlibs.x/usr/lib/*/libelf* $$tree.tmp/hostlibs/; \
-			rm -rf $$tree.tmp/hostlibs.x; \
-		fi; \
-		touch $$tree.tmp/.done; mv $$tree.tmp $$tree; \
-		echo "guest-images: headers $$abi ($${kbdeb##*/})"; \
+		[ -n "$$(deb $$p)" ] || { echo "guest-images: no .deb for $$p" >&2; exit 1; }; \
+	done; \
+	ver=$$(dpkg-deb -f "$$(deb linux-headers-$$abi-amd64)" Version); \
+	kb=$$(dpkg-deb -f "$$(deb linux-headers-$$abi-amd64)" Depends | tr ',' '\n' | \
+	      sed -n 's/^ *\(linux-kbuild-[^ ]*\).*/\1/p' | head -n1); \
+	[ -n "$$kb" ] || { echo "guest-images: linux-headers-$$abi-amd64 depends on no linux-kbuild package" >&2; exit 1; }; \
+	if [ -z "$$(deb $${kb}_$$(echo $$ver | sed 's/:/%3a/'))" ]; then \
+		echo "guest-images: downloading $$kb=$$ver"; \
+		( $(call APT_DL,$$kb=$$ver) ) || true; \
 	fi; \
+	kbdeb=$$(deb $${kb}_$$(echo $$ver | sed 's/:/%3a/')); \
+	[ -n "$$kbdeb" ] || { echo "guest-images: no .deb for $$kb=$$ver" >&2; exit 1; }; \
+	rm -rf $$tree.tmp $$tree && mkdir -p $$tree.tmp; \
+	for d in "$$(deb linux-headers-$$abi-amd64)" \
+		 "$$(deb linux-headers-$$abi-common)" "$$kbdeb"; do \
+		dpkg-deb -x "$$d" $$tree.tmp; \
+	done; \
+	rm -rf $$tree.tmp/lib $$tree.tmp/usr/share; \
+	sed -i 's|^include /usr/src/|include $$(realpath $$(dir $$(lastword $$(MAKEFILE_LIST)))..)/|' \
+		$$tree.tmp/usr/src/linux-headers-$$abi-amd64/Makefile; \
+	if grep -q '/usr/src' $$tree.tmp/usr/src/linux-headers-$$abi-amd64/Makefile; then \
+		echo "guest-images: cannot relocate $$tree/usr/src/linux-headers-$$abi-amd64/Makefile" >&2; exit 1; \
+	fi; \
+	objtool=$$tree.tmp/usr/lib/$$kb/tools/objtool/objtool; \
+	if [ -x $$objtool ] && ldd $$objtool 2>/dev/null | grep -q 'libelf.so.1 => not found'; then \
+		if [ -z "$$(deb libelf1)" ]; then \
+			echo "guest-images: downloading libelf1 (for kbuild's objtool)"; \
+			( $(call APT_DL,libelf1) ) || true; \
+		fi; \
+		[ -n "$$(deb libelf1)" ] || { echo "guest-images: objtool needs libelf1: apt-get install libelf1" >&2; exit 1; }; \
+		mkdir -p $$tree.tmp/hostlibs.x; dpkg-deb -x "$$(deb libelf1)" $$tree.tmp/hostlibs.x; \
+		mkdir -p $$tree.tmp/hostlibs; \
+		cp -P $$tree.tmp/hostlibs.x/usr/lib/*/libelf* $$tree.tmp/hostlibs/; \
+		rm -rf $$tree.tmp/hostlibs.x; \
+	fi; \
+	touch $$tree.tmp/.done; mv $$tree.tmp $$tree; \
+	echo "guest-images: headers $$abi ($${kbdeb##*/})"; \
+fi
+endef
+
+$(HEADERS_STAMP): $(ABI_FILE) | $(HEADERS) $(DEBS)
+	@set -e; abi=$$(cat $(ABI_FILE)); $(call HEADERS_UNPACK,$$abi); \
 	echo $$abi > $@.tmp && mv $@.tmp $@
 
 # An explicit KDIR that differs from the last one forces a rebuild.

@@ -4,6 +4,7 @@
 #include "analyze/report_cmd.h"
 
 #include "results/deepreport.h"
+#include "results/memmapcount.h"
 #include "results/report.h"
 #include "results/sidebyside.h"
 #include "results/store.h"
@@ -30,6 +31,7 @@ static int read_timing(const char *dir, struct report_timing *tm)
 	tm->inject_online_delay_us = report_injected_delay_us(m, 1);
 	tm->pmu_note = deepreport_pmu_note(m);
 	tm->params_note = sidebyside_params_note(m);
+	tm->memmap_note = memmapcount_note(m);
 	printf("run %s (%s)\n",
 	       json_string_value(json_object_get(m, "run_id")) ?: dir,
 	       json_string_value(json_object_get(m, "status")) ?: "?");
@@ -80,6 +82,7 @@ enum mhp_exit report_cmd(int argc, char **argv, void (*usage)(FILE *f))
 	json_decref(sum);
 	json_decref(tm.pmu_note);
 	json_decref(tm.params_note);
+	json_decref(tm.memmap_note);
 	samples_free(&t);
 	return EXIT_OK;
 }

@@ -13,6 +13,7 @@
 #include "config/job_opts.h"
 #include "config/job_parse.h"
 #include "config/job_value.h"
+#include "config/kernels.h"
 #include "config/numa.h"
 
 /* Where the key @name was set; 0 when it has its default. */
@@ -56,7 +57,8 @@ static void parse_kernel_item(struct parser *p, char *item)
 {
 	struct job *job = &p->job;
 	int line = set_line(p, "kernels");
-	char *colon = strchr(item, ':'), *label, *image, why[128];
+	char *colon = strchr(item, ':'), *label, *image, why[256];
+	char series[KERNELS_SERIES_MAX];
 	struct job_kernel *k;
 
 	if (!colon) {
@@ -77,6 +79,11 @@ static void parse_kernel_item(struct parser *p, char *item)
 	if (!*image) {
 		parser_fail(p, -EINVAL, line, "kernels: %s has no image",
 			    label);
+		return;
+	}
+	if (kernels_debian_series(image, series, sizeof(series), why,
+				  sizeof(why)) < 0) {
+		parser_fail(p, -EINVAL, line, "kernels: %s: %s", label, why);
 		return;
 	}
 	for (int i = 0; i < job->nkernels; i++)
@@ -143,8 +150,13 @@ static void attach_kernel_sections(struct parser *p)
 static void check_kernels(struct parser *p)
 {
 	struct job *job = &p->job;
+	char series[KERNELS_SERIES_MAX], why[256];
 
 	job->nkernels = 0;
+	if (kernels_debian_series(job->kernel, series, sizeof(series), why,
+				  sizeof(why)) < 0)
+		parser_fail(p, -EINVAL, set_line(p, "kernel"), "kernel: %s",
+			    why);
 	if (!job->kernels_spec[0]) {
 		if (p->nks)
 			parser_fail(p, -EINVAL, p->ks[0].line,

@@ -87,7 +87,10 @@ const struct opt job_opts[] = {
 		.min = 1,
 		.help = "Guest kernel. \"debian\" is the kernel that "
 			"guest-images/ unpacks from Debian's linux-image .deb; "
-			"anything else is the path of a bzImage.",
+			"\"debian-MAJOR.MINOR\" (debian-6.12) a Debian kernel "
+			"series, fetched by `make -C guest-images "
+			"debian-series` when the run starts; anything else is "
+			"the path of a bzImage.",
 	},
 	{
 		.name = "initramfs",
@@ -313,8 +316,10 @@ const struct opt job_opts[] = {
 		.def = "",
 		.help = "Kernels to compare, as label:image pairs, "
 			"comma-separated (base:debian, patched:/path/bzImage). "
-			"An image is \"debian\", a bzImage, or a directory "
-			"made by `make -C guest-images kernel`. Each kernel "
+			"An image is \"debian\", \"debian-MAJOR.MINOR\" (a "
+			"Debian kernel series, fetched when the run starts), "
+			"a bzImage, or a directory made by "
+			"`make -C guest-images kernel`. Each kernel "
 			"gets the same boots, interleaved, and every sample "
 			"carries its label. A [kernel LABEL] section may add "
 			"cmdline_extra and modules (a module tree) for one "

@@ -30,16 +30,87 @@ static int is_dir(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+/* Digits with no leading zero (but "0"), at most @max of them; returns
+ * the end, or NULL. */
+static const char *number_end(const char *s, int max)
+{
+	int n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (!n || n > max || (n > 1 && s[0] == '0'))
+		return NULL;
+	return s + n;
+}
+
+int kernels_debian_series(const char *spec, char *series, size_t len, char *why,
+			  size_t wlen)
+{
+	static const char prefix[] = "debian-";
+	const char *s = spec + sizeof(prefix) - 1, *e;
+
+	if (strncmp(spec, prefix, sizeof(prefix) - 1))
+		return 0;
+	e = number_end(s, 2);
+	if (e && *e == '.')
+		e = number_end(e + 1, 3);
+	else
+		e = NULL;
+	if (!e || *e || (size_t)(e - s) >= len) {
+		snprintf(why, wlen,
+			 "'%.64s' is no Debian kernel series: write "
+			 "debian-MAJOR.MINOR (debian-6.1, debian-6.12), or "
+			 "./%.64s for a file of that name",
+			 spec, spec);
+		return -EINVAL;
+	}
+	memcpy(series, s, (size_t)(e - s) + 1);
+	return 1;
+}
+
+/* A kernel directory's files: release, module tree, its initramfs. */
+static void resolve_dir(const char *dir, struct run_kernel *k)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(k->image, sizeof(k->image), "%s/vmlinuz", dir);
+	snprintf(path, sizeof(path), "%s/kernel.release", dir);
+	read_first_line(path, k->release, sizeof(k->release));
+	snprintf(path, sizeof(path), "%s/lib/modules/%s", dir, k->release);
+	if (!k->modules[0] && is_dir(path) && strlen(path) < sizeof(k->modules))
+		memcpy(k->modules, path, strlen(path) + 1);
+	snprintf(path, sizeof(path), "%s/initramfs.cpio.gz", dir);
+	if (!access(path, R_OK) && strlen(path) < sizeof(k->initrd))
+		memcpy(k->initrd, path, strlen(path) + 1);
+}
+
 /* @spec as written in the job or on the command line -> image, source,
  * release and default module tree. */
 static int resolve_image(const char *spec, const char *data,
 			 struct run_kernel *k)
 {
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], bad[256], hint[128];
 	const char *why;
 	struct stat st;
+	int series;
 
-	if (!strcmp(spec, "debian")) {
+	series = kernels_debian_series(spec, k->series, sizeof(k->series), bad,
+				       sizeof(bad));
+	if (series < 0) {
+		err_set(EXIT_USAGE, "kernel%s%s: %s", k->label[0] ? " " : "",
+			k->label, bad);
+		return series;
+	}
+	if (series) {
+		snprintf(path, sizeof(path), "%s/guest-images/build/debian-%s",
+			 data, k->series);
+		resolve_dir(path, k);
+		snprintf(k->source, sizeof(k->source), "debian");
+		snprintf(path, sizeof(path),
+			 "%s/guest-images/build/debian-%s/kernel.package", data,
+			 k->series);
+		read_first_line(path, k->package, sizeof(k->package));
+	} else if (!strcmp(spec, "debian")) {
 		snprintf(k->image, sizeof(k->image),
 			 "%s/guest-images/build/vmlinuz", data);
 		snprintf(k->source, sizeof(k->source), "debian");
@@ -47,18 +118,8 @@ static int resolve_image(const char *spec, const char *data,
 			 "%s/guest-images/build/kernel.release", data);
 		read_first_line(path, k->release, sizeof(k->release));
 	} else if (is_dir(spec)) {
-		snprintf(k->image, sizeof(k->image), "%s/vmlinuz", spec);
+		resolve_dir(spec, k);
 		snprintf(k->source, sizeof(k->source), "built");
-		snprintf(path, sizeof(path), "%s/kernel.release", spec);
-		read_first_line(path, k->release, sizeof(k->release));
-		snprintf(path, sizeof(path), "%s/lib/modules/%s", spec,
-			 k->release);
-		if (!k->modules[0] && is_dir(path) &&
-		    strlen(path) < sizeof(k->modules))
-			memcpy(k->modules, path, strlen(path) + 1);
-		snprintf(path, sizeof(path), "%s/initramfs.cpio.gz", spec);
-		if (!access(path, R_OK) && strlen(path) < sizeof(k->initrd))
-			memcpy(k->initrd, path, strlen(path) + 1);
 	} else {
 		snprintf(k->image, sizeof(k->image), "%s", spec);
 		snprintf(k->source, sizeof(k->source), "user");
@@ -70,12 +131,18 @@ static int resolve_image(const char *spec, const char *data,
 		why = "not a regular file";
 	else
 		return 0;
+	if (series)
+		snprintf(hint, sizeof(hint),
+			 "run `make -C guest-images debian-series SERIES=%s`",
+			 k->series);
+	else
+		snprintf(hint, sizeof(hint), "%s",
+			 !strcmp(spec, "debian")
+				 ? "run `make guest`"
+				 : "give a bzImage, or a directory made by "
+				   "`make -C guest-images kernel`");
 	err_set(EXIT_ENV, "kernel image %s%s%s: %s (%s)", k->image,
-		k->label[0] ? " of " : "", k->label, why,
-		!strcmp(spec, "debian")
-			? "run `make guest`"
-			: "give a bzImage, or a directory made by "
-			  "`make -C guest-images kernel`");
+		k->label[0] ? " of " : "", k->label, why, hint);
 	return -ENOENT;
 }
 
@@ -126,12 +193,12 @@ json_t *kernels_json(const struct run_kernel *k, int n)
 
 	for (int i = 0; i < n; i++)
 		json_array_append_new(
-			a,
-			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label",
-				  k[i].label, "image", k[i].image, "source",
-				  k[i].source, "package_release", k[i].release,
-				  "cmdline_extra", k[i].cmdline_extra,
-				  "modules", k[i].modules, "initramfs",
-				  k[i].initrd));
+			a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+				     "label", k[i].label, "image", k[i].image,
+				     "source", k[i].source, "package_release",
+				     k[i].release, "debian_series", k[i].series,
+				     "package", k[i].package, "cmdline_extra",
+				     k[i].cmdline_extra, "modules",
+				     k[i].modules, "initramfs", k[i].initrd));
 	return a;
 }

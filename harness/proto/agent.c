@@ -413,6 +413,8 @@ int agent_parse_meminfo(const json_t *r, struct agent_meminfo *m)
 		m->mem_available = -1; /* absent before 3.14 */
 	if (kib(r, "pcp_free_kib", &m->pcp_free))
 		m->pcp_free = -1;
+	if (kib(r, "nr_memmap_pages", &m->memmap_pages))
+		m->memmap_pages = -1;
 	m->ts_ns = json_integer_value(json_object_get(r, "ts_ns"));
 	return 0;
 }

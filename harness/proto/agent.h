@@ -46,6 +46,9 @@ struct agent_meminfo {
 	int64_t mem_free;
 	int64_t mem_available;
 	int64_t pcp_free; /* free pages on per-CPU lists; -1 if unknown */
+	/* /proc/vmstat nr_memmap_pages: the memmap wherever it lives (from
+	 * 6.11); -1 when the kernel does not count it. */
+	int64_t memmap_pages;
 	int64_t ts_ns;
 };
 

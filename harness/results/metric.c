@@ -90,6 +90,10 @@ static const struct metric_def table[] = {
 	{M_RECLAIM_SCANNED_PAGES, "pages", METRIC_LOWER, ONE, "reclaim scanned",
 	 METRIC_EXACT, 0, 1,
 	 "pages reclaim scanned during the offline (pgscan_*)"},
+	{M_NR_MEMMAP_DELTA_KIB, "KiB", METRIC_NEUTRAL, KIB, "nr_memmap KiB",
+	 METRIC_EXACT, KIB_TOL, 0,
+	 "change of /proc/vmstat nr_memmap_pages over the phase (from 6.11): "
+	 "the memmap, wherever it lives; 1/64 of the DIMM at add"},
 	/* per boot */
 	{M_MOM_SUPPORTED, "bool", METRIC_NEUTRAL, ONE, "mom supported",
 	 METRIC_BOOL, 0, 0, "memory_hotplug.memmap_on_memory exists"},

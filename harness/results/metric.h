@@ -35,6 +35,7 @@
 #define M_MIGRATED_PAGES_PER_MS "migrated_pages_per_ms"
 #define M_COMPACT_STALLS "compact_stalls"
 #define M_RECLAIM_SCANNED_PAGES "reclaim_scanned_pages"
+#define M_NR_MEMMAP_DELTA_KIB "nr_memmap_delta_kib"
 /* What the kernel can do, once per boot. */
 #define M_MOM_SUPPORTED "memmap_on_memory_supported"
 #define M_MOM_ENABLED "memmap_on_memory_enabled"

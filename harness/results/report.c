@@ -3,6 +3,7 @@
 #include "config/kernel_rules.h"
 #include "results/deepreport.h"
 #include "results/fillreport.h"
+#include "results/memmapcount.h"
 #include "results/metric.h"
 #include "results/sidebyside.h"
 #include "results/stats.h"
@@ -247,6 +248,8 @@ json_t *report_summary(const struct sample_table *t,
 		json_object_set_new(sum, "kernels_side_by_side", sbs);
 	if ((sbs = deepreport_json(cells)))
 		json_object_set_new(sum, "deep", sbs);
+	if ((sbs = memmapcount_json(cells, tm->memmap_note)))
+		json_object_set_new(sum, "memmap_counter", sbs);
 	if (tm->pmu_note)
 		json_object_set(sum, "pmu", tm->pmu_note);
 	if (tm->params_note)
@@ -633,6 +636,7 @@ void report_print(FILE *f, const json_t *sum)
 	fillreport_print(f, json_object_get(sum, "cells"));
 	print_placement(f, sum);
 	print_unsupported(f, json_object_get(sum, "unsupported"));
+	memmapcount_print(f, json_object_get(sum, "memmap_counter"));
 	sidebyside_print(f, json_object_get(sum, "kernels_side_by_side"));
 	if (json_is_string(json_object_get(sum, "hotplug_params_differ")))
 		fprintf(f, "memory_hotplug parameters that differ: %s\n",

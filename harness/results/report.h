@@ -18,6 +18,7 @@ struct report_timing {
 	int64_t inject_online_delay_us; /* nonzero: online times are padded */
 	json_t *pmu_note; /* why PMU events did not count, or NULL; borrowed */
 	json_t *params_note; /* hotplug parameters that differ; borrowed */
+	json_t *memmap_note; /* kernels without nr_memmap_pages; borrowed */
 };
 
 /* Builds summary.json's object. Warm-up rows are left out. */

@@ -5,10 +5,13 @@
 #include "base/err.h"
 #include "base/progress.h"
 #include "base/units.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#define MEMINFO_MS 30000
 
 static int check_block(const struct guest *g, uint64_t asked)
 {
@@ -48,7 +51,37 @@ static int write_caps(struct store *st, const struct guest *g, int bidx,
 	return ret;
 }
 
-int bootcheck_run(struct store *st, const struct guest *g, int bidx,
+/* Whether this kernel counts its memmap in /proc/vmstat (from 6.11):
+ * boots[].memmap_counter, with the reason when it does not, since such a
+ * kernel's cycles write no nr_memmap_delta_kib (README "Metrics"). */
+static void record_memmap_counter(struct guest *g, json_t *boot)
+{
+	struct agent_meminfo m;
+	char why[256];
+	int ret = agent_meminfo(&g->agent, &m,
+				clock_now_ns() + MEMINFO_MS * NS_PER_MS);
+
+	if (!ret && m.memmap_pages >= 0) {
+		json_object_set_new(boot, "memmap_counter",
+				    json_pack("{s:b,s:I}", "available", 1,
+					      "nr_memmap_pages",
+					      (json_int_t)m.memmap_pages));
+		return;
+	}
+	if (ret)
+		snprintf(why, sizeof(why), "meminfo failed: %.200s",
+			 g->agent.err[0] ? g->agent.err : strerror(-ret));
+	else
+		snprintf(why, sizeof(why),
+			 "/proc/vmstat of kernel %s has no nr_memmap_pages "
+			 "(the counter came with 6.11)",
+			 g->hello.kernel_release);
+	json_object_set_new(
+		boot, "memmap_counter",
+		json_pack("{s:b,s:s}", "available", 0, "reason", why));
+}
+
+int bootcheck_run(struct store *st, struct guest *g, int bidx,
 		  enum job_memmap mode, uint64_t block_asked, json_t *boot)
 {
 	json_t *params = json_object();
@@ -64,6 +97,7 @@ int bootcheck_run(struct store *st, const struct guest *g, int bidx,
 		json_object_set_new(params, g->hello.params[i].name,
 				    json_string(g->hello.params[i].value));
 	json_object_set_new(boot, "hotplug_params", params);
+	record_memmap_counter(g, boot);
 	ret = write_caps(st, g, bidx, mode, &c);
 	if (ret)
 		return ret;

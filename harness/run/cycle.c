@@ -372,8 +372,42 @@ static int emit_memory(struct cycle_ctx *c, const struct cycle_derived *v)
 	    (ret = cycle_emit(c, "remove", "guest", M_MEMTOTAL_RESIDUAL_KIB,
 			      (double)v->memtotal_residual_kib, "KiB", -1)))
 		return ret;
-	return cycle_emit(c, "remove", "guest", M_BLOCKS_RESIDUAL,
-			  v->blocks_residual, "blocks", -1);
+	if ((ret = cycle_emit(c, "remove", "guest", M_BLOCKS_RESIDUAL,
+			      v->blocks_residual, "blocks", -1)))
+		return ret;
+	/* Where the kernel has no counter there is no sample: the manifest's
+	 * boots[].memmap_counter says why (bootcheck.c). */
+	for (int ph = CYCLE_ADD; v->memmap_counted && ph <= CYCLE_REMOVE; ph++)
+		if ((ret = cycle_emit(c, cycle_phase_name(ph), "guest",
+				      M_NR_MEMMAP_DELTA_KIB,
+				      (double)v->memmap_counter_kib[ph], "KiB",
+				      -1)))
+			return ret;
+	return 0;
+}
+
+/* nr_memmap_pages counts the memmap independently of MemFree and
+ * MemTotal (README "Metrics"): a change at add that disagrees with what
+ * they imply is worth a warning, once per boot. */
+static void check_memmap_counter(struct cycle_ctx *c,
+				 const struct cycle_derived *v)
+{
+	char sz[32];
+
+	if (!metrics_memmap_disagrees(v) || c->g->memmap_warned)
+		return;
+	c->g->memmap_warned = 1;
+	units_format_size(c->dimm, sz, sizeof(sz));
+	warn_add("%s DIMM, %s mode, boot %d: nr_memmap_pages grew by %lld KiB "
+		 "at add, but MemFree/MemTotal imply a memmap of %lld KiB "
+		 "(%lld from RAM + %lld inside the DIMM; 1/64 of the DIMM is "
+		 "%lld); the first such cycle of this boot",
+		 sz, job_memmap_name(c->mode), c->boot,
+		 (long long)v->memmap_counter_kib[CYCLE_ADD],
+		 (long long)v->memmap_implied_kib,
+		 (long long)v->memmap_from_ram_kib,
+		 (long long)(v->self_hosted_kib > 0 ? v->self_hosted_kib : 0),
+		 (long long)metrics_memmap_kib(c->dimm));
 }
 
 /* The observers give back what they hold in the guest (fault.c: pinned
@@ -575,6 +609,7 @@ static int account(struct cycle_ctx *c, struct cycle_mem *m)
 	m->all_online = 1;
 	metrics_derive(m, c->dimm, &c->derived);
 	report_residue(c, &c->derived);
+	check_memmap_counter(c, &c->derived);
 	return emit_memory(c, &c->derived);
 }
 

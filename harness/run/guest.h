@@ -40,7 +40,8 @@ struct guest {
 	int dimm_seq;	/* DIMM/backend ids are unique per boot */
 	char label[32]; /* the `kernel` column: label, or the release */
 	uint64_t boot_mem;
-	int up; /* hello received */
+	int up;		   /* hello received */
+	int memmap_warned; /* nr_memmap_pages disagreed once this boot */
 };
 
 /* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "run/metrics.h"
+#include "results/metric.h"
 
 #include <math.h>
 #include <string.h>
@@ -7,6 +8,30 @@
 int64_t metrics_memmap_kib(uint64_t dimm_bytes)
 {
 	return (int64_t)(dimm_bytes / 64 / 1024);
+}
+
+/* The counter is in pages; the guest is x86-64, 4 KiB pages. */
+static void derive_counter(const struct cycle_mem *m, struct cycle_derived *d)
+{
+	const struct agent_meminfo *s[] = {&m->before_add, &m->after_add,
+					   &m->after_online, &m->after_offline,
+					   &m->after_remove};
+
+	for (int i = 0; i < 5; i++)
+		if (s[i]->memmap_pages < 0)
+			return;
+	d->memmap_counted = 1;
+	for (int i = 0; i < 4; i++)
+		d->memmap_counter_kib[i] =
+			(s[i + 1]->memmap_pages - s[i]->memmap_pages) * 4;
+}
+
+int metrics_memmap_disagrees(const struct cycle_derived *d)
+{
+	double tol = metric_find(M_NR_MEMMAP_DELTA_KIB)->abs_tol;
+	int64_t diff = d->memmap_counter_kib[0] - d->memmap_implied_kib;
+
+	return d->memmap_counted && (diff > tol || diff < -tol);
 }
 
 void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
@@ -37,6 +62,10 @@ void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 	d->memtotal_residual_kib =
 		m->after_remove.mem_total - m->before_add.mem_total;
 	d->blocks_residual = m->blocks_after_remove - m->blocks_before;
+	d->memmap_implied_kib =
+		d->memmap_from_ram_kib +
+		(d->self_hosted_kib > 0 ? d->self_hosted_kib : 0);
+	derive_counter(m, d);
 }
 
 static int64_t delta(int64_t before, int64_t after)

@@ -25,7 +25,20 @@ struct cycle_derived {
 	int self_hosted; /* 1 memmap inside the DIMM, 0 from RAM, -1 unknown */
 	int64_t memtotal_residual_kib; /* after_remove - before_add */
 	int blocks_residual; /* blocks after remove - blocks before add */
+	/* nr_memmap_pages' change over add, online, offline and remove, in
+	 * KiB; only when every snapshot had the counter (from 6.11). */
+	int memmap_counted;
+	int64_t memmap_counter_kib[4];
+	/* The memmap the MemFree/MemTotal accounting implies: what the add
+	 * took from RAM plus what sits inside the DIMM. */
+	int64_t memmap_implied_kib;
 };
+
+/* 1 when the counter was read and its change at add differs from the
+ * implied memmap by more than the metric's tolerance (the 256 KiB the gate
+ * allows memory amounts, README "Metrics": other allocations in the add's
+ * window move MemFree, not the counter); else 0. */
+int metrics_memmap_disagrees(const struct cycle_derived *d);
 
 void metrics_derive(const struct cycle_mem *m, uint64_t dimm_bytes,
 		    struct cycle_derived *d);

@@ -10,7 +10,9 @@
 #include "base/err.h"
 #include "run/fault.h"
 #include "run/guest.h"
+#include "run/kernel_fetch.h"
 #include "results/deepreport.h"
+#include "results/memmapcount.h"
 #include "results/sidebyside.h"
 #include "config/kernels.h"
 #include "config/numa.h"
@@ -96,6 +98,9 @@ static int resolve_inputs(struct run *r)
 	int ret;
 
 	runner_data_dir(data, sizeof(data));
+	ret = kernel_fetch_all(job, r->opts->kernel, data);
+	if (ret)
+		return ret;
 	ret = kernels_resolve(job, r->opts->kernel, data, r->kernels,
 			      &r->nkernels);
 	if (ret)
@@ -520,10 +525,12 @@ static void finish(struct run *r, int ret, int64_t t0)
 	if (!samples_load(path, &t, &line)) {
 		r->tm.pmu_note = deepreport_pmu_note(m);
 		r->tm.params_note = sidebyside_params_note(m);
+		r->tm.memmap_note = memmapcount_note(m);
 		sum = report_summary(&t, &r->tm);
 		json_decref(r->tm.pmu_note);
 		json_decref(r->tm.params_note);
-		r->tm.pmu_note = r->tm.params_note = NULL;
+		json_decref(r->tm.memmap_note);
+		r->tm.pmu_note = r->tm.params_note = r->tm.memmap_note = NULL;
 		json_object_set_new(sum, "run_id", json_string(r->st.run_id));
 		json_object_set(sum, "status", json_object_get(m, "status"));
 		if ((wret = store_write_json(&r->st, "summary.json", sum)))

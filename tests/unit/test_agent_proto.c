@@ -88,6 +88,13 @@ static void meminfo(void **state)
 	assert_int_equal(m.mem_free, 400000);
 	assert_int_equal(m.mem_available, 410000);
 	assert_int_equal(m.ts_ns, 99);
+	assert_int_equal(m.memmap_pages, -1); /* 6.1: no counter */
+	json_decref(r);
+	/* From 6.11 /proc/vmstat counts the memmap (agent-protocol.md). */
+	r = parse("{\"meminfo\":{\"MemTotal\":1,\"MemFree\":2},"
+		  "\"nr_memmap_pages\":24576,\"nr_memmap_boot_pages\":2048}");
+	assert_int_equal(agent_parse_meminfo(r, &m), 0);
+	assert_int_equal(m.memmap_pages, 24576);
 	json_decref(r);
 	r = parse("{\"meminfo\":{\"MemTotal\":1,\"MemFree\":2},"
 		  "\"pcp_free_kib\":-1}");

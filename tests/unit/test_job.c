@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "config/job.h"
+#include "config/kernels.h"
 
 #ifndef SRCDIR
 #define SRCDIR "."
@@ -888,6 +889,48 @@ static void test_dump_format(void **state)
 	free(text);
 }
 
+/* The spec grammar itself: what is a series, what is no spec of one. */
+static void test_debian_series(void **state)
+{
+	static const char *const bad[] = {
+		"debian-",	 "debian-6",	  "debian-6.",
+		"debian-.12",	 "debian-6.12.1", "debian-6.x",
+		"debian-06.1",	 "debian-6.012",  "debian-123.1",
+		"debian-6.1234", "debian-6.12 ",  "debian-six",
+	};
+	char s[KERNELS_SERIES_MAX], why[256];
+
+	(void)state;
+	assert_int_equal(kernels_debian_series("debian-6.12", s, sizeof(s), why,
+					       sizeof(why)),
+			 1);
+	assert_string_equal(s, "6.12");
+	assert_int_equal(kernels_debian_series("debian-6.1", s, sizeof(s), why,
+					       sizeof(why)),
+			 1);
+	assert_string_equal(s, "6.1");
+	assert_int_equal(kernels_debian_series("debian-10.0", s, sizeof(s), why,
+					       sizeof(why)),
+			 1);
+	/* Not a series spec at all: the default, paths, directories. */
+	assert_int_equal(
+		kernels_debian_series("debian", s, sizeof(s), why, sizeof(why)),
+		0);
+	assert_int_equal(kernels_debian_series("./debian-6.12", s, sizeof(s),
+					       why, sizeof(why)),
+			 0);
+	assert_int_equal(kernels_debian_series("/boot/vmlinuz", s, sizeof(s),
+					       why, sizeof(why)),
+			 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		why[0] = '\0';
+		assert_int_equal(kernels_debian_series(bad[i], s, sizeof(s),
+						       why, sizeof(why)),
+				 -EINVAL);
+		assert_non_null(strstr(why, "debian-MAJOR.MINOR"));
+	}
+}
+
 static void test_help(void **state)
 {
 	char *text = NULL, *line, *save = NULL, want[64];
@@ -999,6 +1042,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_offline_fill),
 	cmocka_unit_test(test_block_sizes),
 	cmocka_unit_test(test_kernels),
+	cmocka_unit_test(test_debian_series),
 	cmocka_unit_test(test_accel_fallback),
 	cmocka_unit_test(test_numa),
 	cmocka_unit_test(test_help),
@@ -1214,6 +1258,15 @@ static void test_kernels(void **state)
 		 "b is not in kernels (line 2)");
 	load_bad("[job]\n[kernel b]\ncmdline_extra = x\n", 2,
 		 "no kernels = list");
+	/* Debian kernel series: debian-MAJOR.MINOR, checked at parse. */
+	load_ok(&job, "[job]\nkernels = k61:debian-6.1, k612:debian-6.12\n");
+	assert_string_equal(job.kernels[1].image, "debian-6.12");
+	load_ok(&job, "[job]\nkernel = debian-6.12\n");
+	assert_string_equal(job.kernel, "debian-6.12");
+	load_bad("[job]\nkernels = a:debian, b:debian-6.x\n", 2,
+		 "b: 'debian-6.x' is no Debian kernel series");
+	load_bad("[job]\nsizes = 128M\nkernel = debian-612\n", 3,
+		 "kernel: 'debian-612' is no Debian kernel series");
 	load_bad("[job]\nkernels = a:debian\n[kernel a]\nimage = /x\n", 4,
 		 "unknown key 'image' in [kernel a]");
 	load_bad("[job]\nkernels = a:debian\n[kernel a]\n[kernel a]\n", 4,

@@ -10,6 +10,7 @@
 #include "run/oomedge.h"
 #include "run/caps.h"
 #include "results/report.h"
+#include "results/memmapcount.h"
 
 #include <math.h>
 
@@ -126,6 +127,105 @@ static void expected_placement(void **state)
 	assert_false(kernel_expects_self_hosted("garbage", 1, 128, 128));
 }
 
+/* nr_memmap_pages in each snapshot: @add pages more after add, back after
+ * remove. */
+static void count_memmap(struct cycle_mem *m, int64_t base, int64_t add)
+{
+	m->before_add.memmap_pages = base;
+	m->after_add.memmap_pages = base + add;
+	m->after_online.memmap_pages = base + add;
+	m->after_offline.memmap_pages = base + add;
+	m->after_remove.memmap_pages = base;
+}
+
+/* A 256M DIMM's memmap is 1024 pages (4096 KiB), in both modes: the
+ * counter does not tell placements apart; the accounting does. */
+static void memmap_counter(void **state)
+{
+	struct cycle_mem m =
+		mem(399844, 300000, 300000 - 4100, 399844 + 262144, 399844);
+	struct cycle_derived d;
+
+	count_memmap(&m, 8192, 1024);
+	metrics_derive(&m, 256 * MIB, &d);
+	assert_int_equal(d.memmap_counted, 1);
+	assert_int_equal(d.memmap_counter_kib[0], 4096);  /* add */
+	assert_int_equal(d.memmap_counter_kib[1], 0);	  /* online */
+	assert_int_equal(d.memmap_counter_kib[2], 0);	  /* offline */
+	assert_int_equal(d.memmap_counter_kib[3], -4096); /* remove */
+	assert_int_equal(d.memmap_implied_kib, 4100);
+	assert_false(metrics_memmap_disagrees(&d));
+
+	/* self: 4 KiB from RAM, 4096 KiB inside the DIMM. */
+	m = mem(399844, 300000, 300000 - 4, 399844 + 262144 - 4096, 399844);
+	count_memmap(&m, 8192, 1024);
+	metrics_derive(&m, 256 * MIB, &d);
+	assert_int_equal(d.memmap_implied_kib, 4100);
+	assert_false(metrics_memmap_disagrees(&d));
+
+	/* A counter that missed the self-hosted memmap disagrees. */
+	count_memmap(&m, 8192, 1);
+	metrics_derive(&m, 256 * MIB, &d);
+	assert_true(metrics_memmap_disagrees(&d));
+
+	/* One snapshot without the counter (6.1): nothing is derived. */
+	count_memmap(&m, 8192, 1024);
+	m.after_offline.memmap_pages = -1;
+	metrics_derive(&m, 256 * MIB, &d);
+	assert_int_equal(d.memmap_counted, 0);
+	assert_false(metrics_memmap_disagrees(&d));
+}
+
+/* The summary's table and the reason where a kernel has no counter. */
+static void memmap_counter_summary(void **state)
+{
+	json_t *cells = json_loads(
+		"[{\"kernel\":\"k612\",\"accel\":\"tcg\",\"memmap\":\"self\","
+		"\"node\":0,\"block_mib\":128,\"dimm_mib\":256,\"phase\":"
+		"\"add\",\"view\":\"guest\",\"metric\":\"nr_memmap_delta_kib\","
+		"\"median\":4096},"
+		"{\"kernel\":\"k612\",\"accel\":\"tcg\",\"memmap\":\"self\","
+		"\"node\":0,\"block_mib\":128,\"dimm_mib\":256,\"phase\":"
+		"\"add\",\"view\":\"guest\",\"metric\":\"memmap_from_ram_kib\","
+		"\"median\":4},"
+		"{\"kernel\":\"k612\",\"accel\":\"tcg\",\"memmap\":\"self\","
+		"\"node\":0,\"block_mib\":128,\"dimm_mib\":256,\"phase\":"
+		"\"online\",\"view\":\"guest\",\"metric\":\"self_hosted_kib\","
+		"\"median\":4096}]",
+		0, NULL);
+	json_t *man = json_loads(
+		"{\"boots\":[{\"kernel_label\":\"k61\",\"memmap_counter\":"
+		"{\"available\":false,\"reason\":\"no nr_memmap_pages\"}},"
+		"{\"kernel_label\":\"k61\",\"memmap_counter\":"
+		"{\"available\":false,\"reason\":\"no nr_memmap_pages\"}},"
+		"{\"kernel_label\":\"k612\",\"memmap_counter\":"
+		"{\"available\":true,\"nr_memmap_pages\":8192}}]}",
+		0, NULL);
+	json_t *note = memmapcount_note(man), *mc, *row;
+
+	assert_string_equal(json_string_value(note), "k61: no nr_memmap_pages");
+	mc = memmapcount_json(cells, note);
+	row = json_array_get(json_object_get(mc, "rows"), 0);
+	assert_int_equal(json_array_size(json_object_get(mc, "rows")), 1);
+	assert_true(json_number_value(json_object_get(row, "counter_kib")) ==
+		    4096);
+	assert_true(json_number_value(json_object_get(row, "implied_kib")) ==
+		    4100);
+	assert_int_equal(
+		json_integer_value(json_object_get(row, "expected_kib")), 4096);
+	assert_true(json_is_true(json_object_get(row, "agrees")));
+	assert_string_equal(
+		json_string_value(json_object_get(mc, "unavailable")),
+		"k61: no nr_memmap_pages");
+	json_decref(mc);
+	/* Nothing counted and nothing to say: no table. */
+	json_array_remove(cells, 0);
+	assert_null(memmapcount_json(cells, NULL));
+	json_decref(note);
+	json_decref(man);
+	json_decref(cells);
+}
+
 /* The oom-edge model: each ram-mode DIMM takes 1/64 of itself from free
  * memory, which may fall to the min watermark. Seen on 6.1 with 128M
  * DIMMs: 32656 KiB free, min_free_kbytes 2505 -> 14 predicted, 14 added. */
@@ -185,6 +285,8 @@ int main(void)
 		cmocka_unit_test(expected_placement),
 		cmocka_unit_test(oom_prediction),
 		cmocka_unit_test(fill_derive),
+		cmocka_unit_test(memmap_counter),
+		cmocka_unit_test(memmap_counter_summary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
