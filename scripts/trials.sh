@@ -26,7 +26,10 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: $0 [-n N] [-r RESULTS] [-t THRESHOLD_PCT] [--gate-only]" >&2; exit 2 ;;
 	esac
 done
-case $n in '' | *[!0-9]* | 0) echo "trials.sh: -n wants a positive count" >&2; exit 2 ;; esac
+if ! [[ $n =~ ^[1-9][0-9]*$ ]]; then
+	echo "trials.sh: -n wants a positive count" >&2
+	exit 2
+fi
 MHP=${MHP:-./mhpbench}
 JOB=bench/evidence/trial128.job
 mkdir -p "$res/jobs"
