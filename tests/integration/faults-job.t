@@ -43,6 +43,7 @@ while IFS='|' read -r key type; do
 	choice) wrong=no-such-choice why="$key:" far= ;;
 	"list of sizes") wrong=128M,huge why="$key:" far=1T,99999999T ;;
 	list) wrong=ram,no-such why="$key:" far= ;;
+	"list of percentages") wrong=50%,lots why="$key:" far=0,150% ;;
 	*) wrong= why= far= ;;
 	esac
 	if [ -z "$why" ]; then
