@@ -112,7 +112,8 @@ static int64_t last_hotplug_ns(void)
 }
 
 /* Waits until @settle_us have passed since the last hotplug operation,
- * and returns the gap the write then starts after. Whether a write pays
+ * then to a fixed phase of the tick, and returns the gap the write then
+ * starts after. Whether a write pays
  * for an RCU grace period in mem_hotplug_begin() depends on that gap, so
  * the harness can fix it (job option `settle`) and records it either way
  * (README, "Settle time"). */
@@ -128,6 +129,22 @@ static int64_t settle(long long settle_us)
 				      (until - now) % NS_PER_S};
 
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		now = clock_now_ns();
+	}
+	if (settle_us > 0) {
+		/* Start at a fixed phase of the scheduler tick: the kernel
+		 * aligns its ticks to multiples of the tick period on
+		 * CLOCK_MONOTONIC, and 20 ms is a multiple of the period at
+		 * HZ 100, 250 and 1000. A write's wait for the grace period
+		 * ends on a tick, so its cost depended on where between two
+		 * ticks it started (README, "Settle time"). */
+		int64_t grid = 20 * 1000000LL, off = 1000000LL;
+		int64_t at = (now / grid + 1) * grid + off;
+		struct timespec ts = {at / NS_PER_S, at % NS_PER_S};
+
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+				       NULL) == EINTR)
 			;
 		now = clock_now_ns();
 	}
