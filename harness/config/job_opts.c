@@ -505,7 +505,10 @@ const struct opt job_opts[] = {
 			"every write starts after the same gap. Each write's "
 			"gap is recorded as gap_ns either way. Below about 10 "
 			"ms a write may skip an RCU grace period that others "
-			"wait for, which made timings bimodal. 0 = no wait.",
+			"wait for, which made timings bimodal. After the wait "
+			"the write starts at a fixed phase of the scheduler "
+			"tick (the next 20 ms of the guest's clock, + 1 ms). "
+			"0 = no wait and no alignment.",
 	},
 	{
 		.name = "inject_online_delay",
