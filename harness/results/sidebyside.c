@@ -34,17 +34,28 @@ static json_t *labels(const json_t *cells)
 	{
 		int seen = 0;
 
-		json_array_foreach(l, j, e) seen |=
-			!strcmp(json_string_value(e), str(c, "kernel"));
+		json_array_foreach(l, j, e)
+		{
+			seen |= !strcmp(json_string_value(e), str(c, "kernel"));
+		}
 		if (!seen && json_array_size(l) < MAX_KERNELS)
 			json_array_append_new(l, json_string(str(c, "kernel")));
 	}
 	return l;
 }
 
+/* A cell's offline fill in per cent, -1 when the run has no fill axis. */
+static json_int_t fill_of(const json_t *c)
+{
+	const json_t *f = json_object_get(c, "offline_fill_pct");
+
+	return f ? json_integer_value(f) : -1;
+}
+
 static int same_row(const json_t *a, const json_t *b)
 {
 	return num(a, "block_mib") == num(b, "block_mib") &&
+	       fill_of(a) == fill_of(b) &&
 	       num(a, "dimm_mib") == num(b, "dimm_mib") &&
 	       num(a, "node") == num(b, "node") &&
 	       !strcmp(str(a, "memmap"), str(b, "memmap")) &&
@@ -95,7 +106,7 @@ static json_t *row(const json_t *cells, const json_t *like, const json_t *l)
 				       : json_null());
 		json_array_append_new(med, m);
 	}
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "accel",
 		str(like, "accel"), "block_mib", num(like, "block_mib"),
 		"dimm_mib", num(like, "dimm_mib"), "node", num(like, "node"),
@@ -103,6 +114,11 @@ static json_t *row(const json_t *cells, const json_t *like, const json_t *l)
 		"view", str(like, "view"), "metric", str(like, "metric"),
 		"unit", str(like, "unit"), "median", med, "ratio_to_first",
 		ratio);
+
+	if (o && fill_of(like) >= 0)
+		json_object_set_new(o, "offline_fill_pct",
+				    json_integer(fill_of(like)));
+	return o;
 }
 
 /* Whether sample @s is of the row @like and kernel @kernel. */
@@ -114,6 +130,7 @@ static int sample_of(const struct sample *s, const json_t *like,
 	       s->block_mib == num(like, "block_mib") &&
 	       s->dimm_mib == num(like, "dimm_mib") &&
 	       s->node == num(like, "node") &&
+	       s->offline_fill_pct == fill_of(like) &&
 	       !strcmp(s->memmap, str(like, "memmap")) &&
 	       !strcmp(s->phase, str(like, "phase")) &&
 	       !strcmp(s->view, str(like, "view")) &&
@@ -124,7 +141,7 @@ static int sample_of(const struct sample *s, const json_t *like,
 struct sbs_side {
 	double *v;
 	int *g;
-	int boots[64]; /* boot numbers seen, first 64 */
+	int *boots; /* the boot numbers seen, in order */
 	size_t n, ng;
 };
 
@@ -136,17 +153,18 @@ static int side_of(const struct sample_table *t, const json_t *like,
 	memset(sd, 0, sizeof(*sd));
 	sd->v = malloc((t->n ? t->n : 1) * sizeof(*sd->v));
 	sd->g = malloc((t->n ? t->n : 1) * sizeof(*sd->g));
-	if (!sd->v || !sd->g)
+	sd->boots = malloc((t->n ? t->n : 1) * sizeof(*sd->boots));
+	if (!sd->v || !sd->g || !sd->boots)
 		return -ENOMEM;
 	for (i = 0; i < t->n; i++) {
 		if (!sample_of(&t->s[i], like, kernel))
 			continue;
 		for (k = 0; k < sd->ng && sd->boots[k] != t->s[i].boot; k++)
 			;
-		if (k == sd->ng && sd->ng < 64)
+		if (k == sd->ng)
 			sd->boots[sd->ng++] = t->s[i].boot;
 		sd->v[sd->n] = t->s[i].value;
-		sd->g[sd->n++] = (int)(k < 64 ? k : 63);
+		sd->g[sd->n++] = (int)k;
 	}
 	return 0;
 }
@@ -176,8 +194,10 @@ static double row_p(const struct sample_table *t, const json_t *like,
 	}
 	free(a.v);
 	free(a.g);
+	free(a.boots);
 	free(b.v);
 	free(b.g);
+	free(b.boots);
 	return p;
 }
 
@@ -289,6 +309,9 @@ static void print_row(FILE *f, const json_t *r, int ms)
 	if (num(r, "node")) /* a NUMA run: the DIMM's node */
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), "@%lld",
 			 (long long)num(r, "node"));
+	if (fill_of(r) >= 0) /* an offline-fill run: the fill's own row */
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), "/%lld%%",
+			 (long long)fill_of(r));
 	fprintf(f, "%-5s %-5s %-4s %-8s", b, d, str(r, "memmap"),
 		ms ? str(r, "phase") : "RAM KiB");
 	json_array_foreach(json_object_get(r, "median"), k, m)

@@ -143,6 +143,36 @@ static void test_sidebyside_marks(void **state)
 	free(t.s);
 }
 
+/* Two kernels and two offline fills: a side-by-side row per fill, named
+ * by it, each with its own medians, never one row for both fills. */
+static void test_sidebyside_fills(void **state)
+{
+	static const char *const k[] = {"base", "patched"};
+	struct sample_table t = {0};
+	char *out, *sbs, line[256];
+	int i, f, c;
+
+	for (i = 0; i < 2; i++)
+		for (f = 0; f < 2; f++)
+			for (c = 0; c < 4; c++) {
+				add_kn(&t, k[i], 0, -1, "ram", "offline", "host",
+				       "latency_ns", f ? 500e6 : 20e6);
+				t.s[t.n - 1].offline_fill_pct = f ? 90 : 0;
+				t.s[t.n - 1].boot = c % 2;
+			}
+	out = printed(&t);
+	sbs = strstr(out, "Kernels side by side");
+	assert_non_null(sbs);
+	line_of(sbs, "128M/0%", line, sizeof(line));
+	assert_non_null(strstr(line, "20.00"));
+	assert_null(strstr(line, "500.00"));
+	line_of(sbs, "128M/90%", line, sizeof(line));
+	assert_non_null(strstr(line, "500.00"));
+	assert_null(strstr(line, "20.00"));
+	free(out);
+	free(t.s);
+}
+
 /* A NUMA run: node 1's row shows node 1's guest latency. */
 static void test_latency_node(void **state)
 {
@@ -376,6 +406,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sidebyside_once),
 		cmocka_unit_test(test_sidebyside_marks),
+		cmocka_unit_test(test_sidebyside_fills),
 		cmocka_unit_test(test_latency_node),
 		cmocka_unit_test(test_oom_per_kernel),
 		cmocka_unit_test(test_fills_apart),
