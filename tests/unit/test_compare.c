@@ -65,6 +65,22 @@ static void test_compare_notes(void **state)
 	free(tb.s);
 }
 
+/* @t as the complete run @id, its sides memmap=ram and memmap=self, and
+ * their comparison in @c. */
+static void ram_vs_self(const struct sample_table *t, const char *id,
+			struct ana_run *r, struct compare_side *a,
+			struct compare_side *b, struct ana_cmp *c)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->run_id, sizeof(r->run_id), "%s", id);
+	snprintf(r->status, sizeof(r->status), "complete");
+	r->t = *t;
+	a->run = b->run = r;
+	assert_int_equal(ana_parse_sel("memmap=ram", &a->sel), 0);
+	assert_int_equal(ana_parse_sel("memmap=self", &b->sel), 0);
+	assert_int_equal(ana_compare(t, &a->sel, t, &b->sel, &opts, c), 0);
+}
+
 /* A two-kernel run, ram against self: the header lists both kernels and
  * says they are compared within each; each section names its kernel;
  * rows are labelled with it; every line fits 80 columns. */
@@ -79,14 +95,7 @@ static void test_compare_two_kernels(void **state)
 	FILE *f;
 
 	two_kernels(&t);
-	memset(&r, 0, sizeof(r));
-	snprintf(r.run_id, sizeof(r.run_id), "run2k");
-	snprintf(r.status, sizeof(r.status), "complete");
-	r.t = t;
-	a.run = b.run = &r;
-	assert_int_equal(ana_parse_sel("memmap=ram", &a.sel), 0);
-	assert_int_equal(ana_parse_sel("memmap=self", &b.sel), 0);
-	assert_int_equal(ana_compare(&t, &a.sel, &t, &b.sel, &opts, &c), 0);
+	ram_vs_self(&t, "run2k", &r, &a, &b, &c);
 	assert_true(compare_sectioned(&c));
 	compare_scope(&c, NULL, buf, sizeof(buf));
 	assert_string_equal(buf, "kernels k61, k612 (compared within each), "
@@ -151,14 +160,7 @@ static void test_compare_oom_width(void **state)
 			t.s[t.n - 1].target_mib = 1536;
 			t.s[t.n - 1].boot = k / 2;
 		}
-	memset(&r, 0, sizeof(r));
-	snprintf(r.run_id, sizeof(r.run_id), "oom");
-	snprintf(r.status, sizeof(r.status), "complete");
-	r.t = t;
-	a.run = b.run = &r;
-	assert_int_equal(ana_parse_sel("memmap=ram", &a.sel), 0);
-	assert_int_equal(ana_parse_sel("memmap=self", &b.sel), 0);
-	assert_int_equal(ana_compare(&t, &a.sel, &t, &b.sel, &opts, &c), 0);
+	ram_vs_self(&t, "oom", &r, &a, &b, &c);
 	assert_true(c.n >= 4);
 	f = open_memstream(&out, &len);
 	assert_int_equal(compare_print(f, "text", &a, &b, &c), 0);
