@@ -418,61 +418,14 @@ static int row_cmp(const void *x, const void *y, void *ctx)
 	return ra != rb ? ra - rb : key_cmp(a, b);
 }
 
-/* The index of @s's boot among those seen so far (run and boot: runs
- * pooled as a history baseline each have a boot 0), adding it if new. */
-static int boot_index(char (**ids)[112], size_t *nids, const struct sample *s)
-{
-	char id[112];
-	size_t i;
-	char(*n)[112];
-
-	snprintf(id, sizeof(id), "%.96s/%d", s->run_id, s->boot);
-	for (i = 0; i < *nids; i++)
-		if (!strcmp((*ids)[i], id))
-			return i;
-	n = realloc(*ids, (*nids + 1) * sizeof(**ids));
-	if (!n)
-		return -ENOMEM;
-	*ids = n;
-	memcpy(n[*nids], id, sizeof(id));
-	return (*nids)++;
-}
-
-/* One side of a cell: its values in the order taken, each with the index
- * of its boot. */
-struct side_vals {
-	double *v;
-	int *g;
-	size_t n, ng;
-};
-
-static int side_push(struct side_vals *sv, size_t *cap, double v, int g)
-{
-	if (sv->n == *cap) {
-		double *nv =
-			realloc(sv->v, (*cap = *cap * 2 + 16) * sizeof(*nv));
-		int *ng = nv ? realloc(sv->g, *cap * sizeof(*ng)) : NULL;
-
-		if (nv)
-			sv->v = nv;
-		if (!ng)
-			return -ENOMEM;
-		sv->g = ng;
-	}
-	sv->v[sv->n] = v;
-	sv->g[sv->n++] = g;
-	return 0;
-}
-
-/* Values of the cell @k on one side. */
+/* Values of the cell @k on one side, grouped by boot. */
 static int collect(const struct sample_table *t, const struct ana_sel *sel,
 		   unsigned fold, const struct ana_key *k,
-		   struct side_vals *out)
+		   struct sample_groups *out)
 {
-	char(*ids)[112] = NULL;
-	size_t i, cap = 0, nids = 0;
 	struct ana_key sk;
-	int ret = 0, g;
+	size_t i;
+	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < t->n && !ret; i++) {
@@ -483,11 +436,9 @@ static int collect(const struct sample_table *t, const struct ana_sel *sel,
 		make_key(s, fold, &sk);
 		if (key_cmp(&sk, k) || strcmp(sk.unit, k->unit))
 			continue;
-		g = boot_index(&ids, &nids, s);
-		ret = g < 0 ? g : side_push(out, &cap, s->value, g);
+		ret = sample_groups_add(out, s);
 	}
-	free(ids);
-	out->ng = nids;
+	sample_groups_free_ids(out);
 	return ret;
 }
 
@@ -609,7 +560,7 @@ static int row_stats(struct ana_row *r, const struct sample_table *ta,
 		     const struct ana_sel *sb, unsigned fold,
 		     const struct ana_opts *o)
 {
-	struct side_vals a, b;
+	struct sample_groups a, b = {0};
 	struct stats_grouped ga, gb;
 	double *tmp;
 	int ret;

@@ -255,3 +255,61 @@ void samples_free(struct sample_table *t)
 	free(t->s);
 	memset(t, 0, sizeof(*t));
 }
+
+/* The index of @s's boot among those of @sg, adding it if new. */
+static int group_index(struct sample_groups *sg, const struct sample *s)
+{
+	char id[112];
+	char(*n)[112];
+	size_t i;
+
+	snprintf(id, sizeof(id), "%.96s/%d", s->run_id, s->boot);
+	for (i = 0; i < sg->ng; i++)
+		if (!strcmp(sg->ids[i], id))
+			return (int)i;
+	n = realloc(sg->ids, (sg->ng + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	sg->ids = n;
+	memcpy(n[sg->ng], id, sizeof(id));
+	return (int)sg->ng++;
+}
+
+int sample_groups_add(struct sample_groups *sg, const struct sample *s)
+{
+	int g = group_index(sg, s);
+
+	if (g < 0)
+		return g;
+	if (sg->n == sg->cap) {
+		size_t cap = sg->cap * 2 + 16;
+		double *nv = realloc(sg->v, cap * sizeof(*nv));
+		int *ng;
+
+		if (!nv)
+			return -ENOMEM;
+		sg->v = nv;
+		ng = realloc(sg->g, cap * sizeof(*ng));
+		if (!ng)
+			return -ENOMEM;
+		sg->g = ng;
+		sg->cap = cap;
+	}
+	sg->v[sg->n] = s->value;
+	sg->g[sg->n++] = g;
+	return 0;
+}
+
+void sample_groups_free_ids(struct sample_groups *sg)
+{
+	free(sg->ids);
+	sg->ids = NULL;
+}
+
+void sample_groups_free(struct sample_groups *sg)
+{
+	sample_groups_free_ids(sg);
+	free(sg->v);
+	free(sg->g);
+	memset(sg, 0, sizeof(*sg));
+}

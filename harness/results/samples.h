@@ -57,6 +57,24 @@ int samples_write(FILE *f, const struct sample *s);
 int samples_load(const char *path, struct sample_table *t, int *line);
 void samples_free(struct sample_table *t);
 
+/* Chosen samples' values grouped by boot, what the boot-level statistics
+ * (results/stats_boot.h) take: each value with the dense index of its boot,
+ * a boot being run and boot number (runs pooled as a history baseline each
+ * have a boot 0). */
+struct sample_groups {
+	double *v;
+	int *g;
+	size_t n, ng;
+	size_t cap;
+	char (*ids)[112]; /* "run_id/boot" of each group */
+};
+
+/* Appends @s's value and boot. 0 or -ENOMEM. */
+int sample_groups_add(struct sample_groups *sg, const struct sample *s);
+/* Frees the boot names only, for a caller that keeps v and g. */
+void sample_groups_free_ids(struct sample_groups *sg);
+void sample_groups_free(struct sample_groups *sg);
+
 /* Splits one CSV record in place (RFC 4180 quoting); returns field count. */
 int samples_split(char *line, char **fields, int max);
 

@@ -137,36 +137,17 @@ static int sample_of(const struct sample *s, const json_t *like,
 	       !strcmp(s->metric, str(like, "metric"));
 }
 
-/* One kernel's values of a row, each with its boot (0-based, dense). */
-struct sbs_side {
-	double *v;
-	int *g;
-	int *boots; /* the boot numbers seen, in order */
-	size_t n, ng;
-};
-
+/* One kernel's values of row @like, grouped by boot. */
 static int side_of(const struct sample_table *t, const json_t *like,
-		   const char *kernel, struct sbs_side *sd)
+		   const char *kernel, struct sample_groups *sg)
 {
-	size_t i, k;
+	size_t i;
+	int ret = 0;
 
-	memset(sd, 0, sizeof(*sd));
-	sd->v = malloc((t->n ? t->n : 1) * sizeof(*sd->v));
-	sd->g = malloc((t->n ? t->n : 1) * sizeof(*sd->g));
-	sd->boots = malloc((t->n ? t->n : 1) * sizeof(*sd->boots));
-	if (!sd->v || !sd->g || !sd->boots)
-		return -ENOMEM;
-	for (i = 0; i < t->n; i++) {
-		if (!sample_of(&t->s[i], like, kernel))
-			continue;
-		for (k = 0; k < sd->ng && sd->boots[k] != t->s[i].boot; k++)
-			;
-		if (k == sd->ng)
-			sd->boots[sd->ng++] = t->s[i].boot;
-		sd->v[sd->n] = t->s[i].value;
-		sd->g[sd->n++] = (int)k;
-	}
-	return 0;
+	for (i = 0; i < t->n && !ret; i++)
+		if (sample_of(&t->s[i], like, kernel))
+			ret = sample_groups_add(sg, &t->s[i]);
+	return ret;
 }
 
 /* p of kernel @kernel against the first kernel @first in row @like, and
@@ -175,7 +156,7 @@ static int side_of(const struct sample_table *t, const json_t *like,
 static double row_p(const struct sample_table *t, const json_t *like,
 		    const char *first, const char *kernel, int *grade)
 {
-	struct sbs_side a = {0}, b = {0};
+	struct sample_groups a = {0}, b = {0};
 	struct stats_mw mw;
 	double p = NAN;
 
@@ -192,12 +173,8 @@ static double row_p(const struct sample_table *t, const json_t *like,
 		else if (!*grade)
 			p = mw.p;
 	}
-	free(a.v);
-	free(a.g);
-	free(a.boots);
-	free(b.v);
-	free(b.g);
-	free(b.boots);
+	sample_groups_free(&a);
+	sample_groups_free(&b);
 	return p;
 }
 
