@@ -55,7 +55,14 @@ run=$(run_dir "$res/twice")
 pkill -STOP -f "qemu-system.*$res/twice"
 kill -TERM $pid
 wait_for "$res/err2" "SIGTERM: stopping cleanly" 10
-sleep 0.5
+# The manifest must say incomplete before the (frozen, so slow) power-off
+# begins; wait for that rather than a fixed time, which a loaded machine
+# can overrun. The power-off's own deadline is 15 s, so the second signal
+# still lands during it.
+for _ in $(seq 100); do
+	[ "$(json "$run/manifest.json" '$j->{status}' 2>/dev/null)" = incomplete ] && break
+	sleep 0.1
+done
 kill -INT $pid
 t0=$(now)
 wait $pid
