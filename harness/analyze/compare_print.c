@@ -16,19 +16,36 @@ static void side_name(const struct compare_side *s, char *buf, size_t len)
 		snprintf(buf, len, "%s", s->run->run_id);
 }
 
+/* The change column is 8 wide: a tenth of a percent below 1000%, whole
+ * percents up to 10^5 %, beyond that one digit and the exponent, so that
+ * the columns to its right stay where they are. */
 static void fmt_change(const struct ana_row *r, char *buf, size_t len)
 {
-	if (!isfinite(r->change_pct))
+	double c = r->change_pct;
+	char v[16];
+
+	if (!isfinite(c)) {
 		snprintf(buf, len, "n/a");
-	else if (!ana_metric(r->k.metric)->better)
-		snprintf(buf, len, "(%+.1f%%)", r->change_pct);
+		return;
+	}
+	if (fabs(c) < 999.95)
+		snprintf(v, sizeof(v), "%+.1f%%", c);
+	else if (fabs(c) < 99999.5)
+		snprintf(v, sizeof(v), "%+.0f%%", c);
 	else
-		snprintf(buf, len, "%+.1f%%", r->change_pct);
+		snprintf(v, sizeof(v), "%+.0e%%", c);
+	/* A metric with no better direction: the change in parentheses. */
+	snprintf(buf, len, ana_metric(r->k.metric)->better ? "%s" : "(%s)", v);
 }
 
 static void fmt_bound(double v, char *buf, size_t len)
 {
-	snprintf(buf, len, fabs(v) < 10 ? "%.3f" : "%.1f", v == 0 ? 0.0 : v);
+	/* Five characters at most: the CI column is 13 wide. */
+	snprintf(buf, len,
+		 fabs(v) < 10	   ? "%.3f"
+		 : fabs(v) < 999.95 ? "%.1f"
+				    : "%.0e",
+		 v == 0 ? 0.0 : v);
 }
 
 static void fmt_ci(const struct ana_row *r, char *buf, size_t len)

@@ -9,6 +9,11 @@
 #include <unistd.h>
 
 /* The overall verdict in words: for the table, for gate.json. */
+/* A row of the verdict table as strings (the header, a gone cell): 80
+ * columns with "REGRESSION", a cover letter's width; gate_print's rows
+ * have the same widths with numbers. */
+#define GATE_ROW_STR "%-14s %-7s %-5s %-14s %8s %8s %7s %s\n"
+
 static const char *verdict_text(enum mhp_exit ret)
 {
 	return ret == EXIT_FAIL ? "REGRESSION"
@@ -82,7 +87,7 @@ static void print_header(FILE *f, const struct ana_run *base,
 	if (cand->inject_online_delay_us || base->inject_online_delay_us)
 		fprintf(f,
 			"NOTE: inject_online_delay is set (baseline %g ms, "
-			"candidate %g ms): a deliberate slowdown\n",
+			"candidate %g ms):\n      a deliberate slowdown\n",
 			base->inject_online_delay_us / 1e3,
 			cand->inject_online_delay_us / 1e3);
 }
@@ -107,7 +112,7 @@ static void print_gone(FILE *f, const struct ana_cmp *c,
 
 		key_label(&x->k, cell, sizeof(cell));
 		key_metric(c, &x->k, 14, metric, sizeof(metric));
-		fprintf(f, "%-16s %-7s %-5s %-14s %9s %9s %7s %s\n", cell,
+		fprintf(f, GATE_ROW_STR, cell,
 			x->k.phase, x->k.view, metric, "-", "-", "gone",
 			x->allowed ? "allowed" : "REGRESSION");
 		fprintf(f, "  %s\n", x->why);
@@ -124,7 +129,7 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 	json_t *n;
 
 	print_header(f, base, cand, c, g);
-	fprintf(f, "\n%-16s %-7s %-5s %-14s %9s %9s %7s %s\n", "cell", "phase",
+	fprintf(f, "\n" GATE_ROW_STR, "cell", "phase",
 		"view", "metric", "base", "cand", "change", "verdict");
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
@@ -132,7 +137,7 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 
 		compare_cell_label(r, cell, sizeof(cell));
 		ana_row_label(r, 14, metric, sizeof(metric));
-		fprintf(f, "%-16s %-7s %-5s %-14s %9.2f %9.2f %+6.1f%% %s\n",
+		fprintf(f, "%-14s %-7s %-5s %-14s %8.2f %8.2f %+6.1f%% %s\n",
 			cell, r->k.phase, r->k.view, metric, r->ca * mi->scale,
 			r->cb * mi->scale,
 			isfinite(r->change_pct) ? r->change_pct : 0,

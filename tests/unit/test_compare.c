@@ -175,6 +175,50 @@ static void test_compare_oom_width(void **state)
 	free(t.s);
 }
 
+/* A change of thousands of percent (a broken kernel, a unit slip) keeps
+ * the change column 8 wide: the columns after it stay in place. B slower
+ * is worse, so the changes are negative. */
+static void test_compare_huge_change(void **state)
+{
+	static const double self[] = {1.5e6, 150e6, 1.5e12};
+	static const char *const want[] = {"-50.0%", "-14900%", "e+08%"};
+	struct sample_table t = {0};
+	struct ana_run r;
+	struct compare_side a = {0}, b = {0};
+	struct ana_cmp c;
+	char *out = NULL, *line, *save;
+	size_t len = 0;
+	FILE *f;
+
+	for (int i = 0; i < 3; i++) {
+		t.n = 0;
+		for (int k = 0; k < 4; k++) {
+			add(&t, "ram", "online", "guest", "latency_ns", "ns",
+			    1e6 * (1 + k * 1e-3), 0);
+			t.s[t.n - 1].boot = k;
+			add(&t, "self", "online", "guest", "latency_ns", "ns",
+			    self[i] * (1 + k * 1e-3), 0);
+			t.s[t.n - 1].boot = k;
+		}
+		ram_vs_self(&t, "huge", &r, &a, &b, &c);
+		f = open_memstream(&out, &len);
+		assert_int_equal(compare_print(f, "text", &a, &b, &c), 0);
+		fclose(f);
+		for (line = strtok_r(out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (strlen(line) > 80)
+				fail_msg("%zu columns: %s", strlen(line), line);
+			if (strstr(line, "guest latency ") &&
+			    !strstr(line, want[i]))
+				fail_msg("want %s in: %s", want[i], line);
+		}
+		free(out);
+		out = NULL;
+		ana_cmp_free(&c);
+	}
+	free(t.s);
+}
+
 /* ram against self with two offline fills: a row per fill, labelled
  * with it, never a cell that pools the fills. */
 static void test_compare_fills(void **state)
@@ -425,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_compare_notes),
 		cmocka_unit_test(test_compare_two_kernels),
 		cmocka_unit_test(test_compare_oom_width),
+		cmocka_unit_test(test_compare_huge_change),
 		cmocka_unit_test(test_compare_fills),
 		cmocka_unit_test(test_compare_virtual_time),
 		cmocka_unit_test(test_compare_mixed_time),

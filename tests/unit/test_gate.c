@@ -583,14 +583,14 @@ static void test_gate_virtual_time(void **state)
 		int rows = 0;
 
 		gate_outputs(accels[k], &text, &js);
-		assert_non_null(strstr(text, virt ? "\nram 128M         online "
+		assert_non_null(strstr(text, virt ? "\nram 128M       online "
 						    " guest latency vms "
-						  : "\nram 128M         online "
+						  : "\nram 128M       online "
 						    " guest latency ms "));
 		/* the vanished self cell, labelled the same way */
-		assert_non_null(strstr(text, virt ? "\nself 128M        online "
+		assert_non_null(strstr(text, virt ? "\nself 128M      online "
 						    " guest latency vms "
-						  : "\nself 128M        online "
+						  : "\nself 128M      online "
 						    " guest latency ms "));
 		assert_int_equal(strstr(text, "\nvms: guest virtual time under "
 					      "tcg-icount (the guest clock "
