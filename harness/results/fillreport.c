@@ -88,8 +88,8 @@ void fillreport_print(FILE *f, const json_t *cells)
 			continue;
 		if (!rows++) {
 			fprintf(f, "\nOffline with pages to migrate (guest "
-				   "view, medians; pages of the fill held in "
-				   "the DIMM,\nmigrated and failed from "
+				   "view, medians; pages of the fill held "
+				   "in\nthe DIMM, migrated and failed from "
 				   "/proc/vmstat)\n");
 			fprintf(f,
 				"%-14s %-5s %-5s %-4s %4s %8s %8s %6s %10s "
