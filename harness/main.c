@@ -3,6 +3,7 @@
  * from err.h. */
 #include "results/metric.h"
 #include "analyze/compare_cmd.h"
+#include "analyze/export_cmd.h"
 #include "analyze/gate_cmd.h"
 #include "analyze/history.h"
 #include "analyze/history_cmd.h"
@@ -187,6 +188,11 @@ static const struct command commands[] = {
 	 "                       with change points (results/history.db)\n"},
 	{"plot", plot_cmd,
 	 "  plot [opts] [RUN]    gnuplot PNG/SVG/ASCII plots into RUN/plots\n"},
+	{"export", export_cmd,
+	 "  export --format kcidb [opts] RUN\n"
+	 "                       KernelCI KCIDB JSON (v5.3): kernels as\n"
+	 "                       builds, cell medians and gate verdicts as\n"
+	 "                       tests; --origin NAME, --gate FILE, -o FILE\n"},
 	{"help", cmd_help,
 	 "  help [job|metrics]   this text, every job option, or every "
 	 "metric\n"},
