@@ -175,7 +175,14 @@ static const struct command commands[] = {
 	 "  report [RUN]         print the tables of a run directory or run "
 	 "id\n"
 	 "      --results DIR    where to look for run ids (default: "
-	 "results)\n"},
+	 "results)\n"
+	 "      --html           one self-contained HTML page instead:\n"
+	 "                       provenance, tables, gate verdicts, plots\n"
+	 "                       (inline SVG), trend\n"
+	 "      -o FILE          write the page there (default: stdout)\n"
+	 "      --gate FILE      gate.json to show (default: RUN/gate.json)\n"
+	 "      --history LOC    history for the trend (default:\n"
+	 "                       RESULTS/history.db if it exists)\n"},
 	{"compare", compare_cmd,
 	 "  compare [opts] RUN_A [RUN_B]\n"
 	 "                       A/B table (80 columns, csv, json, markdown);\n"
