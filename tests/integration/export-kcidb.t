@@ -16,9 +16,10 @@ R="$res/runs"
 SCHEMA="$ROOT/tests/data/kcidb/kcidb-io.schema.v5.3.json"
 
 # validate FILE: the schema's errors, one a line (none: valid); exit 0
-# when valid, 1 when not.
+# when valid, 1 when not. Debian's python3, whose jsonschema is
+# python3-jsonschema's, whatever python3 comes first on PATH.
 validate() {
-	python3 - "$SCHEMA" "$1" <<'EOF'
+	/usr/bin/python3 - "$SCHEMA" "$1" <<'EOF'
 import json, sys
 import jsonschema
 schema = json.load(open(sys.argv[1]))
