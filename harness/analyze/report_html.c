@@ -708,9 +708,15 @@ static int trend_table(FILE *f, const struct html_report *h)
 	snprintf(path, sizeof(path), "%s/trend.csv", h->plot_dir ?: ".");
 	in = h->plot_dir ? fopen(path, "r") : NULL;
 	if (!in || !fgets(line, sizeof(line), in)) {
-		fputs("<p>No complete run in the history has such samples."
-		      "</p>\n",
-		      f);
+		const char *why = "no complete run in it has such samples";
+
+		for (int i = 0;
+		     h->plots && i < h->plots->nodata && i < PLOT_MAX; i++)
+			if (!strcmp(h->plots->nodata_name[i], "trend"))
+				why = h->plots->nodata_why[i];
+		fputs("<p>No trend: ", f);
+		html_escape(f, why);
+		fputs(".</p>\n", f);
 		if (in)
 			fclose(in);
 		return 0;
