@@ -3,6 +3,7 @@
  * from err.h. */
 #include "results/metric.h"
 #include "analyze/compare_cmd.h"
+#include "analyze/export_cmd.h"
 #include "analyze/gate_cmd.h"
 #include "analyze/history.h"
 #include "analyze/history_cmd.h"
@@ -174,7 +175,14 @@ static const struct command commands[] = {
 	 "  report [RUN]         print the tables of a run directory or run "
 	 "id\n"
 	 "      --results DIR    where to look for run ids (default: "
-	 "results)\n"},
+	 "results)\n"
+	 "      --html           one self-contained HTML page instead:\n"
+	 "                       provenance, tables, gate verdicts, plots\n"
+	 "                       (inline SVG), trend\n"
+	 "      -o FILE          write the page there (default: stdout)\n"
+	 "      --gate FILE      gate.json to show (default: RUN/gate.json)\n"
+	 "      --history LOC    history for the trend (default:\n"
+	 "                       RESULTS/history.db if it exists)\n"},
 	{"compare", compare_cmd,
 	 "  compare [opts] RUN_A [RUN_B]\n"
 	 "                       A/B table (80 columns, csv, json, markdown);\n"
@@ -187,6 +195,11 @@ static const struct command commands[] = {
 	 "                       with change points (results/history.db)\n"},
 	{"plot", plot_cmd,
 	 "  plot [opts] [RUN]    gnuplot PNG/SVG/ASCII plots into RUN/plots\n"},
+	{"export", export_cmd,
+	 "  export --format kcidb [opts] RUN\n"
+	 "                       KernelCI KCIDB JSON (v5.3): kernels as\n"
+	 "                       builds, cell medians and gate verdicts as\n"
+	 "                       tests; --origin NAME, --gate FILE, -o FILE\n"},
 	{"help", cmd_help,
 	 "  help [job|metrics]   this text, every job option, or every "
 	 "metric\n"},

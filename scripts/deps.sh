@@ -32,6 +32,10 @@ CORE=(
   mount            # faults-disk.t: a full tmpfs for the results
   sqlite3          # analysis.t reads the history with the sqlite3 CLI
   git              # the revision baked into every result
+  python3-jsonschema  # export-kcidb.t validates the KCIDB export against
+                      # its schema (tests/data/kcidb/)
+  chromium         # report-html.t loads the HTML report headless: DOM,
+                   # console errors, phone and wide screenshots
 )
 
 # `make fuzz` (docs/fuzzing.md). Debian 12: clang 14; libclang-rt-14-dev

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Nightly: run the nightly job, append it to the history, gate it against
-# the history, and plot it (with the trend). Exit status: the gate's
-# (0 nothing regressed, 1 regression, 9 inconclusive, 10 bad input), or the
-# run's when the run itself failed.
+# the history, plot it (with the trend) and write RUN/report.html. Exit
+# status: the gate's (0 nothing regressed, 1 regression, 9 inconclusive,
+# 10 bad input), or the run's when the run itself failed.
 #
 #   scripts/nightly.sh [JOB]             (default bench/nightly.job)
 #   RESULTS=DIR   where runs and history.db go (default results)
@@ -48,6 +48,10 @@ else
 fi
 "$MHP" history --db "$DB" --append "$run" >&2 || exit $?
 "$MHP" plot --results "$RESULTS" --db "$DB" "$run" || log "plot failed"
+# One page for the night: provenance, tables, the gate's verdicts (RUN/
+# gate.json), the plots and the trend (README, "Analysis").
+"$MHP" report --html --results "$RESULTS" --history "$DB" -o "$run/report.html" "$run" &&
+	log "report: $run/report.html" || log "report --html failed"
 case $gate_rc in
 0) log "nothing regressed" ;;
 1) log "REGRESSION: see $run/gate.json" ;;

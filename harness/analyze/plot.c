@@ -26,7 +26,8 @@ struct plot_ctx {
 	char subtitle[1024];
 	const char *formats[3];
 	int nformats;
-	int made, nodata;
+	FILE *log; /* what was made and what had no data; NULL: quiet */
+	struct plot_result *res;
 };
 
 /* plots/ next to the binary (the source tree), else ./plots. */
@@ -146,20 +147,33 @@ static int render(struct plot_ctx *c, const char *name)
 				c->dir, name, log);
 			return ret;
 		}
-		printf("  %s/%s.%s\n", c->dir, name,
-		       ext[!strcmp(c->formats[i], "png")   ? 0
-			   : !strcmp(c->formats[i], "svg") ? 1
-							   : 2]);
+		if (c->log)
+			fprintf(c->log, "  %s/%s.%s\n", c->dir, name,
+				ext[!strcmp(c->formats[i], "png")   ? 0
+				    : !strcmp(c->formats[i], "svg") ? 1
+								    : 2]);
 	}
 	unlink(log); /* empty when all went well */
-	c->made++;
+	if (c->res->made < PLOT_MAX)
+		snprintf(c->res->made_name[c->res->made],
+			 sizeof(c->res->made_name[0]), "%s", name);
+	c->res->made++;
 	return 0;
 }
 
 static void no_data(struct plot_ctx *c, const char *name, const char *why)
 {
-	printf("%s: no data (%s)\n", name, why);
-	c->nodata++;
+	struct plot_result *r = c->res;
+
+	if (c->log)
+		fprintf(c->log, "%s: no data (%s)\n", name, why);
+	if (r->nodata < PLOT_MAX) {
+		snprintf(r->nodata_name[r->nodata], sizeof(r->nodata_name[0]),
+			 "%s", name);
+		snprintf(r->nodata_why[r->nodata], sizeof(r->nodata_why[0]),
+			 "%s", why);
+	}
+	r->nodata++;
 }
 
 static FILE *open_csv(struct plot_ctx *c, const char *name)
@@ -815,6 +829,41 @@ static const char plot_usage[] =
 	"exit: 0 ok (plots without data say so), 2 bad command line,\n"
 	"  3 gnuplot missing, 8 cannot write, 10 corrupt or foreign run\n";
 
+int plot_make(const struct ana_run *r, const char *db, const char *dir,
+	      const char *const *formats, int nformats, FILE *log,
+	      struct plot_result *res)
+{
+	struct plot_ctx *c = calloc(1, sizeof(*c));
+	int e;
+
+	if (!c)
+		return -ENOMEM;
+	memset(res, 0, sizeof(*res));
+	c->res = res;
+	c->log = log;
+	for (int i = 0; i < nformats && i < 3; i++)
+		c->formats[c->nformats++] = formats[i];
+	find_templates(c->tpl_dir, sizeof(c->tpl_dir));
+	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	run_subtitle(r, c->subtitle, sizeof(c->subtitle));
+	plot_gp_safe(c->subtitle);
+	if (mkdir(c->dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "mhpbench plot: cannot create %s: %s\n", c->dir,
+			strerror(errno));
+		free(c);
+		return -EIO; /* not -ENOENT: that says gnuplot is missing */
+	}
+	if (copy_common(c)) {
+		free(c);
+		return -EIO;
+	}
+	if (log)
+		fprintf(log, "plots of %s:\n", r->run_id);
+	e = make_plots(c, r, db);
+	free(c);
+	return e;
+}
+
 enum mhp_exit plot_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -823,12 +872,14 @@ enum mhp_exit plot_cmd(int argc, char **argv)
 		{"results", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{0}};
-	struct plot_ctx c = {.formats = {"png", "svg", "dumb"}, .nformats = 3};
+	const char *formats[3] = {"png", "svg", "dumb"};
 	const char *root = "results", *db = NULL;
-	char dir[4096], err[1024], dbbuf[4200], *list = NULL, *tok, *save;
+	char dir[4096], err[1024], dbbuf[4200], pdir[4200], *list = NULL, *tok,
+							    *save;
 	enum mhp_exit ret = EXIT_OK;
+	struct plot_result res;
 	struct ana_run r;
-	int ch, e;
+	int ch, e, nformats = 3;
 
 	memset(&r, 0, sizeof(r));
 	optind = 1;
@@ -852,17 +903,17 @@ enum mhp_exit plot_cmd(int argc, char **argv)
 		}
 	}
 	if (list) {
-		c.nformats = 0;
+		nformats = 0;
 		for (tok = strtok_r(list, ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
-			if (c.nformats == 3 ||
+			if (nformats == 3 ||
 			    (strcmp(tok, "png") && strcmp(tok, "svg") &&
 			     strcmp(tok, "dumb"))) {
 				fprintf(stderr, "mhpbench plot: --format "
 						"takes png, svg, dumb\n");
 				return EXIT_USAGE;
 			}
-			c.formats[c.nformats++] = tok;
+			formats[nformats++] = tok;
 		}
 	}
 	if (argc - optind > 1) {
@@ -885,30 +936,15 @@ enum mhp_exit plot_cmd(int argc, char **argv)
 		snprintf(dbbuf, sizeof(dbbuf), "%s/history.db", root);
 		db = dbbuf;
 	}
-	find_templates(c.tpl_dir, sizeof(c.tpl_dir));
-
-	snprintf(c.dir, sizeof(c.dir), "%s/plots", dir);
-	run_subtitle(&r, c.subtitle, sizeof(c.subtitle));
-	plot_gp_safe(c.subtitle);
-	if (mkdir(c.dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "mhpbench plot: cannot create %s: %s\n", c.dir,
-			strerror(errno));
-		ret = EXIT_IO;
-		goto out;
-	}
-	if (copy_common(&c)) {
-		ret = EXIT_IO;
-		goto out;
-	}
-	printf("plots of %s:\n", r.run_id);
-	e = make_plots(&c, &r, db);
+	snprintf(pdir, sizeof(pdir), "%s/plots", dir);
+	e = plot_make(&r, db, pdir, formats, nformats, stdout, &res);
 	if (e == -ENOENT)
 		ret = EXIT_ENV;
 	else if (e)
 		ret = EXIT_IO;
 	else
-		printf("%d plot(s) made, %d without data\n", c.made, c.nodata);
-out:
+		printf("%d plot(s) made, %d without data\n", res.made,
+		       res.nodata);
 	ana_free_run(&r);
 	return ret;
 }

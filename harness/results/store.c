@@ -203,13 +203,17 @@ int store_find_run(const char *root, const char *arg, char *dir, size_t len)
 
 	if (!arg || !*arg)
 		arg = "latest";
-	if (strchr(arg, '/') && !stat(arg, &sb) && S_ISDIR(sb.st_mode)) {
+	if (strchr(arg, '/')) { /* a path: say why it is none */
+		if (stat(arg, &sb))
+			return -errno;
+		if (!S_ISDIR(sb.st_mode))
+			return -ENOTDIR;
 		snprintf(dir, len, "%s", arg);
 		return 0;
 	}
 	/* A run id names a directory under @root, never @root or its
 	 * parent (plot writes into RUN/plots). */
-	if (!name_ok(arg) || strchr(arg, '/'))
+	if (!name_ok(arg))
 		return -EINVAL;
 	snprintf(dir, len, "%s/%s", root, arg);
 	if (stat(dir, &sb))

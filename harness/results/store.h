@@ -46,7 +46,9 @@ int store_link_latest(const struct store *st);
 /* Closes samples.csv (fsync first). Leaves the manifest to the caller. */
 int store_close(struct store *st);
 
-/* Resolves a run argument: a directory, a run id under @root, or "latest". */
+/* Resolves a run argument: a directory (a path with a '/'; one that is
+ * none gives stat's -errno or -ENOTDIR), a run id under @root, or
+ * "latest" (-EINVAL for a name that is not one path component). */
 int store_find_run(const char *root, const char *arg, char *dir, size_t len);
 
 #endif

@@ -249,6 +249,9 @@ is $? 0 "nightly.sh: first night, no history to gate against (0)"
 RESULTS="$res" NIGHTLY_RUN="$slow" "$ROOT/scripts/nightly.sh" >"$res/n2" 2>&1
 is $? 1 "nightly.sh: the slow night gates as a regression (1)"
 ok $([ -f "$slow/plots/trend.png" ]; echo $?) "nightly.sh plotted the trend"
+grep -q '<p class="banner">The gate found a REGRESSION' "$slow/report.html" &&
+	grep -q '<table class="gate">' "$slow/report.html" && grep -q '<table class="trend">' "$slow/report.html"
+ok $? "nightly.sh wrote RUN/report.html with the gate's regression and the trend"
 
 is "$(qemu_count "$R")" 0 "no QEMU left behind"
 is "$(tmp_left)" 0 "nothing left in TMPDIR"
