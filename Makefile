@@ -165,10 +165,17 @@ test: check-layers all guest $(UNIT_BIN) asan
 check-layers:
 	@./scripts/check-layers.sh harness
 
+FORMAT_SRC = harness/*.[ch] harness/*/*.[ch] common/*.[ch] \
+	guest-images/agent/*.[ch] tests/unit/*.c tests/fuzz/*.[ch]
+
 format:
 	@./scripts/deps.sh --format
-	clang-format -i harness/*.[ch] harness/*/*.[ch] common/*.[ch] guest-images/agent/*.[ch] tests/unit/*.c \
-		tests/fuzz/*.[ch]
+	clang-format -i $(FORMAT_SRC)
+
+# What `make format` would change, as errors; changes nothing.
+check-format:
+	@./scripts/deps.sh --format
+	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf $(BUILD) mhpbench
