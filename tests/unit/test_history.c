@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests for the run history (harness/analyze/history.c and
+/* Unit tests for the run history (harness/analyze/history*.c and
  * history_trend.c) on made-up runs in a temporary directory: appending,
- * replacing, listing, the gate's baseline, a trend with its change point,
- * and a trend that keeps kernels and accels apart. */
+ * replacing, listing, the gate's baseline (per testbed, job, kernel, accel
+ * and block size), a trend with its change point, a trend that keeps
+ * kernels, accels and testbeds apart, migrating and importing old SQLite
+ * histories, and the location printed without its password. The history
+ * is a SQLite file in the temporary directory, or the (empty) database
+ * that $MHPBENCH_TEST_HISTORY names: tests/integration/history-pg.t runs
+ * this file again against a real PostgreSQL server. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -23,7 +29,10 @@
 #define NRUNS 8
 #define PER_RUN 5 /* measured samples; each run also has one warm-up */
 
-static char tmp[64], db[128];
+static char tmp[64], db[1024];
+
+/* The testbed and job file the next made-up run names. */
+static const char *run_host = "hostA", *run_job = "bench/nightly.job";
 
 /* A complete run @id on night 2026-01-<day>, accel @accel, PER_RUN
  * measured online samples of @base ns (+1 us each) per kernel of
@@ -40,9 +49,12 @@ static void write_run(const char *id, int day, const char *accel,
 	snprintf(dir, sizeof(dir), "%s/%s", tmp, id);
 	assert_int_equal(mkdir(dir, 0777), 0);
 	snprintf(started, sizeof(started), "2026-01-%02dT00:00:00Z", day);
-	m = json_pack("{s:{s:s}, s:s, s:s, s:s, s:{s:s}}", "mhpbench",
-		      "git_rev", "x", "run_id", id, "status", "complete",
-		      "started_utc", started, "accel", "used", accel);
+	m = json_pack("{s:{s:s}, s:s, s:s, s:s, s:{s:s}, s:{s:s, s:s, s:i}, "
+		      "s:{s:s}}",
+		      "mhpbench", "git_rev", "x", "run_id", id, "status",
+		      "complete", "started_utc", started, "accel", "used",
+		      accel, "host", "hostname", run_host, "cpu_model",
+		      "Made-up CPU", "cpus", 2, "job", "path", run_job);
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	assert_int_equal(json_dump_file(m, path, 0), 0);
 	json_decref(m);
@@ -87,10 +99,15 @@ static int setup(void **state)
 	char dir[128], err[512];
 	int k;
 
+	const char *loc = getenv("MHPBENCH_TEST_HISTORY");
+
 	snprintf(tmp, sizeof(tmp), "/tmp/test_history.XXXXXX");
 	if (!mkdtemp(tmp))
 		return -1;
-	snprintf(db, sizeof(db), "%s/history.db", tmp);
+	if (loc && *loc)
+		snprintf(db, sizeof(db), "%s", loc);
+	else
+		snprintf(db, sizeof(db), "%s/history.db", tmp);
 	for (k = 0; k < NRUNS; k++) {
 		make_run(k);
 		snprintf(dir, sizeof(dir), "%s/run%d", tmp, k);
@@ -100,21 +117,15 @@ static int setup(void **state)
 	return 0;
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	return remove(path);
+}
+
 static int teardown(void **state)
 {
-	char path[192];
-	int k;
-
-	for (k = 0; k <= NRUNS; k++) {
-		snprintf(path, sizeof(path), "%s/run%d/manifest.json", tmp, k);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/run%d/samples.csv", tmp, k);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/run%d", tmp, k);
-		rmdir(path);
-	}
-	unlink(db);
-	return rmdir(tmp);
+	return nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Every run listed once, oldest first, also after one is appended again. */
@@ -155,7 +166,9 @@ static void test_baseline(void **state)
 	assert_string_equal(base.run_id, "history: 3 runs run4..run6");
 	assert_string_equal(base.kernel, "6.1.0-56-amd64");
 	ana_free_run(&base);
-	snprintf(cand.accel, sizeof(cand.accel), "kvm");
+	/* the baseline follows the samples' accel, not the first one's */
+	for (size_t i = 0; i < cand.t.n; i++)
+		snprintf(cand.t.s[i].accel, sizeof(cand.t.s[i].accel), "kvm");
 	assert_int_equal(
 		history_baseline(db, &cand, 3, &base, err, sizeof(err)),
 		-ENODATA);
@@ -203,11 +216,12 @@ static void test_trend(void **state)
 						  "median,n,change,p,"
 						  "injected,kernel,accel,"
 						  "block_mib,node,series,"
-						  "time_base");
+						  "time_base,testbed");
 			continue;
 		}
-		assert_int_equal(samples_split(line, fld, 16), 15);
+		assert_int_equal(samples_split(line, fld, 16), 16);
 		assert_string_equal(fld[14], "wall"); /* tcg */
+		assert_string_equal(fld[15], "hostA");
 		assert_string_equal(fld[0], "ram");
 		assert_string_equal(fld[5], "5"); /* no warm-up */
 		if (strcmp(fld[6], "1"))
@@ -261,10 +275,10 @@ static void test_trend_keyed(void **state)
 	fclose(f);
 	strtok_r(buf, "\n", &save); /* the header */
 	while ((line = strtok_r(NULL, "\n", &save))) {
-		char *fld[16];
+		char *fld[17];
 		double med;
 
-		assert_int_equal(samples_split(line, fld, 16), 15);
+		assert_int_equal(samples_split(line, fld, 17), 16);
 		/* a guest time under tcg-icount is virtual */
 		assert_string_equal(fld[14], strcmp(fld[10], "tcg") ? "virtual"
 								    : "wall");
@@ -275,8 +289,8 @@ static void test_trend_keyed(void **state)
 			rows[0]++;
 		} else if (!strcmp(fld[9], "k612")) {
 			assert_string_equal(fld[13],
-					    "k612/tcg-icount/128M-blocks/ram/"
-					    "128M");
+					    "hostA:k612/tcg-icount/128M-blocks/"
+					    "ram/128M");
 			rows[1]++;
 		} else {
 			assert_string_equal(fld[10], "tcg-icount");
@@ -295,14 +309,14 @@ static void test_trend_keyed(void **state)
 	f = open_memstream(&buf, &len);
 	assert_int_equal(history_trend(db, &q, 0, f, err, sizeof(err)), 0);
 	fclose(f);
-	assert_int_equal(count_of(buf, "median per run (vms)\n"
+	assert_int_equal(count_of(buf, "median per run (vms)\ntestbed hostA\n"
 				       "kernel k612, accel tcg-icount"),
 			 1);
-	assert_int_equal(count_of(buf, "median per run (vms)\n"
+	assert_int_equal(count_of(buf, "median per run (vms)\ntestbed hostA\n"
 				       "kernel 6.1.0-56-amd64, accel "
 				       "tcg-icount"),
 			 1);
-	assert_int_equal(count_of(buf, "median per run (ms)\n"
+	assert_int_equal(count_of(buf, "median per run (ms)\ntestbed hostA\n"
 				       "kernel 6.1.0-56-amd64, accel tcg,"),
 			 1);
 	assert_int_equal(count_of(buf, "vms: guest virtual time under "
