@@ -148,29 +148,37 @@ static int pg_version(PGconn *c, int *ver, const char *shown, char *err,
 	return 0;
 }
 
-/* Creates the schema in one transaction under the advisory lock (a
- * second host waits, then finds it made). */
+/* Creates the schema in one transaction under an advisory lock. A
+ * second host waits for the lock, then finds it made and does nothing:
+ * even CREATE INDEX IF NOT EXISTS would lock the tables against the
+ * appends that the first host's schema already lets run (a deadlock).
+ * The lock is the session's, taken before the transaction: a transaction
+ * that starts after the wait sees the tables made meanwhile (a name
+ * looked up inside one could still be the cached "no such table"). */
 static int pg_create(PGconn *c, const char *shown, char *err, size_t len)
 {
-	int ret = pg_exec(c, "BEGIN", PGRES_COMMAND_OK, shown,
-			  "creating the schema", err, len);
+	const char *what = "creating the schema";
+	int ver = 0, ret = pg_exec(c,
+				   "SELECT pg_advisory_lock(" SCHEMA_LOCK ")",
+				   PGRES_TUPLES_OK, shown, what, err, len);
 
 	if (!ret)
-		ret = pg_exec(c, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")",
-			      PGRES_TUPLES_OK, shown, "creating the schema",
+		ret = pg_exec(c, "BEGIN", PGRES_COMMAND_OK, shown, what, err,
+			      len);
+	if (!ret)
+		ret = pg_version(c, &ver, shown, err, len);
+	if (!ret && !ver)
+		ret = pg_exec(c, schema_ddl, PGRES_COMMAND_OK, shown, what,
 			      err, len);
+	if (!ret && !ver)
+		ret = pg_exec(c, "INSERT INTO schema_version VALUES (3)",
+			      PGRES_COMMAND_OK, shown, what, err, len);
 	if (!ret)
-		ret = pg_exec(c, schema_ddl, PGRES_COMMAND_OK, shown,
-			      "creating the schema", err, len);
+		ret = pg_exec(c, "COMMIT", PGRES_COMMAND_OK, shown, what, err,
+			      len);
 	if (!ret)
-		ret = pg_exec(c,
-			      "INSERT INTO schema_version SELECT 3 WHERE NOT "
-			      "EXISTS (SELECT 1 FROM schema_version)",
-			      PGRES_COMMAND_OK, shown, "creating the schema",
-			      err, len);
-	if (!ret)
-		ret = pg_exec(c, "COMMIT", PGRES_COMMAND_OK, shown,
-			      "creating the schema", err, len);
+		ret = pg_exec(c, "SELECT pg_advisory_unlock(" SCHEMA_LOCK ")",
+			      PGRES_TUPLES_OK, shown, what, err, len);
 	return ret;
 }
 
