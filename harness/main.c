@@ -184,7 +184,8 @@ static const struct command commands[] = {
 	 "                       from $KERNEL)\n"
 	 "      --history LOC    where the run is appended: a SQLite file\n"
 	 "                       or postgresql:// URI (default:\n"
-	 "                       $MHPBENCH_HISTORY, else RESULTS/history.db)\n"},
+	 "                       $MHPBENCH_HISTORY, else "
+	 "RESULTS/history.db)\n"},
 	{"report", cmd_report,
 	 "  report [RUN]         print the tables of a run directory or run "
 	 "id\n"

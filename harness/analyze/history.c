@@ -224,7 +224,7 @@ int history_append_run(const char *db_path, const char *run_dir, char *err,
 	if (ret && !(r.run_id[0] && (ret == -ENODATA || ret == -ENOENT)))
 		goto out;
 	rec.status = !strcmp(r.status, "complete") && !ret ? "complete"
-							    : "incomplete";
+							   : "incomplete";
 	rec.run_id = r.run_id;
 	rec.dir = r.dir;
 	rec.started_utc = r.started_utc;
@@ -279,8 +279,7 @@ int history_import(const char *loc, const char *old_path, int *n, char *err,
 }
 
 /* The distinct (kernel, accel, block size) of @cand's measured samples. */
-static int baseline_keys(const struct ana_run *cand,
-			 struct history_bkey **keys)
+static int baseline_keys(const struct ana_run *cand, struct history_bkey **keys)
 {
 	struct history_bkey *k = NULL;
 	int n = 0, cap = 0, j;
@@ -315,28 +314,40 @@ static int baseline_keys(const struct ana_run *cand,
 	return n;
 }
 
-/* "history: 3 runs run4..run6": how many runs the baseline pools. */
+/* "history: 3 runs run4..run6": how many runs the baseline pools. Its
+ * samples come run by run (history_sql_baseline), once per key. */
 static void baseline_label(struct ana_run *out)
 {
-	const char *first = NULL, *last = NULL;
-	int nruns = 0;
+	const char *first = NULL, *last = NULL, *prev = NULL, **ids = NULL;
+	size_t nruns = 0, cap = 0, j;
 
 	for (size_t i = 0; i < out->t.n; i++) {
 		const char *id = out->t.s[i].run_id;
-		size_t j;
 
-		for (j = 0; j < i && strcmp(out->t.s[j].run_id, id); j++)
-			;
-		if (j < i)
+		if (prev && !strcmp(prev, id))
 			continue;
-		nruns++;
+		prev = id;
+		for (j = 0; j < nruns && strcmp(ids[j], id); j++)
+			;
+		if (j < nruns)
+			continue;
+		if (nruns == cap) {
+			const char **n = realloc(ids, (cap = cap * 2 + 8) *
+							      sizeof(*ids));
+
+			if (!n)
+				break;
+			ids = n;
+		}
+		ids[nruns++] = id;
 		if (!first || strcmp(id, first) < 0)
 			first = id;
 		if (!last || strcmp(id, last) > 0)
 			last = id;
 	}
+	free(ids);
 	snprintf(out->run_id, sizeof(out->run_id),
-		 "history: %d run%s %.40s%s%.40s", nruns, nruns > 1 ? "s" : "",
+		 "history: %zu run%s %.40s%s%.40s", nruns, nruns > 1 ? "s" : "",
 		 first ?: "", nruns > 1 ? ".." : "", nruns > 1 ? last : "");
 }
 

@@ -59,8 +59,8 @@ static int list_runs(const char *db_path, FILE *f, char *err, size_t len)
 
 	if (ret)
 		return ret;
-	fprintf(f, "%-36s %-12s %-10s %-16s %-10s %-6s %7s\n", "run",
-		"testbed", "status", "kernel", "accel", "blocks", "samples");
+	fprintf(f, "%-36s %-12s %-10s %-16s %-10s %-6s %7s\n", "run", "testbed",
+		"status", "kernel", "accel", "blocks", "samples");
 	/* Every kernel, accel and block size of a run, not its first. */
 	while (history_runs_next(cur, &r) > 0)
 		fprintf(f, "%-36s %-12s %-10s %-16s %-10s %-6s %7d%s\n",

@@ -99,9 +99,8 @@ static int pg_fail(PGconn *c, PGresult *res, const char *shown,
 	char why[768];
 	int gone = PQstatus(c) != CONNECTION_OK;
 
-	one_line(res && PQresultErrorMessage(res)[0]
-			 ? PQresultErrorMessage(res)
-			 : PQerrorMessage(c),
+	one_line(res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res)
+						     : PQerrorMessage(c),
 		 why, sizeof(why));
 	snprintf(err, len, "history %s: %s%s: %s", shown,
 		 gone ? "lost the server during " : "", what, why);
@@ -129,8 +128,8 @@ static int pg_version(PGconn *c, int *ver, const char *shown, char *err,
 				  "NULL, to_regclass('runs') IS NULL");
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		return pg_fail(c, res, shown, "reading the schema version",
-			       err, len);
+		return pg_fail(c, res, shown, "reading the schema version", err,
+			       len);
 	if (*PQgetvalue(res, 0, 0) == 't') {
 		/* tables of someone else's, not a history */
 		*ver = *PQgetvalue(res, 0, 1) == 't' ? 0 : -1;
@@ -141,8 +140,8 @@ static int pg_version(PGconn *c, int *ver, const char *shown, char *err,
 	res = PQexec(c, "SELECT coalesce(max(version), 0) FROM "
 			"schema_version");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		return pg_fail(c, res, shown, "reading the schema version",
-			       err, len);
+		return pg_fail(c, res, shown, "reading the schema version", err,
+			       len);
 	*ver = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
@@ -158,9 +157,9 @@ static int pg_version(PGconn *c, int *ver, const char *shown, char *err,
 static int pg_create(PGconn *c, const char *shown, char *err, size_t len)
 {
 	const char *what = "creating the schema";
-	int ver = 0, ret = pg_exec(c,
-				   "SELECT pg_advisory_lock(" SCHEMA_LOCK ")",
-				   PGRES_TUPLES_OK, shown, what, err, len);
+	int ver = 0,
+	    ret = pg_exec(c, "SELECT pg_advisory_lock(" SCHEMA_LOCK ")",
+			  PGRES_TUPLES_OK, shown, what, err, len);
 
 	if (!ret)
 		ret = pg_exec(c, "BEGIN", PGRES_COMMAND_OK, shown, what, err,
@@ -168,8 +167,8 @@ static int pg_create(PGconn *c, const char *shown, char *err, size_t len)
 	if (!ret)
 		ret = pg_version(c, &ver, shown, err, len);
 	if (!ret && !ver)
-		ret = pg_exec(c, schema_ddl, PGRES_COMMAND_OK, shown, what,
-			      err, len);
+		ret = pg_exec(c, schema_ddl, PGRES_COMMAND_OK, shown, what, err,
+			      len);
 	if (!ret && !ver)
 		ret = pg_exec(c, "INSERT INTO schema_version VALUES (3)",
 			      PGRES_COMMAND_OK, shown, what, err, len);
@@ -184,8 +183,8 @@ static int pg_create(PGconn *c, const char *shown, char *err, size_t len)
 
 /* Connects and checks the schema: made when @create and there is none,
  * else -ENOENT; another version is -EPROTO. */
-static int pg_open(const char *loc, const char *shown, int create,
-		   PGconn **c, char *err, size_t len)
+static int pg_open(const char *loc, const char *shown, int create, PGconn **c,
+		   char *err, size_t len)
 {
 	int ver = 0, ret = pg_connect(loc, shown, c, err, len);
 
@@ -237,8 +236,8 @@ static PGresult *pg_params(PGconn *c, const char *sql, int n,
 			   const char *const *vals)
 {
 	char *q = dollars(sql);
-	PGresult *res = q ? PQexecParams(c, q, n, NULL, vals, NULL, NULL, 0)
-			  : NULL;
+	PGresult *res =
+		q ? PQexecParams(c, q, n, NULL, vals, NULL, NULL, 0) : NULL;
 
 	free(q);
 	return res;
@@ -249,12 +248,12 @@ static int upsert_run(PGconn *c, const struct history_rec *rec,
 {
 	char blk[24], inj[24], cpus[16];
 	const char *v[HISTORY_RUN_NCOLS] = {
-		rec->tb.name,	     rec->run_id,     rec->dir,
-		rec->started_utc,    rec->night,      rec->status,
-		rec->kernel,	     rec->accel,      blk,
-		rec->git_rev,	     inj,	      rec->appended_utc,
-		rec->manifest,	     rec->job,	      rec->tb.hostname,
-		rec->tb.cpu_model,   cpus,	      rec->tb.host_kernel,
+		rec->tb.name,	     rec->run_id, rec->dir,
+		rec->started_utc,    rec->night,  rec->status,
+		rec->kernel,	     rec->accel,  blk,
+		rec->git_rev,	     inj,	  rec->appended_utc,
+		rec->manifest,	     rec->job,	  rec->tb.hostname,
+		rec->tb.cpu_model,   cpus,	  rec->tb.host_kernel,
 		rec->tb.qemu_version};
 	PGresult *res;
 
@@ -317,9 +316,9 @@ static size_t copy_text(char *out, const char *s)
 static size_t copy_row(char *out, const struct history_rec *rec, size_t i)
 {
 	const struct sample *s = &rec->t->s[i];
-	const char *txt[] = {rec->tb.name, rec->run_id, s->kernel, s->accel,
-			     s->memmap,	   s->phase,	s->view,   s->metric,
-			     s->unit};
+	const char *txt[] = {rec->tb.name, rec->run_id, s->kernel,
+			     s->accel,	   s->memmap,	s->phase,
+			     s->view,	   s->metric,	s->unit};
 	size_t n = 0;
 	int k;
 
@@ -340,8 +339,8 @@ static size_t copy_row(char *out, const struct history_rec *rec, size_t i)
 	}
 	n += sprintf(out + n, "%.17g\t", s->value);
 	n += copy_text(out + n, txt[8]);
-	n += sprintf(out + n, "\t%d\t%d\t%d\t%d\t%lld\t%d\n", s->boot,
-		     s->cycle, s->warmup, s->block, (long long)s->target_mib,
+	n += sprintf(out + n, "\t%d\t%d\t%d\t%d\t%lld\t%d\n", s->boot, s->cycle,
+		     s->warmup, s->block, (long long)s->target_mib,
 		     s->offline_fill_pct);
 	return n;
 }
@@ -353,16 +352,15 @@ static int copy_samples(PGconn *c, const struct history_rec *rec,
 	/* a row: 9 texts of at most 2 x 128 escaped bytes and 12 numbers */
 	enum { ROW_MAX = 9 * 256 + 12 * 32, CHUNK = 65536 };
 	char *buf = malloc(CHUNK + ROW_MAX);
-	PGresult *res = PQexec(c, "COPY samples (" HISTORY_SAMPLE_COLS
-				  ") FROM STDIN");
+	PGresult *res =
+		PQexec(c, "COPY samples (" HISTORY_SAMPLE_COLS ") FROM STDIN");
 	size_t at = 0, i;
 	int ok = PQresultStatus(res) == PGRES_COPY_IN;
 
 	PQclear(res);
 	if (!ok || !buf) {
 		free(buf);
-		return pg_fail(c, NULL, shown, "copying the samples", err,
-			       len);
+		return pg_fail(c, NULL, shown, "copying the samples", err, len);
 	}
 	for (i = 0; ok && i < rec->t->n; i++) {
 		at += copy_row(buf + at, rec, i);
@@ -372,8 +370,7 @@ static int copy_samples(PGconn *c, const struct history_rec *rec,
 		}
 	}
 	free(buf);
-	ok = PQputCopyEnd(c, ok ? NULL : "mhpbench: a write failed") == 1 &&
-	     ok;
+	ok = PQputCopyEnd(c, ok ? NULL : "mhpbench: a write failed") == 1 && ok;
 	res = PQgetResult(c);
 	if (!ok || PQresultStatus(res) != PGRES_COMMAND_OK)
 		return pg_fail(c, res, shown, "copying the samples", err, len);
@@ -456,9 +453,8 @@ static int push_rows(const PGresult *res, struct sample_table *t)
 
 static int pg_baseline(const char *loc, const char *shown,
 		       const struct history_bwho *who,
-		       const struct history_bkey *keys, int nkeys,
-		       int max_runs, struct sample_table *out, char *err,
-		       size_t len)
+		       const struct history_bkey *keys, int nkeys, int max_runs,
+		       struct sample_table *out, char *err, size_t len)
 {
 	char blk[24], lim[16];
 	PGconn *c;
@@ -472,12 +468,13 @@ static int pg_baseline(const char *loc, const char *shown,
 		      len);
 	snprintf(lim, sizeof(lim), "%d", max_runs);
 	for (int k = 0; !ret && k < nkeys; k++) {
-		const char *v[] = {keys[k].kernel, keys[k].accel, blk,
-				   who->testbed,   who->job,	  who->run_id,
-				   lim};
+		const char *v[] = {
+			keys[k].kernel, keys[k].accel, blk, who->testbed,
+			who->job,	who->run_id,   lim};
 		PGresult *res;
 
-		snprintf(blk, sizeof(blk), "%lld", (long long)keys[k].block_mib);
+		snprintf(blk, sizeof(blk), "%lld",
+			 (long long)keys[k].block_mib);
 		res = pg_params(c, history_sql_baseline, 7, v);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 			ret = pg_fail(c, res, shown, "reading the baseline",
@@ -554,8 +551,8 @@ static int pgc_runs_next(struct history_cursor *c, struct history_run *h)
 }
 
 /* Runs @sql and keeps its result for the cursor. */
-static int pgc_open(const char *loc, const char *shown, const char *sql,
-		    int n, const char *const *vals, const char *what,
+static int pgc_open(const char *loc, const char *shown, const char *sql, int n,
+		    const char *const *vals, const char *what,
 		    struct history_cursor **cur, char *err, size_t len)
 {
 	struct pg_cursor *p;
@@ -590,9 +587,15 @@ static int pg_trend_open(const char *loc, const char *shown,
 			 struct history_cursor **cur, char *err, size_t len)
 {
 	char by[4], dimm[24], blk[24];
-	const char *v[] = {by,		    q->metric,	    q->view,
-			   q->phase,	    q->memmap,	    dimm,
-			   q->kernel ?: "", q->accel ?: "", blk,
+	const char *v[] = {by,
+			   q->metric,
+			   q->view,
+			   q->phase,
+			   q->memmap,
+			   dimm,
+			   q->kernel ?: "",
+			   q->accel ?: "",
+			   blk,
 			   q->testbed ?: ""};
 
 	snprintf(by, sizeof(by), "%d", q->by_run);

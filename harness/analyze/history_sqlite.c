@@ -107,9 +107,11 @@ static int migrate(sqlite3 *db, int from)
 		"INSERT INTO samples3 (run_id, seq, kernel, accel, memmap, "
 		"block_mib, dimm_mib, node, rep, phase, view, metric, value, "
 		"unit, boot, cycle, warmup, block, target_mib, "
-		"offline_fill_pct) SELECT run_id, rowid, kernel, accel, memmap, "
+		"offline_fill_pct) SELECT run_id, rowid, kernel, accel, "
+		"memmap, "
 		"block_mib, dimm_mib, node, rep, phase, view, metric, value, "
-		"unit, boot, cycle, warmup, block, target_mib, offline_fill_pct "
+		"unit, boot, cycle, warmup, block, target_mib, "
+		"offline_fill_pct "
 		"FROM samples; DROP TABLE samples; ALTER TABLE samples3 RENAME "
 		"TO samples;";
 	sqlite3_stmt *sel = NULL, *upd = NULL;
@@ -423,9 +425,8 @@ static int read_rows(sqlite3_stmt *st, struct sample_table *t)
 
 static int sq_baseline(const char *loc, const char *shown,
 		       const struct history_bwho *who,
-		       const struct history_bkey *keys, int nkeys,
-		       int max_runs, struct sample_table *out, char *err,
-		       size_t len)
+		       const struct history_bkey *keys, int nkeys, int max_runs,
+		       struct sample_table *out, char *err, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db;

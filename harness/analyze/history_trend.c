@@ -80,10 +80,10 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 static int other_cell(const struct trend_cell *c,
 		      const struct history_sample *s)
 {
-	return strcmp(s->testbed, c->testbed) || strcmp(s->kernel, c->kernel) || strcmp(s->accel, c->accel) ||
-	       s->block_mib != c->block_mib || strcmp(s->memmap, c->memmap) ||
-	       s->dimm_mib != c->dimm_mib || s->node != c->node ||
-	       s->offline_fill_pct != c->offline_fill_pct;
+	return strcmp(s->testbed, c->testbed) || strcmp(s->kernel, c->kernel) ||
+	       strcmp(s->accel, c->accel) || s->block_mib != c->block_mib ||
+	       strcmp(s->memmap, c->memmap) || s->dimm_mib != c->dimm_mib ||
+	       s->node != c->node || s->offline_fill_pct != c->offline_fill_pct;
 }
 
 /* "[testbed:]base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]": a
@@ -96,8 +96,8 @@ static void series_name(const struct trend_cell *c, char *buf, size_t len)
 	ana_size_str(c->block_mib, b, sizeof(b));
 	ana_size_str(c->dimm_mib, d, sizeof(d));
 	n = snprintf(buf, len, "%s%s%s/%s/%s-blocks/%s/%s", c->testbed,
-		     c->testbed[0] ? ":" : "", c->kernel, c->accel, b, c->memmap,
-		     d);
+		     c->testbed[0] ? ":" : "", c->kernel, c->accel, b,
+		     c->memmap, d);
 	if (c->node && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, "/node%d", c->node);
 	if (c->offline_fill_pct >= 0 && n > 0 && (size_t)n < len)
@@ -170,8 +170,7 @@ static void print_cell(FILE *f, const struct history_query *q,
 			q->metric, q->phase, q->view, c->memmap, sz, node,
 			q->by_run ? "run" : "night", unit,
 			c->testbed[0] ? c->testbed : "(none recorded)",
-			c->kernel, c->accel,
-			blk, q->window, q->alpha);
+			c->kernel, c->accel, blk, q->window, q->alpha);
 		if (virt)
 			metric_vms_legend(f, "", "  ", 0);
 		fprintf(f, "%-32s %12s %5s %9s  %s\n",
