@@ -208,6 +208,21 @@ ok $? "... and gives the same trend" || diff "$res/trend.s" "$res/trend.i" | dia
 cmp -s "$res/list.s" "$res/list.o" && [ "$(sqlite3 "$res/old-copy.db" 'SELECT version FROM schema_version')" = 3 ]
 ok $? "an old SQLite file read in place is migrated to schema 3, its runs as before" || diff "$res/list.s" "$res/list.o" | diag
 
+# --- scripts/nightly.sh with MHPBENCH_HISTORY: a fleet's night ----------
+q postgres "CREATE DATABASE nightly"
+for r in "$R0" "$D1"; do
+	cp -r "$r" "$res/n-${r##*-}"
+done
+MHPBENCH_HISTORY=$(uri nightly) RESULTS="$res/nres" NIGHTLY_RUN="$res/n-R0" "$ROOT/scripts/nightly.sh" >"$res/n1" 2>&1
+is $? 0 "nightly.sh, the first night of this testbed in the database: nothing to gate against (0)" || diag <"$res/n1"
+grep -q 'nothing in the history to gate against tonight' "$res/n1"
+ok $? "... and it says so"
+MHPBENCH_HISTORY=$(uri nightly) RESULTS="$res/nres" NIGHTLY_RUN="$res/n-D1" "$ROOT/scripts/nightly.sh" >"$res/n2" 2>&1
+is $? 1 "nightly.sh: the injected night gates as a regression (1)" || diag <"$res/n2"
+is "$(q nightly "SELECT count(*) FROM runs")" 2 "nightly.sh appended both nights to PostgreSQL"
+ok $([ -f "$res/n-D1/plots/trend.png" ] && [ ! -e "$res/nres/history.db" ]; echo $?) \
+	"it plotted the trend from PostgreSQL, and wrote no SQLite file"
+
 # --- bad input: each exits 10, names the server, never the password -------
 bad_case() { # bad_case DESCRIPTION GREP-PATTERN COMMAND...
 	local d=$1 pat=$2
