@@ -98,6 +98,29 @@ static void append_history(const char *root, const char *run_dir)
 			 shown, why, run_dir);
 }
 
+/* @argv for the manifest: a --history location without its password
+ * (the manifest is evidence that travels, into the history too). */
+static char **argv_shown(int argc, char **argv, char *buf, size_t len)
+{
+	char **v = calloc(argc + 1, sizeof(*v));
+	int i;
+
+	for (i = 0; v && i < argc; i++) {
+		v[i] = argv[i];
+		if (!history_opt)
+			continue;
+		if (argv[i] == history_opt) {
+			history_shown(argv[i], buf, len);
+			v[i] = buf;
+		} else if (!strncmp(argv[i], "--history=", 10)) {
+			memcpy(buf, "--history=", 10);
+			history_shown(argv[i] + 10, buf + 10, len - 10);
+			v[i] = buf;
+		}
+	}
+	return v;
+}
+
 static enum mhp_exit cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -149,8 +172,13 @@ static enum mhp_exit cmd_run(int argc, char **argv)
 		printf("# %s: OK\n", argv[optind]);
 		job_dump(job, stdout);
 	} else if (!ret) {
+		char shown[1024];
+		char **v = argv_shown(argc, argv, shown, sizeof(shown));
+
+		ro.argv = v ? v : argv;
 		sig_install();
 		ret = runner_run(job, &ro) ? fail() : EXIT_OK;
+		free(v);
 	}
 	free(job);
 	return ret;

@@ -61,10 +61,10 @@ struct history_query {
 	const char *kernel;  /* "" or NULL = every kernel label */
 	const char *accel;   /* "" or NULL = every accel */
 	int64_t block_mib;   /* 0 = every block size */
-	const char *testbed; /* "" or NULL = the fleet: a trend per testbed */
 	int by_run;	     /* one point per run instead of per night */
 	int window;
 	double alpha;
+	const char *testbed; /* "" or NULL = the fleet: a trend per testbed */
 };
 
 /* A query over the history, read row by row. The *_open functions return

@@ -21,7 +21,8 @@
 
 /* For each (kernel ?1, accel ?2, block size ?3): the measured samples of
  * the last ?7 complete, uninjected runs of testbed ?4 and job ?5 but run
- * ?6 that have such samples. Columns: history_sql_sample_cols. */
+ * ?6 that have such samples, their columns in the order of struct
+ * sample's fields (history_sqlite.c and history_pg.c read them so). */
 extern const char history_sql_baseline[];
 
 /* The samples of a trend (history_query; ?1 by run, ?2 metric, ?3 view,
