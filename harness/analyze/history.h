@@ -56,12 +56,12 @@ int history_baseline(const char *db_path, const struct ana_run *cand,
 /* Which trend `mhpbench history` shows. */
 struct history_query {
 	const char *metric, *phase, *view;
-	const char *memmap;  /* "" = every mode */
-	int64_t dimm_mib;    /* 0 = every size */
-	const char *kernel;  /* "" or NULL = every kernel label */
-	const char *accel;   /* "" or NULL = every accel */
-	int64_t block_mib;   /* 0 = every block size */
-	int by_run;	     /* one point per run instead of per night */
+	const char *memmap; /* "" = every mode */
+	int64_t dimm_mib;   /* 0 = every size */
+	const char *kernel; /* "" or NULL = every kernel label */
+	const char *accel;  /* "" or NULL = every accel */
+	int64_t block_mib;  /* 0 = every block size */
+	int by_run;	    /* one point per run instead of per night */
 	int window;
 	double alpha;
 	const char *testbed; /* "" or NULL = the fleet: a trend per testbed */
