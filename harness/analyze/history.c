@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* "key=value ..." (libpq conninfo): a word of letters and underscores,
@@ -270,9 +271,18 @@ int history_import(const char *loc, const char *old_path, int *n, char *err,
 {
 	char shown[1024];
 	struct import_ctx c = {loc, shown, 0, err, len};
+	struct stat a, b;
 	int ret;
 
 	history_shown(loc, shown, sizeof(shown));
+	/* its own reader would hold off every commit into it */
+	if (!history_is_pg(loc) && !stat(loc, &a) && !stat(old_path, &b) &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		*n = 0;
+		snprintf(err, len,
+			 "%s: a history cannot be imported into itself", shown);
+		return -EINVAL;
+	}
 	ret = history_sqlite_each(old_path, import_one, &c, err, len);
 	*n = c.n;
 	return ret;
