@@ -88,14 +88,14 @@ static const char *history_opt;
  * directory, and `mhpbench history --append` stores it later. */
 static void append_history(const char *root, const char *run_dir)
 {
-	char db[2200], shown[1024], why[1024];
+	char db[2200], why[1024];
 	const char *loc = history_location(history_opt, root, db, sizeof(db));
 
-	history_shown(loc, shown, sizeof(shown));
+	/* @why names the history (without its password) */
 	if (history_append_run(loc, run_dir, why, sizeof(why)))
-		warn_add("not added to %s: %s (append it later with "
+		warn_add("not added to the history: %s (append it later with "
 			 "`mhpbench history --append %s`)",
-			 shown, why, run_dir);
+			 why, run_dir);
 }
 
 /* @argv for the manifest: a --history location without its password
