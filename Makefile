@@ -12,9 +12,12 @@ GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo
 # CFLAGS is the user's (make CFLAGS='-O0 -g' works); the project's own
 # flags live in MHP_CFLAGS so an override cannot drop them.
 CFLAGS  ?= -O2 -g
+# libpq: the PostgreSQL history (harness/analyze/history_pg.c); its header
+# lives in /usr/include/postgresql on Debian.
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 MHP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
-           -Icommon -Iharness -MMD -MP
-LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lsqlite3 -lpfm -lm
+           -Icommon -Iharness -MMD -MP $(PQ_CFLAGS)
+LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lsqlite3 -lpq -lpfm -lm
 JOB     ?= bench/quick.job
 BUILD   := build
 

@@ -79,16 +79,47 @@ static enum mhp_exit fail(void)
 	return err_class() ? err_class() : EXIT_FAIL;
 }
 
-/* Every run, complete or not, goes into <results>/history.db, the nightly
- * gate's baseline. A history that cannot be written costs a warning, not
- * the run: its samples are already safe in the run directory. */
+/* `run --history LOCATION`, else $MHPBENCH_HISTORY, else
+ * <results>/history.db. */
+static const char *history_opt;
+
+/* Every run, complete or not, goes into the history, the nightly gate's
+ * baseline. A history that cannot be written (a server down) costs a
+ * warning, not the run: its samples are already safe in the run
+ * directory, and `mhpbench history --append` stores it later. */
 static void append_history(const char *root, const char *run_dir)
 {
-	char db[2200], why[512];
+	char db[2200], why[1024];
+	const char *loc = history_location(history_opt, root, db, sizeof(db));
 
-	snprintf(db, sizeof(db), "%s/history.db", root);
-	if (history_append_run(db, run_dir, why, sizeof(why)))
-		warn_add("not added to %s: %s", db, why);
+	/* @why names the history (without its password) */
+	if (history_append_run(loc, run_dir, why, sizeof(why)))
+		warn_add("not added to the history: %s (append it later with "
+			 "`mhpbench history --append %s`)",
+			 why, run_dir);
+}
+
+/* @argv for the manifest: a --history location without its password
+ * (the manifest is evidence that travels, into the history too). */
+static char **argv_shown(int argc, char **argv, char *buf, size_t len)
+{
+	char **v = calloc(argc + 1, sizeof(*v));
+	int i;
+
+	for (i = 0; v && i < argc; i++) {
+		v[i] = argv[i];
+		if (!history_opt)
+			continue;
+		if (argv[i] == history_opt) {
+			history_shown(argv[i], buf, len);
+			v[i] = buf;
+		} else if (!strncmp(argv[i], "--history=", 10)) {
+			memcpy(buf, "--history=", 10);
+			history_shown(argv[i] + 10, buf + 10, len - 10);
+			v[i] = buf;
+		}
+	}
+	return v;
 }
 
 static enum mhp_exit cmd_run(int argc, char **argv)
@@ -97,6 +128,7 @@ static enum mhp_exit cmd_run(int argc, char **argv)
 		{"parse-only", no_argument, NULL, 'p'},
 		{"results", required_argument, NULL, 'r'},
 		{"kernel", required_argument, NULL, 'k'},
+		{"history", required_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{0}};
 	struct runner_opts ro = {.results_root = "results",
@@ -116,6 +148,9 @@ static enum mhp_exit cmd_run(int argc, char **argv)
 			break;
 		case 'r':
 			ro.results_root = optarg;
+			break;
+		case 'H':
+			history_opt = optarg;
 			break;
 		case 'k':
 			ro.kernel = optarg;
@@ -138,8 +173,13 @@ static enum mhp_exit cmd_run(int argc, char **argv)
 		printf("# %s: OK\n", argv[optind]);
 		job_dump(job, stdout);
 	} else if (!ret) {
+		char shown[1024];
+		char **v = argv_shown(argc, argv, shown, sizeof(shown));
+
+		ro.argv = v ? v : argv;
 		sig_install();
 		ret = runner_run(job, &ro) ? fail() : EXIT_OK;
+		free(v);
 	}
 	free(job);
 	return ret;
@@ -170,7 +210,11 @@ static const struct command commands[] = {
 	 "      --results DIR    where run directories go (default: results)\n"
 	 "      --kernel PATH    guest bzImage, debian or debian-MAJOR.MINOR\n"
 	 "                       (default: the job's `kernel`; also taken\n"
-	 "                       from $KERNEL)\n"},
+	 "                       from $KERNEL)\n"
+	 "      --history LOC    where the run is appended: a SQLite file\n"
+	 "                       or postgresql:// URI (default:\n"
+	 "                       $MHPBENCH_HISTORY, else "
+	 "RESULTS/history.db)\n"},
 	{"report", cmd_report,
 	 "  report [RUN]         print the tables of a run directory or run "
 	 "id\n"
@@ -182,6 +226,7 @@ static const struct command commands[] = {
 	 "      -o FILE          write the page there (default: stdout)\n"
 	 "      --gate FILE      gate.json to show (default: RUN/gate.json)\n"
 	 "      --history LOC    history for the trend (default:\n"
+	 "                       $MHPBENCH_HISTORY, else\n"
 	 "                       RESULTS/history.db if it exists)\n"},
 	{"compare", compare_cmd,
 	 "  compare [opts] RUN_A [RUN_B]\n"
@@ -191,8 +236,10 @@ static const struct command commands[] = {
 	 "  gate --baseline RUN|history --candidate RUN [opts]\n"
 	 "                       regression verdicts, gate.json, JUnit XML\n"},
 	{"history", history_cmd,
-	 "  history [opts]       --append RUN, --list, or per-night medians\n"
-	 "                       with change points (results/history.db)\n"},
+	 "  history [opts]       --append RUN, --list, --import OLD.db, or\n"
+	 "                       per-night medians with change points\n"
+	 "                       (--history LOC: results/history.db or a\n"
+	 "                       postgresql:// URI; $MHPBENCH_HISTORY)\n"},
 	{"plot", plot_cmd,
 	 "  plot [opts] [RUN]    gnuplot PNG/SVG/ASCII plots into RUN/plots\n"},
 	{"export", export_cmd,

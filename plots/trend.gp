@@ -3,7 +3,7 @@
 # line per kernel, accel, block size, mode and DIMM size (never mixed),
 # with the change points found by the windowed t-test marked.
 # CSV (trend.csv): memmap,dimm_mib,index,night,median,n,change,p,injected,
-# kernel,accel,block_mib,node,series,time_base
+# kernel,accel,block_mib,node,series,time_base,testbed
 # (night holds the run id when the trend is per run; its first 15
 # characters are the run's UTC start, yyyymmdd-HHMMSS; time_base is
 # virtual for guest times under tcg-icount). Set by mhpbench: series, the

@@ -31,6 +31,8 @@ CORE=(
   procps           # pgrep/pkill: the tests' "no QEMU left behind" checks
   mount            # faults-disk.t: a full tmpfs for the results
   sqlite3          # analysis.t reads the history with the sqlite3 CLI
+  libpq-dev        # the PostgreSQL history (harness/analyze/history_pg.c)
+  postgresql       # history-pg.t: a real server (initdb, pg_ctl, psql)
   git              # the revision baked into every result
   python3-jsonschema  # export-kcidb.t validates the KCIDB export against
                       # its schema (tests/data/kcidb/)

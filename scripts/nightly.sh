@@ -6,7 +6,11 @@
 # 10 bad input), or the run's when the run itself failed.
 #
 #   scripts/nightly.sh [JOB]             (default bench/nightly.job)
-#   RESULTS=DIR   where runs and history.db go (default results)
+#   RESULTS=DIR   where runs (and history.db) go (default results)
+#   MHPBENCH_HISTORY=LOCATION  the history: a SQLite file or a
+#                    postgresql:// URI that a fleet of hosts shares
+#                    (README, "A lab of many hosts"); default
+#                    $RESULTS/history.db
 #   NIGHTLY_RUN=DIR  skip the run and use this finished run directory
 #                    (for testing the rest of the pipeline)
 #   GATE_ARGS="--threshold 10"  extra arguments for mhpbench gate
@@ -15,7 +19,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 JOB=${1:-bench/nightly.job}
 RESULTS=${RESULTS:-results}
-DB="$RESULTS/history.db"
+HISTORY=${MHPBENCH_HISTORY:-$RESULTS/history.db}
+# every mhpbench below (the run's own append too) uses it
+export MHPBENCH_HISTORY=$HISTORY
 MHP=./mhpbench
 
 log() { echo "nightly: $*" >&2; }
@@ -29,28 +35,37 @@ else
 	run=$(readlink -f "$RESULTS/latest")
 	if [ $rc -ne 0 ]; then
 		# Stored as incomplete, so the history shows the failed night.
-		[ -d "$run" ] && "$MHP" history --db "$DB" --append "$run" >&2
+		[ -d "$run" ] && "$MHP" history --history "$HISTORY" --append "$run" >&2
 		log "run failed with exit $rc"
 		exit $rc
 	fi
 fi
 
-# The gate compares with the nights before this one, so it runs before
-# the append; the first night has no history and nothing to gate against.
+# The gate compares with the nights before this one (the candidate itself
+# is left out of its baseline); the first night of a history, or of this
+# testbed and job in a shared one, has nothing to gate against.
 gate_rc=0
-if [ -f "$DB" ]; then
-	# shellcheck disable=SC2086
-	"$MHP" gate --results "$RESULTS" --db "$DB" --baseline history \
-		--candidate "$run" ${GATE_ARGS:-}
-	gate_rc=$?
+if [ "$HISTORY" = "$RESULTS/history.db" ] && [ ! -f "$HISTORY" ]; then
+	log "no history yet at $HISTORY: nothing to gate against tonight"
 else
-	log "no history yet at $DB: nothing to gate against tonight"
+	errf=$(mktemp)
+	# shellcheck disable=SC2086
+	"$MHP" gate --results "$RESULTS" --history "$HISTORY" \
+		--baseline history --candidate "$run" ${GATE_ARGS:-} 2>"$errf"
+	gate_rc=$?
+	cat "$errf" >&2
+	if [ $gate_rc -eq 10 ] && grep -q -e 'no history at' \
+		-e 'no complete run of testbed' "$errf"; then
+		log "nothing in the history to gate against tonight"
+		gate_rc=0
+	fi
+	rm -f "$errf"
 fi
-"$MHP" history --db "$DB" --append "$run" >&2 || exit $?
-"$MHP" plot --results "$RESULTS" --db "$DB" "$run" || log "plot failed"
+"$MHP" history --history "$HISTORY" --append "$run" >&2 || exit $?
+"$MHP" plot --results "$RESULTS" --history "$HISTORY" "$run" || log "plot failed"
 # One page for the night: provenance, tables, the gate's verdicts (RUN/
 # gate.json), the plots and the trend (README, "Analysis").
-"$MHP" report --html --results "$RESULTS" --history "$DB" -o "$run/report.html" "$run" &&
+"$MHP" report --html --results "$RESULTS" --history "$HISTORY" -o "$run/report.html" "$run" &&
 	log "report: $run/report.html" || log "report --html failed"
 case $gate_rc in
 0) log "nothing regressed" ;;

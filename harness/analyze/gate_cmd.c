@@ -158,7 +158,9 @@ static const char gate_usage[] =
 	"                        the two-stage bootstrap (boots, then\n"
 	"                        cycles)\n"
 	"  --min-n N (5)         fewest samples a side for a verdict\n"
-	"  --db PATH             history database (results/history.db)\n"
+	"  --history LOCATION    the history: a SQLite file or a\n"
+	"                        postgresql:// URI ($MHPBENCH_HISTORY, else\n"
+	"                        RESULTS/history.db); --db is the same\n"
 	"  --history-runs N      baseline: the last N matching runs (5)\n"
 	"  --out DIR             where gate.json and gate-junit.xml go\n"
 	"                        (default: the candidate's run directory)\n"
@@ -191,6 +193,7 @@ static int parse_opts(int argc, char **argv, struct gate_opts *g)
 		{"reps", required_argument, NULL, 'n'},
 		{"min-n", required_argument, NULL, 'N'},
 		{"db", required_argument, NULL, 'd'},
+		{"history", required_argument, NULL, 'd'},
 		{"history-runs", required_argument, NULL, 'H'},
 		{"out", required_argument, NULL, 'o'},
 		{"junit", required_argument, NULL, 'j'},
@@ -330,9 +333,8 @@ static int load_baseline(const struct gate_opts *g, const struct ana_run *cand,
 
 	if (strcmp(g->baseline, "history"))
 		return load(g->root, g->baseline, base);
-	snprintf(db, sizeof(db), "%s/history.db", g->root);
-	ret = history_baseline(g->db ?: db, cand, g->history_runs, base, err,
-			       sizeof(err));
+	ret = history_baseline(history_location(g->db, g->root, db, sizeof(db)),
+			       cand, g->history_runs, base, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "mhpbench gate: %s\n", err);
 	return ret;

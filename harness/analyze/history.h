@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The run history: results/history.db (SQLite). Each run is appended in one
- * transaction with its manifest and samples; an incomplete run is stored as
- * incomplete. The gate can use the history as its baseline; `mhpbench
- * history` (history_cmd.h) lists it and prints trends (history_trend.h)
- * from what is read back here. */
+/* The run history: a SQLite file (results/history.db by default) or a
+ * PostgreSQL database that a fleet of hosts shares (README, "A lab of many
+ * hosts"). Each function's first argument is the history's *location*: a
+ * file path, or a postgresql:// (postgres://) URI or libpq key=value
+ * conninfo. Each run is appended in one transaction with its manifest,
+ * testbed and samples; an incomplete run is stored as incomplete. The gate
+ * can use the history as its baseline; `mhpbench history` (history_cmd.h)
+ * lists it and prints trends (history_trend.h) from what is read back
+ * here. Errors name the location without its password. */
 #ifndef MHP_HISTORY_H
 #define MHP_HISTORY_H
 
@@ -11,14 +15,41 @@
 
 #include <stdint.h>
 
+/* Whether @loc names a PostgreSQL database rather than a SQLite file. */
+int history_is_pg(const char *loc);
+
+/* The location to use: @opt (a --history option) if given, else
+ * $MHPBENCH_HISTORY, else @root/history.db, in @buf. */
+const char *history_location(const char *opt, const char *root, char *buf,
+			     size_t len);
+
+/* The testbed a run's @manifest names (README, "A lab of many hosts"):
+ * its "testbed", else its host name, else "". */
+void history_testbed_name(json_t *manifest, char *buf, size_t len);
+
+/* @loc as it may be printed: a password in a URI or conninfo removed. */
+void history_shown(const char *loc, char *buf, size_t len);
+
 /* Appends (or replaces) the run in @run_dir. 0 or -errno, with a one-line
- * reason in @err. Safe to call at the end of every run. */
+ * reason in @err: -ECONNREFUSED, -ECONNRESET (a server not reached, or gone
+ * mid-append: nothing of the run is stored), -EPROTO (another schema
+ * version), -EIO (a write that failed). A run is identified by its testbed
+ * and run id: appending it again replaces it. Safe to call at the end of
+ * every run, and from several hosts at once. */
 int history_append_run(const char *db_path, const char *run_dir, char *err,
 		       size_t len);
 
-/* Fills @out with the measured samples of the last @max_runs complete runs
- * in the history that match @cand's kernel, accel and block size (the
- * candidate itself left out). -ENOENT: no history; -ENODATA: no such runs. */
+/* Stores every run of the SQLite history at @old_path in the history at
+ * @loc (each replacing a stored run of its testbed and id). 0 or -errno,
+ * with @n the number of runs imported. */
+int history_import(const char *loc, const char *old_path, int *n, char *err,
+		   size_t len);
+
+/* Fills @out with the measured samples of the history's complete,
+ * uninjected runs like @cand: for each kernel label, accel and block size
+ * of @cand's samples, those of the last @max_runs runs of @cand's testbed
+ * and job that have them (the candidate itself left out). -ENOENT: no
+ * history; -ENODATA: no such runs. */
 int history_baseline(const char *db_path, const struct ana_run *cand,
 		     int max_runs, struct ana_run *out, char *err, size_t len);
 
@@ -33,6 +64,7 @@ struct history_query {
 	int by_run;	    /* one point per run instead of per night */
 	int window;
 	double alpha;
+	const char *testbed; /* "" or NULL = the fleet: a trend per testbed */
 };
 
 /* A query over the history, read row by row. The *_open functions return
@@ -53,9 +85,10 @@ struct history_sample {
 	int offline_fill_pct; /* -1: no fill axis */
 	double value;
 	int injected; /* the run had inject_online_delay set */
+	char testbed[128];
 };
 
-/* The samples @q selects, ordered by cell (kernel, accel, block size,
+/* The samples @q selects, ordered by cell (testbed, kernel, accel, block size,
  * mode, DIMM size, node, offline fill: a trend never mixes them), then by when
  * their run started. _next: 1 with the next sample in @s, 0 at the end, -EIO
  * with the reason in @err. */
@@ -72,6 +105,7 @@ struct history_run {
 	const char *kernels, *accels, *blocks;
 	int injected; /* inject_online_delay was set */
 	int samples;
+	const char *testbed, *job;
 };
 
 /* Every stored run, oldest first. _next: 1 with the next run in @r, 0 at

@@ -21,6 +21,7 @@ struct history_point {
 
 /* One trend line: everything that defines a cell but the run. */
 struct trend_cell {
+	char testbed[128];
 	char kernel[128];
 	char accel[16];
 	int64_t block_mib;
@@ -64,6 +65,7 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 	snprintf(c->pts[c->n].night, sizeof(c->pts[0].night), "%s", s->group);
 	c->injected[c->n] = 0;
 	c->n++;
+	snprintf(c->testbed, sizeof(c->testbed), "%s", s->testbed);
 	snprintf(c->kernel, sizeof(c->kernel), "%s", s->kernel);
 	snprintf(c->accel, sizeof(c->accel), "%s", s->accel);
 	c->block_mib = s->block_mib;
@@ -78,14 +80,14 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 static int other_cell(const struct trend_cell *c,
 		      const struct history_sample *s)
 {
-	return strcmp(s->kernel, c->kernel) || strcmp(s->accel, c->accel) ||
-	       s->block_mib != c->block_mib || strcmp(s->memmap, c->memmap) ||
-	       s->dimm_mib != c->dimm_mib || s->node != c->node ||
-	       s->offline_fill_pct != c->offline_fill_pct;
+	return strcmp(s->testbed, c->testbed) || strcmp(s->kernel, c->kernel) ||
+	       strcmp(s->accel, c->accel) || s->block_mib != c->block_mib ||
+	       strcmp(s->memmap, c->memmap) || s->dimm_mib != c->dimm_mib ||
+	       s->node != c->node || s->offline_fill_pct != c->offline_fill_pct;
 }
 
-/* "base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]": a trend line's name
- * without spaces, for the plot's legend. */
+/* "[testbed:]base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]": a
+ * trend line's name without spaces, for the plot's legend. */
 static void series_name(const struct trend_cell *c, char *buf, size_t len)
 {
 	char b[16], d[16];
@@ -93,7 +95,8 @@ static void series_name(const struct trend_cell *c, char *buf, size_t len)
 
 	ana_size_str(c->block_mib, b, sizeof(b));
 	ana_size_str(c->dimm_mib, d, sizeof(d));
-	n = snprintf(buf, len, "%s/%s/%s-blocks/%s/%s", c->kernel, c->accel, b,
+	n = snprintf(buf, len, "%s%s%s/%s/%s-blocks/%s/%s", c->testbed,
+		     c->testbed[0] ? ":" : "", c->kernel, c->accel, b,
 		     c->memmap, d);
 	if (c->node && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, "/node%d", c->node);
@@ -161,12 +164,13 @@ static void print_cell(FILE *f, const struct history_query *q,
 	if (!csv) {
 		fprintf(f,
 			"\n%s %s %s, %s %s%s: median per %s (%s)\n"
-			"kernel %s, accel %s, %s blocks\n"
+			"testbed %s\nkernel %s, accel %s, %s blocks\n"
 			"change points: windowed Welch t-test (as Apache "
 			"Otava), window %d, p < %g\n",
 			q->metric, q->phase, q->view, c->memmap, sz, node,
-			q->by_run ? "run" : "night", unit, c->kernel, c->accel,
-			blk, q->window, q->alpha);
+			q->by_run ? "run" : "night", unit,
+			c->testbed[0] ? c->testbed : "(none recorded)",
+			c->kernel, c->accel, blk, q->window, q->alpha);
 		if (virt)
 			metric_vms_legend(f, "", "  ", 0);
 		fprintf(f, "%-32s %12s %5s %9s  %s\n",
@@ -180,11 +184,12 @@ static void print_cell(FILE *f, const struct history_query *q,
 			fprintf(f,
 				"%s,%lld,%zu,%s,%.17g,%zu,%d,%.6g,%d,%s,%s,%"
 				"lld,"
-				"%d,%s,%s\n",
+				"%d,%s,%s,%s\n",
 				c->memmap, (long long)c->dimm_mib, i, p->night,
 				p->median * mi->scale, p->n, p->change, p->p,
 				c->injected[i], c->kernel, c->accel,
-				(long long)c->block_mib, c->node, series, tb);
+				(long long)c->block_mib, c->node, series, tb,
+				c->testbed);
 			continue;
 		}
 		fprintf(f, "%-32s %12.3f %5zu ", p->night,
@@ -204,8 +209,10 @@ int history_trend(const char *db_path, const struct history_query *q, int csv,
 	struct trend_cell c = {0};
 	struct history_cursor *cur;
 	struct history_sample s;
+	char shown[1024];
 	int ret, cells = 0;
 
+	history_shown(db_path, shown, sizeof(shown));
 	ret = history_trend_open(db_path, q, &cur, err, len);
 	if (ret)
 		return ret;
@@ -213,7 +220,7 @@ int history_trend(const char *db_path, const struct history_query *q, int csv,
 		fprintf(f,
 			"memmap,dimm_mib,index,%s,median,n,change,p,"
 			"injected,kernel,accel,block_mib,node,series,"
-			"time_base\n",
+			"time_base,testbed\n",
 			q->by_run ? "run" : "night");
 	while ((ret = history_trend_next(cur, &s, err, len)) > 0) {
 		if (c.n && other_cell(&c, &s)) {
@@ -242,9 +249,11 @@ int history_trend(const char *db_path, const struct history_query *q, int csv,
 	}
 	if (!cells) {
 		snprintf(err, len,
-			 "%s: no complete run has %s %s %s samples%s%s",
-			 db_path, q->metric, q->phase, q->view,
-			 q->memmap[0] ? " for memmap=" : "", q->memmap);
+			 "%s: no complete run has %s %s %s samples%s%s%s%s",
+			 shown, q->metric, q->phase, q->view,
+			 q->memmap[0] ? " for memmap=" : "", q->memmap,
+			 q->testbed && *q->testbed ? " on testbed " : "",
+			 q->testbed ? q->testbed : "");
 		ret = -ENODATA;
 	}
 out:

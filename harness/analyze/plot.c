@@ -534,7 +534,7 @@ static void trend_series(struct plot_ctx *c, char *buf, size_t len,
 		line[0] = 0;
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
-		if (samples_split(line, fld, 16) != 15)
+		if (samples_split(line, fld, 16) != 16)
 			continue;
 		/* " name ": each entry of @list ends with a space */
 		snprintf(key, sizeof(key), " %s ", fld[13]);
@@ -569,12 +569,13 @@ static int plot_trend(struct plot_ctx *c, const struct ana_run *r,
 				  .window = 5,
 				  .alpha = 0.01};
 	char err[1024], settings[4800], series[4096], axis[512];
+	char testbed[128];
 	size_t nvirt, nwall;
 	struct stat st;
 	int ret;
 	FILE *f;
 
-	if (stat(db, &st)) {
+	if (!history_is_pg(db) && stat(db, &st)) {
 		char why[4300];
 
 		snprintf(why, sizeof(why), "no history at %s", db);
@@ -588,6 +589,9 @@ static int plot_trend(struct plot_ctx *c, const struct ana_run *r,
 	q.kernel = r->axes.nkernel == 1 ? r->axes.kernel[0] : "";
 	q.accel = r->axes.naccel == 1 ? r->axes.accel[0] : "";
 	q.block_mib = r->axes.nblock == 1 ? ana_axes_block(&r->axes, 0) : 0;
+	/* the run's own testbed: another host's numbers are another line */
+	history_testbed_name(r->manifest, testbed, sizeof(testbed));
+	q.testbed = testbed;
 	ret = history_trend(db, &q, 1, f, err, sizeof(err));
 	fclose(f);
 	if (ret == -ENODATA) {
@@ -824,7 +828,9 @@ static const char plot_usage[] =
 	"  latency-guest (candlesticks per phase against DIMM size), memmap,\n"
 	"  oom-edge, numa, online-breakdown and trend (from the history).\n"
 	"  --format LIST        png,svg,dumb (default all three)\n"
-	"  --db PATH            history for the trend (RESULTS/history.db)\n"
+	"  --history LOCATION   history for the trend: a SQLite file or a\n"
+	"                       postgresql:// URI ($MHPBENCH_HISTORY, else\n"
+	"                       RESULTS/history.db); --db is the same\n"
 	"  --results DIR        where run ids are looked up (results)\n"
 	"exit: 0 ok (plots without data say so), 2 bad command line,\n"
 	"  3 gnuplot missing, 8 cannot write, 10 corrupt or foreign run\n";
@@ -869,6 +875,7 @@ enum mhp_exit plot_cmd(int argc, char **argv)
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"db", required_argument, NULL, 'd'},
+		{"history", required_argument, NULL, 'd'},
 		{"results", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{0}};
@@ -932,10 +939,7 @@ enum mhp_exit plot_cmd(int argc, char **argv)
 		ana_free_run(&r);
 		return EXIT_BADINPUT;
 	}
-	if (!db) {
-		snprintf(dbbuf, sizeof(dbbuf), "%s/history.db", root);
-		db = dbbuf;
-	}
+	db = history_location(db, root, dbbuf, sizeof(dbbuf));
 	snprintf(pdir, sizeof(pdir), "%s/plots", dir);
 	e = plot_make(&r, db, pdir, formats, nformats, stdout, &res);
 	if (e == -ENOENT)

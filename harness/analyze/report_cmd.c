@@ -6,6 +6,7 @@
 #include "analyze/report_cmd.h"
 
 #include "analyze/analysis.h"
+#include "analyze/history.h"
 #include "analyze/plot.h"
 #include "analyze/report_html.h"
 #include "results/deepreport.h"
@@ -182,9 +183,11 @@ static enum mhp_exit report_html(const struct report_opts *o, const char *dir)
 		report_print(tf, sum);
 		fclose(tf);
 	}
-	/* The history: --history, else RESULTS/history.db if it exists. */
-	snprintf(db, sizeof(db), "%s/history.db", o->root);
-	h.history = o->history ? o->history : !stat(db, &st) ? db : NULL;
+	/* The history: --history, else $MHPBENCH_HISTORY, else
+	 * RESULTS/history.db if it exists (README, "A lab of many hosts"). */
+	h.history = history_location(o->history, o->root, db, sizeof(db));
+	if (!history_is_pg(h.history) && stat(h.history, &st))
+		h.history = NULL;
 	snprintf(tmpd, sizeof(tmpd), "%s/mhpbench-report-XXXXXX",
 		 tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(tmpd)) {

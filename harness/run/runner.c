@@ -127,6 +127,28 @@ static int resolve_inputs(struct run *r)
 	return ret;
 }
 
+/* The host CPU's model: /proc/cpuinfo's first "model name" (x86), or
+ * NULL where there is none (JSON null: not known, not made up). */
+static json_t *cpu_model_json(void)
+{
+	char line[512], *v;
+	json_t *j = json_null();
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "model name", 10) || !(v = strchr(line, ':')))
+			continue;
+		v += 1 + strspn(v + 1, " \t");
+		v[strcspn(v, "\n")] = 0;
+		json_decref(j);
+		j = json_string(v);
+		break;
+	}
+	if (f)
+		fclose(f);
+	return j;
+}
+
 static json_t *host_json(void)
 {
 	struct utsname u;
@@ -134,10 +156,24 @@ static json_t *host_json(void)
 
 	uname(&u);
 	gethostname(host, sizeof(host) - 1);
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "hostname", host,
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:o}", "hostname", host,
 			 "sysname", u.sysname, "release", u.release, "version",
 			 u.version, "machine", u.machine, "cpus",
-			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN));
+			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "cpu_model",
+			 cpu_model_json());
+}
+
+/* The testbed the history files the run under (README, "A lab of many
+ * hosts"): $MHPBENCH_TESTBED, else the host name. */
+static json_t *testbed_json(void)
+{
+	const char *tb = getenv("MHPBENCH_TESTBED");
+	char host[256] = "";
+
+	if (tb && *tb)
+		return json_string(tb);
+	gethostname(host, sizeof(host) - 1);
+	return json_string(host);
 }
 
 static json_t *job_json(const struct job *job)
@@ -173,6 +209,7 @@ static int manifest_init(struct run *r)
 				      argv));
 	json_object_set_new(m, "job", job_json(r->job));
 	json_object_set_new(m, "host", host_json());
+	json_object_set_new(m, "testbed", testbed_json());
 	json_object_set_new(
 		m, "qemu",
 		json_pack("{s:s,s:s}", "binary", r->qemu, "version", qv));
