@@ -373,7 +373,8 @@ int history_baseline(const char *db_path, const struct ana_run *cand,
 	memset(out, 0, sizeof(*out));
 	history_shown(db_path, shown, sizeof(shown));
 	history_rec_describe(&rec, cand->manifest);
-	who = (struct history_bwho){rec.tb.name, rec.job, cand->run_id};
+	who = (struct history_bwho){rec.tb.name, rec.job, cand->run_id,
+				    cand->started_utc};
 	nkeys = baseline_keys(cand, &keys);
 	if (nkeys < 0)
 		return nkeys;

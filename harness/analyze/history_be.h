@@ -47,9 +47,11 @@ struct history_bkey {
 };
 
 /* What the candidate of a baseline is: its testbed and job select, its own
- * run is left out. */
+ * run is left out, and only runs that started before it count (a
+ * candidate gated again later must not get a baseline from its future;
+ * "" when its start is unknown). */
 struct history_bwho {
-	const char *testbed, *job, *run_id;
+	const char *testbed, *job, *run_id, *started_utc;
 };
 
 /* A cursor: each back end's embeds this first. */
@@ -71,8 +73,9 @@ struct history_be {
 	int (*append)(const char *loc, const char *shown,
 		      const struct history_rec *rec, char *err, size_t len);
 	/* For each of @nkeys keys: the measured samples of the last
-	 * @max_runs complete, uninjected runs of @who's testbed and job that
-	 * have samples of that key (and only those samples), into @out. */
+	 * @max_runs complete, uninjected runs of @who's testbed and job,
+	 * started before it, that have samples of that key (and only those
+	 * samples), into @out. */
 	int (*baseline)(const char *loc, const char *shown,
 			const struct history_bwho *who,
 			const struct history_bkey *keys, int nkeys,

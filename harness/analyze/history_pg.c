@@ -470,12 +470,12 @@ static int pg_baseline(const char *loc, const char *shown,
 	for (int k = 0; !ret && k < nkeys; k++) {
 		const char *v[] = {
 			keys[k].kernel, keys[k].accel, blk, who->testbed,
-			who->job,	who->run_id,   lim};
+			who->job,	who->run_id,   lim, who->started_utc};
 		PGresult *res;
 
 		snprintf(blk, sizeof(blk), "%lld",
 			 (long long)keys[k].block_mib);
-		res = pg_params(c, history_sql_baseline, 7, v);
+		res = pg_params(c, history_sql_baseline, 8, v);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 			ret = pg_fail(c, res, shown, "reading the baseline",
 				      err, len);

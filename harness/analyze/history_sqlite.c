@@ -447,6 +447,7 @@ static int sq_baseline(const char *loc, const char *shown,
 		bind_text(st, 5, who->job);
 		bind_text(st, 6, who->run_id);
 		sqlite3_bind_int(st, 7, max_runs);
+		bind_text(st, 8, who->started_utc);
 		ret = read_rows(st, out);
 	}
 	if (ret)

@@ -447,9 +447,11 @@ static size_t count_kernel(const struct ana_run *r, const char *kernel)
 	return n;
 }
 
-/* A candidate of two kernels (run8) gets, for each kernel, the last runs
- * that have it: k612 from run12 (k612 only) and run13, the other from
- * run13 (choosing by its first kernel would miss run12). */
+/* A candidate of two kernels (run14) gets, for each kernel, the last runs
+ * that have it: k612 from run8, run12 (k612 only) and run13, the other
+ * from run8 and run13 (choosing by its first kernel would miss run12; the
+ * label sorts run ids as text). Runs that started after the candidate
+ * are never its baseline: run12 gated again after run13 gets run8 only. */
 static void test_baseline_kernels(void **state)
 {
 	static const char *const both[] = {"6.1.0-56-amd64", "k612"};
@@ -460,12 +462,18 @@ static void test_baseline_kernels(void **state)
 		1);
 	add_run("run13", 14, "hostA", "bench/nightly.job", "tcg-icount", both,
 		2);
-	assert_int_equal(baseline_of("run8", &base), 0);
-	assert_string_equal(base.run_id, "history: 2 runs run12..run13");
-	assert_int_equal(count_kernel(&base, "k612"), 2 * PER_RUN);
-	assert_int_equal(count_kernel(&base, "6.1.0-56-amd64"), PER_RUN);
+	add_run("run14", 15, "hostA", "bench/nightly.job", "tcg-icount", both,
+		2);
+	assert_int_equal(baseline_of("run14", &base), 0);
+	assert_string_equal(base.run_id, "history: 3 runs run12..run8");
+	assert_int_equal(count_kernel(&base, "k612"), 3 * PER_RUN);
+	assert_int_equal(count_kernel(&base, "6.1.0-56-amd64"), 2 * PER_RUN);
 	for (size_t i = 0; i < base.t.n; i++)
 		assert_string_equal(base.t.s[i].accel, "tcg-icount");
+	ana_free_run(&base);
+	assert_int_equal(baseline_of("run12", &base), 0);
+	assert_string_equal(base.run_id, "history: 1 run run8");
+	assert_int_equal(count_kernel(&base, "k612"), PER_RUN);
 	ana_free_run(&base);
 }
 
