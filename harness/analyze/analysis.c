@@ -348,6 +348,7 @@ static void make_key(const struct sample *s, unsigned fold, struct ana_key *k)
 		k->node = s->node;
 	k->target_mib = s->target_mib;
 	k->offline_fill_pct = s->offline_fill_pct;
+	k->zone_present_mib = s->zone_present_mib;
 	snprintf(k->phase, sizeof(k->phase), "%s", s->phase);
 	snprintf(k->view, sizeof(k->view), "%s", s->view);
 	snprintf(k->metric, sizeof(k->metric), "%s", s->metric);
@@ -385,6 +386,8 @@ static int key_cmp(const struct ana_key *a, const struct ana_key *b)
 		return a->target_mib < b->target_mib ? -1 : 1;
 	if (a->offline_fill_pct != b->offline_fill_pct)
 		return a->offline_fill_pct < b->offline_fill_pct ? -1 : 1;
+	if (a->zone_present_mib != b->zone_present_mib)
+		return a->zone_present_mib < b->zone_present_mib ? -1 : 1;
 	if (phase_rank(a->phase) != phase_rank(b->phase))
 		return phase_rank(a->phase) - phase_rank(b->phase);
 	if ((c = strcmp(a->phase, b->phase)))
