@@ -96,7 +96,7 @@ struct ana_key {
 	int64_t dimm_mib;
 	int node;
 	int64_t target_mib;
-	int offline_fill_pct; /* -1: no fill axis */
+	int offline_fill_pct;	  /* -1: no fill axis */
 	int64_t zone_present_mib; /* -1: no zone_present axis */
 	char phase[24];
 	char view[8];

@@ -757,8 +757,8 @@ static int zone_rows(FILE *f, const json_t *fit, char *series, size_t len)
 			*q = '_';
 	json_array_foreach(json_object_get(fit, "sizes"), i, sz)
 	{
-		double gib = (double)json_integer_value(json_object_get(
-				     sz, "zone_present_mib")) /
+		double gib = (double)json_integer_value(
+				     json_object_get(sz, "zone_present_mib")) /
 			     1024.0;
 
 		fprintf(f, "%s,%s,%.4f,%.6f,", one,
@@ -766,8 +766,8 @@ static int zone_rows(FILE *f, const json_t *fit, char *series, size_t len)
 			json_number_value(json_object_get(sz, "median")) *
 				1e-6);
 		if (slope)
-			fprintf(f, "%.6f,", (b + json_number_value(slope) * gib) *
-						    1e-6);
+			fprintf(f, "%.6f,",
+				(b + json_number_value(slope) * gib) * 1e-6);
 		else
 			fprintf(f, "NaN,");
 		fprintf(f, "%lld,%s,%s,%s\n",

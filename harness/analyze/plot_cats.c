@@ -130,9 +130,9 @@ void plot_cat_group(const struct plot_cats *pc, size_t i, char *buf, size_t len)
 		ana_size_str(c->zone_mib, z, sizeof(z));
 		snprintf(zone, sizeof(zone), "/zone%s", z);
 	}
-	snprintf(buf, len, "%s%s%s%s%s%s%s", c->kernel,
-		 pc->by_accel ? "/" : "", pc->by_accel ? c->accel : "",
-		 pc->by_block ? "/" : "", pc->by_block ? blk : "", fill, zone);
+	snprintf(buf, len, "%s%s%s%s%s%s%s", c->kernel, pc->by_accel ? "/" : "",
+		 pc->by_accel ? c->accel : "", pc->by_block ? "/" : "",
+		 pc->by_block ? blk : "", fill, zone);
 	plot_gp_safe(buf);
 	for (; *buf; buf++)
 		if (*buf == ' ')
@@ -179,19 +179,19 @@ void plot_cats_xtics(const struct plot_cats *pc, char *buf, size_t len)
 	size_t i, k;
 
 	/* Two-line tics push the axis label down a line. */
-	k = snprintf(
-		buf, len,
-		"xlabel_text = \"DIMM size%s%s%s%s%s\"\nxlines = %d\n"
-		"nsizes = %zu\nxtics_list = '",
-		pc->by_kernel ? ", kernel" : "", pc->by_accel ? ", accel" : "",
-		pc->by_block ? ", block size" : "",
-		pc->by_fill ? ", offline fill" : "",
-		pc->by_zone ? ", zone size" : "",
-		pc->by_kernel || pc->by_accel || pc->by_block || pc->by_fill ||
-				pc->by_zone
-			? 2
-			: 1,
-		pc->n);
+	k = snprintf(buf, len,
+		     "xlabel_text = \"DIMM size%s%s%s%s%s\"\nxlines = %d\n"
+		     "nsizes = %zu\nxtics_list = '",
+		     pc->by_kernel ? ", kernel" : "",
+		     pc->by_accel ? ", accel" : "",
+		     pc->by_block ? ", block size" : "",
+		     pc->by_fill ? ", offline fill" : "",
+		     pc->by_zone ? ", zone size" : "",
+		     pc->by_kernel || pc->by_accel || pc->by_block ||
+				     pc->by_fill || pc->by_zone
+			     ? 2
+			     : 1,
+		     pc->n);
 	for (i = 0; i < pc->n && k < len; i++) {
 		/* "\n" inside the tic's "...": a second line under the size */
 		plot_cat_label(pc, i, "\\n", lab, sizeof(lab));

@@ -63,8 +63,7 @@ static int check_keys(struct parser *p, int line)
 
 /* One size against the guest's shape: a ZONE_NORMAL it can be, a memmap
  * that fits boot memory, 128M blocks, maxmem. */
-static int check_shape(struct parser *p, int line, uint64_t n,
-		       uint64_t largest)
+static int check_shape(struct parser *p, int line, uint64_t n, uint64_t largest)
 {
 	const struct job *job = &p->job;
 	uint64_t boot = zonesize_boot_mem(job->zone, n, job->boot_mem);

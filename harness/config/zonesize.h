@@ -20,8 +20,7 @@
 /* Boot memory of a boot with @present bytes in the zone: @dflt (the job's
  * boot_mem) for ZONE_MOVABLE; 3G + @present for ZONE_NORMAL, plus 128M
  * where that keeps 128M memory blocks. */
-uint64_t zonesize_boot_mem(enum job_zone zone, uint64_t present,
-			   uint64_t dflt);
+uint64_t zonesize_boot_mem(enum job_zone zone, uint64_t present, uint64_t dflt);
 
 /* Bytes of DIMMs plugged before the cycles: @present for ZONE_MOVABLE,
  * else 0. */

@@ -250,8 +250,8 @@ json_t *report_summary(const struct sample_table *t,
 		if (p && cs[i].key->zone_present_mib >= 0)
 			json_object_set_new(
 				p, "zone_present_mib",
-				json_integer(
-					(json_int_t)cs[i].key->zone_present_mib));
+				json_integer((json_int_t)cs[i]
+						     .key->zone_present_mib));
 		json_array_append_new(place, p);
 	}
 	json_object_set_new(sum, "unsupported", unsupported_json(cs, n));

@@ -18,8 +18,7 @@ int stats_fit_slope(const double *x, const double *y, size_t n, double level,
 	if (n < 3 || !distinct)
 		return -EINVAL;
 	/* cov is scaled by the residual variance sumsq / (n - 2). */
-	gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11,
-		       &sumsq);
+	gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
 	out->n = n;
 	out->df = (int)n - 2;
 	out->slope = c1;

@@ -10,10 +10,10 @@
 
 struct stats_slope {
 	double slope, intercept;
-	double se;	/* standard error of the slope */
-	double lo, hi;	/* its CI at the level asked for */
-	double p;	/* two-sided, slope = 0 */
-	size_t n;	/* points */
+	double se;     /* standard error of the slope */
+	double lo, hi; /* its CI at the level asked for */
+	double p;      /* two-sided, slope = 0 */
+	size_t n;      /* points */
 	int df;
 };
 

@@ -80,8 +80,8 @@ static int pick_size(const struct sample *s, const struct sample *z)
 
 /* Whether sample @i is the first of its kind (by @same) in @key's fit. */
 static int first_of(const struct sample_table *t, const struct sample *key,
-		    size_t i, int (*same)(const struct sample *,
-					  const struct sample *))
+		    size_t i,
+		    int (*same)(const struct sample *, const struct sample *))
 {
 	for (size_t j = 0; j < i; j++)
 		if (wanted(&t->s[j]) && same_fit(&t->s[j], key) &&
@@ -252,8 +252,8 @@ static const json_t *size_at(const json_t *fit, json_int_t mib)
 
 	json_array_foreach(json_object_get(fit, "sizes"), i, s)
 	{
-		if (json_integer_value(json_object_get(s, "zone_present_mib")) ==
-		    mib)
+		if (json_integer_value(
+			    json_object_get(s, "zone_present_mib")) == mib)
 			return s;
 	}
 	return NULL;
@@ -263,14 +263,14 @@ static void header(FILE *f, const json_t *fit, int virt)
 {
 	char b[24], d[24];
 
-	units_format_size((uint64_t)json_integer_value(
-				  json_object_get(fit, "block_mib"))
-				  << 20,
-			  b, sizeof(b));
-	units_format_size((uint64_t)json_integer_value(
-				  json_object_get(fit, "dimm_mib"))
-				  << 20,
-			  d, sizeof(d));
+	units_format_size(
+		(uint64_t)json_integer_value(json_object_get(fit, "block_mib"))
+			<< 20,
+		b, sizeof(b));
+	units_format_size(
+		(uint64_t)json_integer_value(json_object_get(fit, "dimm_mib"))
+			<< 20,
+		d, sizeof(d));
 	fprintf(f,
 		"\nCost against the size of the zone, kernel %s, accel %s, %s "
 		"blocks,\n%s DIMM (medians; the slope is fitted over per-boot "
@@ -290,8 +290,8 @@ static void size_rows(FILE *f, const json_t *fits, const json_t *g)
 
 	json_array_foreach(json_object_get(g, "sizes"), i, s)
 	{
-		json_int_t mib =
-			json_integer_value(json_object_get(s, "zone_present_mib"));
+		json_int_t mib = json_integer_value(
+			json_object_get(s, "zone_present_mib"));
 		const json_t *hs = h ? size_at(h, mib) : NULL;
 
 		units_format_size((uint64_t)mib << 20, z, sizeof(z));
@@ -325,8 +325,7 @@ static void slope_rows(FILE *f, const json_t *fits, const json_t *first,
 	const char *why = NULL;
 
 	fprintf(f, "Slope, ns per GiB of zone [%.0f%% CI]%s\n",
-		100 * ZONEREPORT_LEVEL,
-		virt ? " (guest: virtual ns)" : "");
+		100 * ZONEREPORT_LEVEL, virt ? " (guest: virtual ns)" : "");
 	fprintf(f, "%-4s %-7s %30s %30s %5s\n", "mode", "phase",
 		"guest ns/GiB [CI]", "host ns/GiB [CI]", "boots");
 	json_array_foreach(fits, i, g)
@@ -340,8 +339,9 @@ static void slope_rows(FILE *f, const json_t *fits, const json_t *first,
 		fprintf(f, "%-4s %-7s", str(g, "memmap"), str(g, "phase"));
 		slope_col(f, g);
 		slope_col(f, fit_of(fits, g, "host"));
-		fprintf(f, " %5lld\n", (long long)json_integer_value(
-					       json_object_get(g, "boots")));
+		fprintf(f, " %5lld\n",
+			(long long)json_integer_value(
+				json_object_get(g, "boots")));
 		if (json_object_get(g, "slope_unavailable"))
 			why = str(g, "slope_unavailable");
 	}

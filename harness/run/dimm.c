@@ -33,9 +33,9 @@ void dimm_init(struct dimm *d, struct guest *g, uint64_t bytes)
 
 int dimm_backend_add(struct dimm *d, int64_t deadline_ns)
 {
-	json_t *args = json_pack("{s:s,s:s,s:I}", "qom-type",
-				 "memory-backend-ram", "id", d->mem, "size",
-				 (json_int_t)d->bytes);
+	json_t *args =
+		json_pack("{s:s,s:s,s:I}", "qom-type", "memory-backend-ram",
+			  "id", d->mem, "size", (json_int_t)d->bytes);
 	int ret;
 
 	if (args && d->noreserve)

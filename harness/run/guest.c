@@ -243,12 +243,14 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.tcg_single = job->tcg_single == JOB_YES,
 		.smp = job->smp,
 		.boot_mem = p->boot_mem ? p->boot_mem : job->boot_mem,
-		.maxmem = guest_maxmem(
-				  job, p->boot_mem ? p->boot_mem : job->boot_mem,
-				  p->dimms_at_once ? p->dimms_at_once : 1) +
-			  (job->maxmem || !p->zone_axis
-				   ? 0
-				   : zonesize_plugged(job->zone, p->zone_present)),
+		.maxmem =
+			guest_maxmem(job,
+				     p->boot_mem ? p->boot_mem : job->boot_mem,
+				     p->dimms_at_once ? p->dimms_at_once : 1) +
+			(job->maxmem || !p->zone_axis
+				 ? 0
+				 : zonesize_plugged(job->zone,
+						    p->zone_present)),
 		.slots = job->slots,
 		.nodes = job->nodes,
 		.nnodes = job->nnodes,

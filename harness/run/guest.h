@@ -46,8 +46,8 @@ struct guest {
 	char label[32]; /* the `kernel` column: label, or the release */
 	uint64_t boot_mem;
 	int64_t zone_present_mib; /* the samples' column; -1: no axis */
-	int up;		   /* hello received */
-	int memmap_warned; /* nr_memmap_pages disagreed once this boot */
+	int up;			  /* hello received */
+	int memmap_warned;	  /* nr_memmap_pages disagreed once this boot */
 };
 
 /* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM

@@ -426,8 +426,9 @@ int runner_boot(struct run *r, int bidx, const struct boot_spec *b, void *arg)
 	if (b->zone_axis) {
 		json_object_set_new(bj, "zone_present_mib",
 				    json_integer(g.zone_present_mib));
-		json_object_set_new(bj, "boot_mem_mib",
-				    json_integer((json_int_t)(g.boot_mem >> 20)));
+		json_object_set_new(
+			bj, "boot_mem_mib",
+			json_integer((json_int_t)(g.boot_mem >> 20)));
 	}
 	json_object_set_new(bj, "kernel_label", json_string(g.label));
 	json_array_append_new(r->boots, bj);

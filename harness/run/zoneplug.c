@@ -26,7 +26,8 @@ static int plug(struct dimm *d, const struct job *job)
 
 	ret = dimm_plug(d, job->node, guest_phase_deadline(job), NULL);
 	if (ret == -EIO) {
-		err_set(EXIT_QMP, "zone_present: QEMU refused the zone DIMM: %s",
+		err_set(EXIT_QMP,
+			"zone_present: QEMU refused the zone DIMM: %s",
 			qmp_errmsg(d->g->qmp));
 		return ret;
 	}
@@ -56,7 +57,8 @@ static int online(struct dimm *d, const struct job *job, char *zones,
 					  guest_phase_deadline(job));
 
 		if (ret)
-			return fail(ret, ret == -ETIMEDOUT ? EXIT_HANG : EXIT_ENV,
+			return fail(ret,
+				    ret == -ETIMEDOUT ? EXIT_HANG : EXIT_ENV,
 				    "onlining a block", d);
 		snprintf(zones, len, "%s", r.zones);
 	}
