@@ -150,6 +150,8 @@ static void fit_json(const struct sample_table *t, const struct sample *key,
 		json_object_set_new(o, "ci_lo", json_real(sl.lo));
 		json_object_set_new(o, "ci_hi", json_real(sl.hi));
 		json_object_set_new(o, "p", json_real(sl.p));
+		json_object_set_new(o, "se", json_real(sl.se));
+		json_object_set_new(o, "df", json_integer(sl.df));
 		json_object_set_new(o, "intercept_ns", json_real(sl.intercept));
 	}
 	free(x);

@@ -22,7 +22,8 @@ int64_t zonereport_mib(const json_t *cell);
 /* {"level":0.95, "fits":[...]} from the measured samples of @t, or NULL
  * when none has the axis. Each fit: the key, "sizes" (zone_present_mib,
  * median, n and boots at each size) and slope_ns_per_gib, ci_lo, ci_hi,
- * p, intercept_ns and boots, or "slope_unavailable" with the reason. */
+ * p, se, df, intercept_ns and boots, or "slope_unavailable" with the
+ * reason. */
 json_t *zonereport_json(const struct sample_table *t);
 
 void zonereport_print(FILE *f, const json_t *zone);

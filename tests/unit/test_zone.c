@@ -19,6 +19,7 @@
 #include "config/job_parse.h"
 #include "config/zonesize.h"
 #include "analyze/compare.h"
+#include "analyze/gate_zone.h"
 #include "results/report.h"
 #include "results/samples.h"
 #include "results/stats_fit.h"
@@ -367,6 +368,64 @@ static void test_keyed(void **state)
 	free(t.s);
 }
 
+/* A run whose ram online time grows by @slope ns per GiB from 10 us, two
+ * boots at each of 0, 8 and 16 GiB, @noise ns apart. */
+static void sloped(struct sample_table *t, double slope, double noise)
+{
+	for (int b = 0; b < 6; b++) {
+		int gib = b / 2 * 8;
+		double v = 10e3 + slope * gib + (b % 2 ? noise : -noise);
+
+		boot_at(t, "ram", b, gib, &v, 1);
+	}
+}
+
+/* The gate's slope rule: a steeper candidate is a regression, the same
+ * slope the same, a flatter one an improvement, and one whose CI of the
+ * change reaches past the tolerance inconclusive. */
+static void test_gate_slope(void **state)
+{
+	struct sample_table a = {0}, same = {0}, steep = {0}, flat = {0},
+			    noisy = {0};
+	struct gate_zone z;
+
+	(void)state;
+	sloped(&a, 1000, 1);
+	sloped(&same, 1000, 1);
+	sloped(&steep, 3000, 1);
+	sloped(&flat, 200, 1);
+	sloped(&noisy, 1000, 3000);
+	assert_int_equal(gate_zone_judge(&a, &steep, 0.05, 0.05, &z), 0);
+	assert_int_equal(json_array_size(z.rows), 1);
+	assert_int_equal(z.worst, GATE_REGRESSION);
+	assert_non_null(strstr(json_string_value(json_object_get(
+				       json_array_get(z.rows, 0), "reason")),
+			       "slope 1000 -> 3000 ns/GiB"));
+	gate_zone_free(&z);
+	assert_int_equal(gate_zone_judge(&a, &same, 0.05, 0.05, &z), 0);
+	assert_int_equal(z.worst, GATE_SAME);
+	gate_zone_free(&z);
+	assert_int_equal(gate_zone_judge(&a, &flat, 0.05, 0.05, &z), 0);
+	assert_int_equal(z.worst, GATE_IMPROVEMENT);
+	gate_zone_free(&z);
+	assert_int_equal(gate_zone_judge(&a, &noisy, 0.05, 0.05, &z), 0);
+	assert_int_equal(z.worst, GATE_INCONCLUSIVE);
+	gate_zone_free(&z);
+	/* no axis in the baseline: nothing judged */
+	free(a.s);
+	memset(&a, 0, sizeof(a));
+	add(&a, "ram", "online", "guest", "latency_ns", "ns", 1, 0);
+	assert_int_equal(gate_zone_judge(&a, &steep, 0.05, 0.05, &z), 0);
+	assert_int_equal(json_array_size(z.rows), 0);
+	assert_int_equal(z.worst, GATE_SAME);
+	gate_zone_free(&z);
+	free(a.s);
+	free(same.s);
+	free(steep.s);
+	free(flat.s);
+	free(noisy.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_fit_by_hand),
 		cmocka_unit_test(test_zone_table),
 		cmocka_unit_test(test_keyed),
+		cmocka_unit_test(test_gate_slope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
