@@ -52,6 +52,14 @@ void ana_size_str(int64_t mib, char *buf, size_t len)
 		snprintf(buf, len, "%lldM", (long long)mib);
 }
 
+void ana_zone_str(int64_t mib, char *buf, size_t len)
+{
+	if (mib)
+		ana_size_str(mib, buf, len);
+	else
+		snprintf(buf, len, "0");
+}
+
 /* Adds @v to the @n strings of @width at @vals unless it is there. */
 static void axis_add(char *vals, size_t width, int *n, const char *v)
 {

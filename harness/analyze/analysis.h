@@ -201,5 +201,7 @@ int ana_parse_center(const char *text, enum stats_center *c);
 
 /* "128M", "1G" */
 void ana_size_str(int64_t mib, char *buf, size_t len);
+/* The same for a zone size (zone_present_mib), where 0 is "0". */
+void ana_zone_str(int64_t mib, char *buf, size_t len);
 
 #endif

@@ -24,7 +24,7 @@ void compare_size_label(const struct ana_row *r, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " fill%d%%",
 			      r->k.offline_fill_pct);
 	if (r->k.zone_present_mib >= 0 && n >= 0 && (size_t)n < len) {
-		ana_size_str(r->k.zone_present_mib, sz, sizeof(sz));
+		ana_zone_str(r->k.zone_present_mib, sz, sizeof(sz));
 		snprintf(buf + n, len - n, " zone%s", sz);
 	}
 }

@@ -104,7 +104,7 @@ static void series_name(const struct trend_cell *c, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, "/fill%d%%",
 			      c->offline_fill_pct);
 	if (c->zone_present_mib >= 0 && n > 0 && (size_t)n < len) {
-		ana_size_str(c->zone_present_mib, d, sizeof(d));
+		ana_zone_str(c->zone_present_mib, d, sizeof(d));
 		snprintf(buf + n, len - n, "/zone%s", d);
 	}
 	for (; *buf; buf++)
@@ -169,7 +169,7 @@ static void print_cell(FILE *f, const struct history_query *q,
 	if (c->zone_present_mib >= 0) {
 		char z[16];
 
-		ana_size_str(c->zone_present_mib, z, sizeof(z));
+		ana_zone_str(c->zone_present_mib, z, sizeof(z));
 		snprintf(node + strlen(node), sizeof(node) - strlen(node),
 			 " zone holding %s", z);
 	}

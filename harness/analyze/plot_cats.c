@@ -127,7 +127,7 @@ void plot_cat_group(const struct plot_cats *pc, size_t i, char *buf, size_t len)
 	if (pc->by_fill)
 		snprintf(fill, sizeof(fill), "/fill%dpct", c->fill);
 	if (pc->by_zone) {
-		ana_size_str(c->zone_mib, z, sizeof(z));
+		ana_zone_str(c->zone_mib, z, sizeof(z));
 		snprintf(zone, sizeof(zone), "/zone%s", z);
 	}
 	snprintf(buf, len, "%s%s%s%s%s%s%s", c->kernel, pc->by_accel ? "/" : "",
@@ -154,7 +154,7 @@ void plot_cat_label(const struct plot_cats *pc, size_t i, const char *sep,
 								       : "",
 			 c->fill);
 	if (pc->by_zone) {
-		ana_size_str(c->zone_mib, z, sizeof(z));
+		ana_zone_str(c->zone_mib, z, sizeof(z));
 		snprintf(zone, sizeof(zone), "%szone %s",
 			 pc->by_kernel || pc->by_accel || pc->by_block ||
 					 pc->by_fill
