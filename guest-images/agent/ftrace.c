@@ -17,8 +17,7 @@
 #define MAX_FUNCTIONS 64
 #define MAX_BUFFER_KB (256 * 1024)
 /* "raw": the trace text is returned up to this size (debugging, test
- * data). The serial line is slow under TCG, and a reply not sent within
- * main.c's REPLY_TIMEOUT_MS is cut off. */
+ * data): the serial line is slow under TCG. */
 #define MAX_RAW_BYTES (64 << 10)
 
 static const char *const tracefs_dirs[] = {

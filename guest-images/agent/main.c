@@ -29,9 +29,16 @@
 #include <unistd.h>
 
 #define DEFAULT_PORT "/dev/ttyS1"
-/* How long a reply may wait for the port before it is dropped. */
-#define REPLY_TIMEOUT_MS 10000
 #define MAX_TIMEOUT_MS 0x7fffffffLL
+/* How long a reply may wait for the port before it is dropped: as long as
+ * poll() can wait. The host drains the port, and QEMU's serial writes it
+ * a byte at a time, so a reply of a few KiB waits for the host to read
+ * while the vCPU idles. Under tcg-icount (sleep=off) the guest clock
+ * jumps to its next timer while the vCPU idles, so 10 s of guest time
+ * passed in milliseconds whenever a loaded host was slow to read, and the
+ * reply was dropped ("reply dropped: Connection timed out"). A host that
+ * stops reading has its own deadline, and kills QEMU. */
+#define REPLY_TIMEOUT_MS MAX_TIMEOUT_MS
 
 static const struct {
 	const char *name;

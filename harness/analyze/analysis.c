@@ -52,6 +52,14 @@ void ana_size_str(int64_t mib, char *buf, size_t len)
 		snprintf(buf, len, "%lldM", (long long)mib);
 }
 
+void ana_zone_str(int64_t mib, char *buf, size_t len)
+{
+	if (mib)
+		ana_size_str(mib, buf, len);
+	else
+		snprintf(buf, len, "0");
+}
+
 /* Adds @v to the @n strings of @width at @vals unless it is there. */
 static void axis_add(char *vals, size_t width, int *n, const char *v)
 {
@@ -348,6 +356,7 @@ static void make_key(const struct sample *s, unsigned fold, struct ana_key *k)
 		k->node = s->node;
 	k->target_mib = s->target_mib;
 	k->offline_fill_pct = s->offline_fill_pct;
+	k->zone_present_mib = s->zone_present_mib;
 	snprintf(k->phase, sizeof(k->phase), "%s", s->phase);
 	snprintf(k->view, sizeof(k->view), "%s", s->view);
 	snprintf(k->metric, sizeof(k->metric), "%s", s->metric);
@@ -385,6 +394,8 @@ static int key_cmp(const struct ana_key *a, const struct ana_key *b)
 		return a->target_mib < b->target_mib ? -1 : 1;
 	if (a->offline_fill_pct != b->offline_fill_pct)
 		return a->offline_fill_pct < b->offline_fill_pct ? -1 : 1;
+	if (a->zone_present_mib != b->zone_present_mib)
+		return a->zone_present_mib < b->zone_present_mib ? -1 : 1;
 	if (phase_rank(a->phase) != phase_rank(b->phase))
 		return phase_rank(a->phase) - phase_rank(b->phase);
 	if ((c = strcmp(a->phase, b->phase)))

@@ -96,7 +96,8 @@ struct ana_key {
 	int64_t dimm_mib;
 	int node;
 	int64_t target_mib;
-	int offline_fill_pct; /* -1: no fill axis */
+	int offline_fill_pct;	  /* -1: no fill axis */
+	int64_t zone_present_mib; /* -1: no zone_present axis */
 	char phase[24];
 	char view[8];
 	char metric[48];
@@ -200,5 +201,7 @@ int ana_parse_center(const char *text, enum stats_center *c);
 
 /* "128M", "1G" */
 void ana_size_str(int64_t mib, char *buf, size_t len);
+/* The same for a zone size (zone_present_mib), where 0 is "0". */
+void ana_zone_str(int64_t mib, char *buf, size_t len);
 
 #endif

@@ -21,7 +21,12 @@ void compare_size_label(const struct ana_row *r, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " F=%lldM",
 			      (long long)r->k.target_mib);
 	if (r->k.offline_fill_pct >= 0 && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, " fill%d%%", r->k.offline_fill_pct);
+		n += snprintf(buf + n, len - n, " fill%d%%",
+			      r->k.offline_fill_pct);
+	if (r->k.zone_present_mib >= 0 && n >= 0 && (size_t)n < len) {
+		ana_zone_str(r->k.zone_present_mib, sz, sizeof(sz));
+		snprintf(buf + n, len - n, " zone%s", sz);
+	}
 }
 
 void compare_cell_label(const struct ana_row *r, char *buf, size_t len)
@@ -343,6 +348,9 @@ json_t *compare_row_json(const struct ana_row *r)
 		json_object_set_new(o, "p_cycles", num(r->mw.p));
 		json_object_set_new(o, "offline_fill_pct",
 				    json_integer(r->k.offline_fill_pct));
+		json_object_set_new(
+			o, "zone_present_mib",
+			json_integer((json_int_t)r->k.zone_present_mib));
 	}
 	return o;
 }

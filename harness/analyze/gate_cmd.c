@@ -4,6 +4,7 @@
  * writes the verdicts (gate_out.h). */
 #include "analyze/gate_cmd.h"
 
+#include "analyze/gate_zone.h"
 #include "analyze/gate_out.h"
 #include "analyze/history.h"
 #include "results/store.h"
@@ -136,7 +137,11 @@ static const char gate_usage[] =
 	"                        latency_ns:guest, memmap_from_ram_kib,\n"
 	"                        self_hosted and, with offline_fill,\n"
 	"                        migrated_pages_per_ms:guest and\n"
-	"                        migrate_failed_pages:guest)\n"
+	"                        migrate_failed_pages:guest); with\n"
+	"                        zone_present in both runs, each slope of\n"
+	"                        guest online/offline time per GiB of zone\n"
+	"                        too (lower is better; README, \"Cost\n"
+	"                        against the size of the zone\")\n"
 	"  --deep                a metric without :VIEW takes the deep view's\n"
 	"                        cells too (else only M:deep does)\n"
 	"  --threshold PCT       a change smaller than this is noise (5)\n"
@@ -409,6 +414,7 @@ enum mhp_exit gate_cmd(int argc, char **argv)
 	struct ana_run base, cand;
 	struct compare_side sb = {0}, sc = {0};
 	struct gate_result res = {0};
+	struct gate_zone zone = {0};
 	struct ana_cmp cmp = {0};
 	json_t *notes = NULL, *out = NULL;
 	enum mhp_exit ret;
@@ -445,15 +451,27 @@ enum mhp_exit gate_cmd(int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto out;
 	}
+	/* The zone-size slope, where both runs have one (gate_zone.h). */
+	if (gate_zone_judge(&base.t, &cand.t, g.rules.threshold, ao->alpha,
+			    &zone)) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (zone.worst > res.worst)
+		res.worst = zone.worst;
 	gate_print(stdout, &base, &cand, &cmp, &g.rules, &res, notes);
+	gate_zone_print(stdout, &zone);
 	ret = gate_exit_code(res.worst);
 	out = gate_json(&sb, &sc, &cmp, &g.rules, &res, notes);
+	if (out && json_array_size(zone.rows))
+		json_object_set(out, "zone_slope", zone.rows);
 	if (write_outputs(&g, &cand, out, &cmp, &res, notes))
 		ret = EXIT_IO;
 out:
 	json_decref(out);
 	json_decref(notes);
 	gate_result_free(&res);
+	gate_zone_free(&zone);
 	ana_cmp_free(&cmp);
 	ana_free_run(&base);
 	ana_free_run(&cand);

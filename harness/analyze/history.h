@@ -82,7 +82,8 @@ struct history_sample {
 	char memmap[8];
 	int64_t dimm_mib;
 	int node;
-	int offline_fill_pct; /* -1: no fill axis */
+	int offline_fill_pct;	  /* -1: no fill axis */
+	int64_t zone_present_mib; /* -1: no zone_present axis */
 	double value;
 	int injected; /* the run had inject_online_delay set */
 	char testbed[128];

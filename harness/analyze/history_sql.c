@@ -8,7 +8,8 @@ const char history_sql_baseline[] =
 	"SELECT s.run_id, s.kernel, s.accel, s.memmap, s.block_mib, "
 	"s.dimm_mib, s.node, s.rep, s.phase, s.view, s.metric, s.value, "
 	"s.unit, s.boot, s.cycle, s.warmup, s.block, s.target_mib, "
-	"s.offline_fill_pct FROM samples s WHERE s.warmup = 0 AND "
+	"s.offline_fill_pct, s.zone_present_mib FROM samples s WHERE "
+	"s.warmup = 0 AND "
 	"s.kernel = ?1 AND s.accel = ?2 AND s.block_mib = ?3 AND "
 	"s.testbed = ?4 AND s.run_id IN (SELECT r.run_id FROM runs r WHERE "
 	"r.testbed = ?4 AND r.job = ?5 AND r.run_id <> ?6 AND r.status = "
@@ -22,7 +23,8 @@ const char history_sql_baseline[] =
 const char history_sql_trend[] =
 	"SELECT CASE WHEN ?1 <> 0 THEN r.run_id ELSE r.night END AS grp, "
 	"s.memmap, s.dimm_mib, s.value, r.inject_online_delay_ms, s.kernel, "
-	"s.accel, s.block_mib, s.node, s.offline_fill_pct, r.testbed "
+	"s.accel, s.block_mib, s.node, s.offline_fill_pct, r.testbed, "
+	"s.zone_present_mib "
 	"FROM samples s JOIN runs r ON s.testbed = r.testbed AND "
 	"s.run_id = r.run_id "
 	"WHERE r.status = 'complete' AND s.warmup = 0 AND s.metric = ?2 "
@@ -31,4 +33,5 @@ const char history_sql_trend[] =
 	"AND (?8 = '' OR s.accel = ?8) AND (?9 = 0 OR s.block_mib = ?9) "
 	"AND (?10 = '' OR r.testbed = ?10) "
 	"ORDER BY r.testbed, s.kernel, s.accel, s.block_mib, s.memmap, "
-	"s.dimm_mib, s.node, s.offline_fill_pct, r.started_utc, r.run_id";
+	"s.dimm_mib, s.node, s.offline_fill_pct, s.zone_present_mib, "
+	"r.started_utc, r.run_id";

@@ -29,6 +29,7 @@ struct trend_cell {
 	int64_t dimm_mib;
 	int node;
 	int offline_fill_pct;
+	int64_t zone_present_mib;
 	struct history_point *pts;
 	int *injected;
 	size_t n, cap;
@@ -73,6 +74,7 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 	c->dimm_mib = s->dimm_mib;
 	c->node = s->node;
 	c->offline_fill_pct = s->offline_fill_pct;
+	c->zone_present_mib = s->zone_present_mib;
 	return 0;
 }
 
@@ -83,7 +85,8 @@ static int other_cell(const struct trend_cell *c,
 	return strcmp(s->testbed, c->testbed) || strcmp(s->kernel, c->kernel) ||
 	       strcmp(s->accel, c->accel) || s->block_mib != c->block_mib ||
 	       strcmp(s->memmap, c->memmap) || s->dimm_mib != c->dimm_mib ||
-	       s->node != c->node || s->offline_fill_pct != c->offline_fill_pct;
+	       s->node != c->node || s->offline_fill_pct != c->offline_fill_pct ||
+	       s->zone_present_mib != c->zone_present_mib;
 }
 
 /* "[testbed:]base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]": a
@@ -101,7 +104,12 @@ static void series_name(const struct trend_cell *c, char *buf, size_t len)
 	if (c->node && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, "/node%d", c->node);
 	if (c->offline_fill_pct >= 0 && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, "/fill%d%%", c->offline_fill_pct);
+		n += snprintf(buf + n, len - n, "/fill%d%%",
+			      c->offline_fill_pct);
+	if (c->zone_present_mib >= 0 && n > 0 && (size_t)n < len) {
+		ana_zone_str(c->zone_present_mib, d, sizeof(d));
+		snprintf(buf + n, len - n, "/zone%s", d);
+	}
 	for (; *buf; buf++)
 		if (*buf == ' ' || *buf == ',')
 			*buf = '_';
@@ -161,6 +169,13 @@ static void print_cell(FILE *f, const struct history_query *q,
 	if (c->offline_fill_pct >= 0)
 		snprintf(node + strlen(node), sizeof(node) - strlen(node),
 			 " offline fill %d%%", c->offline_fill_pct);
+	if (c->zone_present_mib >= 0) {
+		char z[16];
+
+		ana_zone_str(c->zone_present_mib, z, sizeof(z));
+		snprintf(node + strlen(node), sizeof(node) - strlen(node),
+			 " zone holding %s", z);
+	}
 	if (!csv) {
 		fprintf(f,
 			"\n%s %s %s, %s %s%s: median per %s (%s)\n"

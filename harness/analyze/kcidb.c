@@ -60,6 +60,7 @@ void kcidb_cell_path(const json_t *cell, const char *prefix, char *buf,
 	json_int_t node = num_or(cell, "node", 0);
 	json_int_t fill = num_or(cell, "offline_fill_pct", -1);
 	json_int_t target = num_or(cell, "target_mib", -1);
+	json_int_t zone = num_or(cell, "zone_present_mib", -1);
 
 	snprintf(buf, len, "%s", prefix);
 	path_add(buf, len, str(cell, "accel"));
@@ -78,6 +79,11 @@ void kcidb_cell_path(const json_t *cell, const char *prefix, char *buf,
 	}
 	if (fill >= 0) {
 		snprintf(part, sizeof(part), "fill-%lld", (long long)fill);
+		path_add(buf, len, part);
+	}
+	if (zone >= 0) {
+		ana_zone_str(zone, sz, sizeof(sz));
+		snprintf(part, sizeof(part), "zone-%s", sz);
 		path_add(buf, len, part);
 	}
 	if (target >= 0) {

@@ -7,6 +7,7 @@
 #include "analyze/history_trend.h"
 #include "analyze/plot_cats.h"
 #include "results/store.h"
+#include "results/zonereport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -751,6 +752,106 @@ static int plot_fill(struct plot_ctx *c, const struct sample_table *t)
 	return ret ? ret : render(c, "offline-fill");
 }
 
+/* Rows of zone-size.csv for one guest-view fit of the zone-size table
+ * (results/zonereport.h): each size's median and the fitted line there.
+ * Returns the rows written. */
+static int zone_rows(FILE *f, const json_t *fit, char *series, size_t len)
+{
+	const json_t *sz;
+	size_t i;
+	int rows = 0;
+	char one[128], dimm[16];
+	const json_t *slope = json_object_get(fit, "slope_ns_per_gib");
+	double b = json_number_value(json_object_get(fit, "intercept_ns"));
+
+	ana_size_str(json_integer_value(json_object_get(fit, "dimm_mib")), dimm,
+		     sizeof(dimm));
+	snprintf(one, sizeof(one), "%s/%s/%s",
+		 json_string_value(json_object_get(fit, "memmap")), dimm,
+		 json_string_value(json_object_get(fit, "kernel")));
+	plot_gp_safe(one);
+	for (char *q = one; *q; q++)
+		if (*q == ' ')
+			*q = '_';
+	json_array_foreach(json_object_get(fit, "sizes"), i, sz)
+	{
+		double gib = (double)json_integer_value(
+				     json_object_get(sz, "zone_present_mib")) /
+			     1024.0;
+
+		fprintf(f, "%s,%s,%.4f,%.6f,", one,
+			json_string_value(json_object_get(fit, "phase")), gib,
+			json_number_value(json_object_get(sz, "median")) *
+				1e-6);
+		if (slope)
+			fprintf(f, "%.6f,",
+				(b + json_number_value(slope) * gib) * 1e-6);
+		else
+			fprintf(f, "NaN,");
+		fprintf(f, "%lld,%s,%s,%s\n",
+			(long long)json_integer_value(json_object_get(sz, "n")),
+			json_string_value(json_object_get(fit, "kernel")),
+			json_string_value(json_object_get(fit, "accel")),
+			json_string_value(json_object_get(fit, "time_base")));
+		rows++;
+	}
+	if (!strstr(series, one) && strlen(series) + strlen(one) + 2 < len)
+		snprintf(series + strlen(series), len - strlen(series), "%s%s",
+			 series[0] ? " " : "", one);
+	return rows;
+}
+
+/* Online and offline guest time against the memory already in the zone
+ * (README, "Cost against the size of the zone"): a line per mode (and
+ * DIMM, kernel), medians as points and the fitted slope. */
+static int plot_zone(struct plot_ctx *c, const struct sample_table *t)
+{
+	json_t *zone = zonereport_json(t);
+	const json_t *fit;
+	char series[2048] = "", settings[2600];
+	size_t i, nvirt = 0, nwall = 0;
+	int rows = 0, ret, n;
+	FILE *f;
+
+	if (!zone) {
+		no_data(c, "zone-size",
+			"no zone_present in this run (job option "
+			"zone_present)");
+		return 0;
+	}
+	f = open_csv(c, "zone-size");
+	if (!f) {
+		json_decref(zone);
+		return -errno;
+	}
+	fprintf(f, "series,phase,zone_gib,median_ms,fit_ms,n,kernel,accel,"
+		   "time_base\n");
+	json_array_foreach(json_object_get(zone, "fits"), i, fit)
+	{
+		if (strcmp(json_string_value(json_object_get(fit, "view")),
+			   "guest"))
+			continue;
+		rows += zone_rows(f, fit, series, sizeof(series));
+		if (metric_virtual_time(
+			    json_string_value(json_object_get(fit, "accel")),
+			    "guest", "ns"))
+			nvirt++;
+		else
+			nwall++;
+	}
+	fclose(f);
+	json_decref(zone);
+	if (!rows) {
+		no_data(c, "zone-size", "no online or offline guest times");
+		return 0;
+	}
+	n = snprintf(settings, sizeof(settings), "series = \"%s\"\n", series);
+	time_axis("ylabel_text", "guest view", nvirt, nwall, settings + n,
+		  sizeof(settings) - n);
+	ret = write_script(c, "zone-size", "zone-size", settings);
+	return ret ? ret : render(c, "zone-size");
+}
+
 /* common.gp, which every script loads, into RUN/plots. 0 or -1, said
  * why. */
 static int copy_common(struct plot_ctx *c)
@@ -790,6 +891,8 @@ static int make_plots(struct plot_ctx *c, const struct ana_run *r,
 		ret = plot_oom(c, t);
 	if (!ret)
 		ret = plot_fill(c, t);
+	if (!ret)
+		ret = plot_zone(c, t);
 	if (!ret && !has_metric_prefix(t, "numa_"))
 		no_data(c, "numa",
 			"no numa_* samples: the struct page locality probe "
@@ -826,7 +929,9 @@ static const char plot_usage[] =
 	"usage: mhpbench plot [options] [RUN]\n"
 	"  Writes RUN/plots/NAME.{csv,gp,png,svg,txt} for: latency-host,\n"
 	"  latency-guest (candlesticks per phase against DIMM size), memmap,\n"
-	"  oom-edge, numa, online-breakdown and trend (from the history).\n"
+	"  oom-edge, offline-fill, zone-size (online and offline against\n"
+	"  the memory already in the zone, with the fitted slope), numa,\n"
+	"  online-breakdown and trend (from the history).\n"
 	"  --format LIST        png,svg,dumb (default all three)\n"
 	"  --history LOCATION   history for the trend: a SQLite file or a\n"
 	"                       postgresql:// URI ($MHPBENCH_HISTORY, else\n"

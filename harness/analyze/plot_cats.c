@@ -21,7 +21,8 @@ int plot_cat_match(const struct plot_cat *c, const struct sample *s)
 {
 	return s->dimm_mib == c->dimm_mib && s->block_mib == c->block_mib &&
 	       !strcmp(s->kernel, c->kernel) && !strcmp(s->accel, c->accel) &&
-	       s->offline_fill_pct == c->fill;
+	       s->offline_fill_pct == c->fill &&
+	       s->zone_present_mib == c->zone_mib;
 }
 
 /* The kernels in the order they were first seen, for sorting. */
@@ -57,6 +58,8 @@ static int cat_cmp(const void *x, const void *y, void *ctx)
 		return a->block_mib < b->block_mib ? -1 : 1;
 	if (a->fill != b->fill)
 		return a->fill < b->fill ? -1 : 1;
+	if (a->zone_mib != b->zone_mib)
+		return a->zone_mib < b->zone_mib ? -1 : 1;
 	return 0;
 }
 
@@ -90,12 +93,14 @@ static void cats_of(const struct sample_table *t, const char *view,
 		c->block_mib = s->block_mib;
 		c->dimm_mib = s->dimm_mib;
 		c->fill = s->offline_fill_pct;
+		c->zone_mib = s->zone_present_mib;
 		if (pc->n > 1) {
 			pc->by_kernel |=
 				strcmp(c->kernel, pc->c[0].kernel) != 0;
 			pc->by_accel |= strcmp(c->accel, pc->c[0].accel) != 0;
 			pc->by_block |= c->block_mib != pc->c[0].block_mib;
 			pc->by_fill |= c->fill != pc->c[0].fill;
+			pc->by_zone |= c->zone_mib != pc->c[0].zone_mib;
 		}
 	}
 	qsort_r(pc->c, pc->n, sizeof(pc->c[0]), cat_cmp, &seen);
@@ -116,14 +121,18 @@ void plot_cats_oom(const struct sample_table *t, const char *metric,
 void plot_cat_group(const struct plot_cats *pc, size_t i, char *buf, size_t len)
 {
 	const struct plot_cat *c = &pc->c[i];
-	char blk[16], fill[16] = "";
+	char blk[16], fill[16] = "", zone[24] = "", z[16];
 
 	ana_size_str(c->block_mib, blk, sizeof(blk));
 	if (pc->by_fill)
 		snprintf(fill, sizeof(fill), "/fill%dpct", c->fill);
-	snprintf(buf, len, "%s%s%s%s%s%s", c->kernel, pc->by_accel ? "/" : "",
+	if (pc->by_zone) {
+		ana_zone_str(c->zone_mib, z, sizeof(z));
+		snprintf(zone, sizeof(zone), "/zone%s", z);
+	}
+	snprintf(buf, len, "%s%s%s%s%s%s%s", c->kernel, pc->by_accel ? "/" : "",
 		 pc->by_accel ? c->accel : "", pc->by_block ? "/" : "",
-		 pc->by_block ? blk : "", fill);
+		 pc->by_block ? blk : "", fill, zone);
 	plot_gp_safe(buf);
 	for (; *buf; buf++)
 		if (*buf == ' ')
@@ -134,7 +143,7 @@ void plot_cat_label(const struct plot_cats *pc, size_t i, const char *sep,
 		    char *buf, size_t len)
 {
 	const struct plot_cat *c = &pc->c[i];
-	char sz[16], blk[16], fill[16] = "", rest[256];
+	char sz[16], blk[16], fill[16] = "", zone[32] = "", z[16], rest[256];
 
 	ana_size_str(c->dimm_mib, sz, sizeof(sz));
 	ana_size_str(c->block_mib, blk, sizeof(blk));
@@ -144,12 +153,22 @@ void plot_cat_label(const struct plot_cats *pc, size_t i, const char *sep,
 			 pc->by_kernel || pc->by_accel || pc->by_block ? " "
 								       : "",
 			 c->fill);
-	snprintf(rest, sizeof(rest), "%s%s%s%s%s%s%s",
+	if (pc->by_zone) {
+		ana_zone_str(c->zone_mib, z, sizeof(z));
+		snprintf(zone, sizeof(zone), "%szone %s",
+			 pc->by_kernel || pc->by_accel || pc->by_block ||
+					 pc->by_fill
+				 ? " "
+				 : "",
+			 z);
+	}
+	snprintf(rest, sizeof(rest), "%s%s%s%s%s%s%s%s",
 		 pc->by_kernel ? c->kernel : "",
 		 pc->by_kernel && (pc->by_accel || pc->by_block) ? " " : "",
 		 pc->by_accel ? c->accel : "",
 		 pc->by_accel && pc->by_block ? " " : "",
-		 pc->by_block ? blk : "", pc->by_block ? "-blk" : "", fill);
+		 pc->by_block ? blk : "", pc->by_block ? "-blk" : "", fill,
+		 zone);
 	plot_gp_safe(rest);
 	snprintf(buf, len, "%s%s%s", sz, rest[0] ? sep : "", rest);
 }
@@ -160,17 +179,19 @@ void plot_cats_xtics(const struct plot_cats *pc, char *buf, size_t len)
 	size_t i, k;
 
 	/* Two-line tics push the axis label down a line. */
-	k = snprintf(
-		buf, len,
-		"xlabel_text = \"DIMM size%s%s%s%s\"\nxlines = %d\n"
-		"nsizes = %zu\nxtics_list = '",
-		pc->by_kernel ? ", kernel" : "", pc->by_accel ? ", accel" : "",
-		pc->by_block ? ", block size" : "",
-		pc->by_fill ? ", offline fill" : "",
-		pc->by_kernel || pc->by_accel || pc->by_block || pc->by_fill
-			? 2
-			: 1,
-		pc->n);
+	k = snprintf(buf, len,
+		     "xlabel_text = \"DIMM size%s%s%s%s%s\"\nxlines = %d\n"
+		     "nsizes = %zu\nxtics_list = '",
+		     pc->by_kernel ? ", kernel" : "",
+		     pc->by_accel ? ", accel" : "",
+		     pc->by_block ? ", block size" : "",
+		     pc->by_fill ? ", offline fill" : "",
+		     pc->by_zone ? ", zone size" : "",
+		     pc->by_kernel || pc->by_accel || pc->by_block ||
+				     pc->by_fill || pc->by_zone
+			     ? 2
+			     : 1,
+		     pc->n);
 	for (i = 0; i < pc->n && k < len; i++) {
 		/* "\n" inside the tic's "...": a second line under the size */
 		plot_cat_label(pc, i, "\\n", lab, sizeof(lab));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The x axis of mhpbench's run plots: one category per DIMM size and, where
- * the run holds several, per kernel, accel, block size and offline fill
- * (README, "Offline with pages to migrate"), side by side,
+ * the run holds several, per kernel, accel, block size, offline fill
+ * and zone size (README, "Offline with pages to migrate"), side by side,
  * so that no box or point pools samples that differ in them (README,
  * "Analysis: compare, plot, gate, history"). */
 #ifndef MHP_PLOT_CATS_H
@@ -17,14 +17,15 @@
 struct plot_cat {
 	const char *kernel, *accel; /* point into the sample table */
 	int64_t block_mib, dimm_mib;
-	int fill; /* offline_fill_pct, -1: none */
+	int fill;	  /* offline_fill_pct, -1: none */
+	int64_t zone_mib; /* zone_present_mib, -1: none */
 };
 
 struct plot_cats {
 	struct plot_cat c[PLOT_CATS_MAX];
 	size_t n;
 	/* Which axes take more than one value: the labels name them. */
-	int by_kernel, by_accel, by_block, by_fill;
+	int by_kernel, by_accel, by_block, by_fill, by_zone;
 };
 
 /* The categories of the measured per-DIMM samples of @metric in @view,

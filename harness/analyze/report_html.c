@@ -302,8 +302,8 @@ static void provenance(FILE *f, const struct html_report *h)
 	}
 }
 
-/* The cell of @like's kernel, accel, mode, block and DIMM size, node and
- * fill, with @phase, @view and @metric, or NULL. */
+/* The cell of @like's kernel, accel, mode, block and DIMM size, node,
+ * fill and zone size, with @phase, @view and @metric, or NULL. */
 static const json_t *find(const json_t *cells, const json_t *like,
 			  const char *phase, const char *view,
 			  const char *metric)
@@ -319,7 +319,9 @@ static const json_t *find(const json_t *cells, const json_t *like,
 			 !strcmp(str(c, "view"), view) &&
 			 !strcmp(str(c, "metric"), metric) &&
 			 inum(c, "offline_fill_pct", -1) ==
-				 inum(like, "offline_fill_pct", -1);
+				 inum(like, "offline_fill_pct", -1) &&
+			 inum(c, "zone_present_mib", -1) ==
+				 inum(like, "zone_present_mib", -1);
 
 		for (size_t k = 0; ok && k < sizeof(keys) / sizeof(keys[0]);
 		     k++)
@@ -341,8 +343,8 @@ static void latency_td(FILE *f, const json_t *c)
 			num(c, "iqr") / 1e6);
 }
 
-/* One table per kernel, accel, block size and offline fill, a row per
- * DIMM size, mode and phase, as `mhpbench report` prints them. Returns
+/* One table per kernel, accel, block size, offline fill and zone size, a
+ * row per DIMM size, mode and phase, as `mhpbench report` prints them. Returns
  * how many tables. */
 static int latency_tables(FILE *f, const json_t *cells)
 {
@@ -369,6 +371,13 @@ static int latency_tables(FILE *f, const json_t *cells)
 				 sizeof(group) - strlen(group),
 				 ", offline fill %lld%%",
 				 (long long)inum(c, "offline_fill_pct", -1));
+		if (inum(c, "zone_present_mib", -1) >= 0) {
+			ana_zone_str(inum(c, "zone_present_mib", -1), sz,
+				     sizeof(sz));
+			snprintf(group + strlen(group),
+				 sizeof(group) - strlen(group),
+				 ", zone holding %s", sz);
+		}
 		if (strcmp(group, last)) {
 			if (n++)
 				fputs("</tbody></table></div>\n", f);

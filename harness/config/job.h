@@ -143,6 +143,11 @@ struct job {
 	 * to migrate"). */
 	int offline_fill[JOB_MAX_SIZES];
 	int noffline_fill;
+	/* Memory already in the zone the measured blocks join, an axis of
+	 * the cycles with a boot per size; nzone_present == 0: no axis
+	 * (README, "Cost against the size of the zone"). */
+	uint64_t zone_present[JOB_MAX_SIZES];
+	int nzone_present;
 	/* Fault injection for the harness's own tests (fault.c): once per
 	 * run, right after the online phase of the first cycle whose index
 	 * in its boot is at least inject_fault_after. Flagged in the

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/blocksize.h"
+#include "config/zonesize.h"
 #include "config/job.h"
 #include "config/job_opts.h"
 #include "config/job_parse.h"
@@ -401,6 +402,9 @@ void job_check(struct parser *p)
 	check_numa(p);
 	check_faults(p);
 	check_fill(p, largest);
+	job_check_zone(p, largest);
+	if (!p->rc)
+		job_check_zone_host(p, largest, zonesize_host_avail());
 	if (job->benchmark == BENCH_OOM_EDGE) {
 		check_oom_edge(p);
 		largest *= (uint64_t)job_oom_cap(job);

@@ -568,6 +568,25 @@ const struct opt job_opts[] = {
 			"Empty: no fill. Cycles benchmark only.",
 	},
 	{
+		.name = "zone_present",
+		.type = OPT_SIZE_LIST,
+		.off = OFF(zone_present),
+		.size = JOB_MAX_SIZES,
+		.count_off = OFF(nzone_present),
+		.def = "",
+		.min = 0,
+		.max = GIB(1024),
+		.align = MIB(128),
+		.help = "Memory already in the zone the measured blocks join, "
+			"e.g. \"0, 8G, 64G\"; each size gets its own boots "
+			"and is an axis of the cycles (samples.csv column "
+			"zone_present_mib). zone = movable: a DIMM of that "
+			"size is added and onlined before the cycles and kept. "
+			"zone = normal: boot memory is 3G (below 4G) plus that "
+			"size. Memory block size 128M, checked each boot. "
+			"Empty: no axis. Cycles benchmark only.",
+	},
+	{
 		.name = "inject_fault",
 		.type = OPT_ENUM,
 		.off = OFF(inject_fault),

@@ -7,6 +7,7 @@
 #define MHP_JOB_PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config/job.h"
 #include "config/job_opts.h"
@@ -55,5 +56,13 @@ void job_syntax_error(struct parser *p, int line);
 /* Checks between keys, once all are read; fills the kernels and NUMA
  * nodes they describe. */
 void job_check(struct parser *p);
+
+/* zone_present against the other keys and the guest's shape, @largest
+ * being the largest measured DIMM (job_check_zone.c). */
+void job_check_zone(struct parser *p, uint64_t largest);
+
+/* zone_present's largest size against @avail bytes of host memory (0:
+ * not checked). Returns the recorded error code, or 0. */
+int job_check_zone_host(struct parser *p, uint64_t largest, uint64_t avail);
 
 #endif

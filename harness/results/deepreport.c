@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "results/deepreport.h"
 #include "results/fillreport.h"
+#include "results/zonereport.h"
 #include "base/units.h"
 #include "results/metric.h"
 
@@ -33,7 +34,8 @@ static int same_key(const json_t *a, const json_t *b)
 	       num(a, "block_mib") == num(b, "block_mib") &&
 	       num(a, "dimm_mib") == num(b, "dimm_mib") &&
 	       num(a, "node") == num(b, "node") &&
-	       fillreport_pct(a) == fillreport_pct(b);
+	       fillreport_pct(a) == fillreport_pct(b) &&
+	       zonereport_mib(a) == zonereport_mib(b);
 }
 
 static const json_t *sibling(const json_t *cells, const json_t *like,
@@ -55,11 +57,20 @@ static const json_t *sibling(const json_t *cells, const json_t *like,
 
 static json_t *key_json(const json_t *c)
 {
-	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "kernel",
-			 str(c, "kernel"), "accel", str(c, "accel"), "memmap",
-			 str(c, "memmap"), "block_mib", num(c, "block_mib"),
-			 "dimm_mib", num(c, "dimm_mib"), "node",
-			 num(c, "node"));
+	json_t *k = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "kernel",
+			      str(c, "kernel"), "accel", str(c, "accel"),
+			      "memmap", str(c, "memmap"), "block_mib",
+			      num(c, "block_mib"), "dimm_mib",
+			      num(c, "dimm_mib"), "node", num(c, "node"));
+
+	/* the axes that key cells: a row per fill and per zone size */
+	if (k && fillreport_pct(c) >= 0)
+		json_object_set_new(k, "offline_fill_pct",
+				    json_integer(fillreport_pct(c)));
+	if (k && zonereport_mib(c) >= 0)
+		json_object_set_new(k, "zone_present_mib",
+				    json_integer(zonereport_mib(c)));
+	return k;
 }
 
 static json_t *locality_row(const json_t *cells, const json_t *c)
@@ -243,8 +254,15 @@ static int print_breakdown(FILE *f, const json_t *r)
 
 	size_str(num(r, "block_mib"), b, sizeof(b));
 	size_str(num(r, "dimm_mib"), d, sizeof(d));
-	fprintf(f, "\n%s of one %s block of a %s DIMM, %s mode, kernel %s\n",
+	fprintf(f, "\n%s of one %s block of a %s DIMM, %s mode, kernel %s",
 		str(r, "phase"), b, d, str(r, "memmap"), str(r, "kernel"));
+	if (fillreport_pct(r) >= 0)
+		fprintf(f, ", offline fill %d%%", fillreport_pct(r));
+	if (zonereport_mib(r) >= 0) {
+		size_str(zonereport_mib(r), d, sizeof(d));
+		fprintf(f, ", %s already in the zone", d);
+	}
+	fputc('\n', f);
 	fprintf(f, "  %-34s %10s %6s %9s\n", "function", ms, "%",
 		virt ? "vns/page" : "ns/page");
 	double small_ns = 0, small_pct = 0;

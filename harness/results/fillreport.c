@@ -2,6 +2,7 @@
 #include "results/fillreport.h"
 #include "base/units.h"
 #include "results/metric.h"
+#include "results/zonereport.h"
 
 #include <string.h>
 
@@ -36,6 +37,7 @@ static const json_t *sibling(const json_t *cells, const json_t *like,
 	json_array_foreach(cells, i, c)
 	{
 		int ok = fillreport_pct(c) == fillreport_pct(like) &&
+			 zonereport_mib(c) == zonereport_mib(like) &&
 			 !strcmp(str(c, "phase"), "offline") &&
 			 !strcmp(str(c, "view"), "guest") &&
 			 !strcmp(str(c, "metric"), metric);

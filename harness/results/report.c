@@ -3,6 +3,7 @@
 #include "config/kernel_rules.h"
 #include "results/deepreport.h"
 #include "results/fillreport.h"
+#include "results/zonereport.h"
 #include "results/memmapcount.h"
 #include "results/metric.h"
 #include "results/sidebyside.h"
@@ -28,7 +29,8 @@ static int same_cell(const struct sample *a, const struct sample *b)
 	       !strcmp(a->phase, b->phase) && !strcmp(a->view, b->view) &&
 	       !strcmp(a->metric, b->metric) &&
 	       a->target_mib == b->target_mib &&
-	       a->offline_fill_pct == b->offline_fill_pct;
+	       a->offline_fill_pct == b->offline_fill_pct &&
+	       a->zone_present_mib == b->zone_present_mib;
 }
 
 static int phase_rank(const char *p)
@@ -56,6 +58,10 @@ static int cmp_cell(const void *x, const void *y)
 	 * migrate"). */
 	if (a->offline_fill_pct != b->offline_fill_pct)
 		return a->offline_fill_pct < b->offline_fill_pct ? -1 : 1;
+	/* and per size of the zone (README, "Cost against the size of the
+	 * zone") */
+	if (a->zone_present_mib != b->zone_present_mib)
+		return a->zone_present_mib < b->zone_present_mib ? -1 : 1;
 	if (a->dimm_mib != b->dimm_mib)
 		return a->dimm_mib < b->dimm_mib ? -1 : 1;
 	if ((r = strcmp(a->memmap, b->memmap)))
@@ -133,6 +139,10 @@ static json_t *cell_json(const struct cell *c)
 	if (j && k->offline_fill_pct >= 0)
 		json_object_set_new(j, "offline_fill_pct",
 				    json_integer(k->offline_fill_pct));
+	if (j && k->zone_present_mib >= 0)
+		json_object_set_new(
+			j, "zone_present_mib",
+			json_integer((json_int_t)k->zone_present_mib));
 	return j;
 }
 
@@ -237,6 +247,11 @@ json_t *report_summary(const struct sample_table *t,
 			json_object_set_new(
 				p, "offline_fill_pct",
 				json_integer(cs[i].key->offline_fill_pct));
+		if (p && cs[i].key->zone_present_mib >= 0)
+			json_object_set_new(
+				p, "zone_present_mib",
+				json_integer((json_int_t)cs[i]
+						     .key->zone_present_mib));
 		json_array_append_new(place, p);
 	}
 	json_object_set_new(sum, "unsupported", unsupported_json(cs, n));
@@ -246,6 +261,8 @@ json_t *report_summary(const struct sample_table *t,
 	json_object_set_new(sum, "cells", cells);
 	if ((sbs = sidebyside_json(cells, t)))
 		json_object_set_new(sum, "kernels_side_by_side", sbs);
+	if ((sbs = zonereport_json(t)))
+		json_object_set_new(sum, "zone_size", sbs);
 	if ((sbs = deepreport_json(cells)))
 		json_object_set_new(sum, "deep", sbs);
 	if ((sbs = memmapcount_json(cells, tm->memmap_note)))
@@ -299,7 +316,8 @@ static const json_t *find(const json_t *cells, const json_t *like,
 		for (int k = 0; ok && k < 4; k++)
 			ok = json_equal(json_object_get(c, keys[k]),
 					json_object_get(like, keys[k]));
-		if (ok && fillreport_pct(c) == fillreport_pct(like))
+		if (ok && fillreport_pct(c) == fillreport_pct(like) &&
+		    zonereport_mib(c) == zonereport_mib(like))
 			return c;
 	}
 	return NULL;
@@ -358,6 +376,12 @@ static void print_latency(FILE *f, const json_t *cells)
 			snprintf(group + strlen(group),
 				 sizeof(group) - strlen(group),
 				 ", offline fill %d%%", fillreport_pct(c));
+		if (zonereport_mib(c) >= 0) {
+			size_str(zonereport_mib(c), sz, sizeof(sz));
+			snprintf(group + strlen(group),
+				 sizeof(group) - strlen(group),
+				 ", %s already in the zone", sz);
+		}
 		if (strcmp(group, last_group)) {
 			virt = metric_virtual_time(
 				json_string_value(json_object_get(c, "accel")),
@@ -431,6 +455,10 @@ static void print_placement(FILE *f, const json_t *sum)
 				: " (NOT as asked)");
 		if (fillreport_pct(p) >= 0)
 			fprintf(f, " (fill %d%%)", fillreport_pct(p));
+		if (zonereport_mib(p) >= 0) {
+			size_str(zonereport_mib(p), sz, sizeof(sz));
+			fprintf(f, " (zone %s)", sz);
+		}
 		fputc('\n', f);
 	}
 }
@@ -634,6 +662,7 @@ void report_print(FILE *f, const json_t *sum)
 	print_latency(f, json_object_get(sum, "cells"));
 	print_oom(f, json_object_get(sum, "cells"));
 	fillreport_print(f, json_object_get(sum, "cells"));
+	zonereport_print(f, json_object_get(sum, "zone_size"));
 	print_placement(f, sum);
 	print_unsupported(f, json_object_get(sum, "unsupported"));
 	memmapcount_print(f, json_object_get(sum, "memmap_counter"));

@@ -52,10 +52,18 @@ static json_int_t fill_of(const json_t *c)
 	return f ? json_integer_value(f) : -1;
 }
 
+/* A cell's zone_present in MiB, -1 when the run has no such axis. */
+static json_int_t zone_of(const json_t *c)
+{
+	const json_t *z = json_object_get(c, "zone_present_mib");
+
+	return z ? json_integer_value(z) : -1;
+}
+
 static int same_row(const json_t *a, const json_t *b)
 {
 	return num(a, "block_mib") == num(b, "block_mib") &&
-	       fill_of(a) == fill_of(b) &&
+	       fill_of(a) == fill_of(b) && zone_of(a) == zone_of(b) &&
 	       num(a, "dimm_mib") == num(b, "dimm_mib") &&
 	       num(a, "node") == num(b, "node") &&
 	       !strcmp(str(a, "memmap"), str(b, "memmap")) &&
@@ -118,6 +126,9 @@ static json_t *row(const json_t *cells, const json_t *like, const json_t *l)
 	if (o && fill_of(like) >= 0)
 		json_object_set_new(o, "offline_fill_pct",
 				    json_integer(fill_of(like)));
+	if (o && zone_of(like) >= 0)
+		json_object_set_new(o, "zone_present_mib",
+				    json_integer(zone_of(like)));
 	return o;
 }
 
@@ -131,6 +142,7 @@ static int sample_of(const struct sample *s, const json_t *like,
 	       s->dimm_mib == num(like, "dimm_mib") &&
 	       s->node == num(like, "node") &&
 	       s->offline_fill_pct == fill_of(like) &&
+	       s->zone_present_mib == zone_of(like) &&
 	       !strcmp(s->memmap, str(like, "memmap")) &&
 	       !strcmp(s->phase, str(like, "phase")) &&
 	       !strcmp(s->view, str(like, "view")) &&
@@ -289,6 +301,12 @@ static void print_row(FILE *f, const json_t *r, int ms)
 	if (fill_of(r) >= 0) /* an offline-fill run: the fill's own row */
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), "/%lld%%",
 			 (long long)fill_of(r));
+	if (zone_of(r) >= 0) { /* a zone-size run: the size's own row */
+		char z[16];
+
+		size_str(zone_of(r), z, sizeof(z));
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), "+%s", z);
+	}
 	fprintf(f, "%-5s %-5s %-4s %-8s", b, d, str(r, "memmap"),
 		ms ? str(r, "phase") : "RAM KiB");
 	json_array_foreach(json_object_get(r, "median"), k, m)

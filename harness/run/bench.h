@@ -50,6 +50,9 @@ struct boot_spec {
 	const struct run_kernel *k;
 	uint64_t block; /* bytes; 0 = the kernel's pick at boot_mem */
 	enum job_memmap mode;
+	/* zone_present of this boot (bytes), when zone_axis is set */
+	int zone_axis;
+	uint64_t zone_present;
 };
 
 struct bench_ops {

@@ -16,6 +16,7 @@
 #include "run/fault.h"
 #include "run/hostcost.h"
 #include "run/fill.h"
+#include "run/zoneplug.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -268,7 +269,13 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
 	int n = 0, ret;
 
 	(void)arg;
-	ret = deep_boot_init(g, r->job, boot, &r->db);
+	/* Before the probe and tracer: the zone's DIMM is part of the
+	 * guest's shape, not of what the deep cycles see. */
+	ret = zoneplug_run(g, r->job, boot);
+	if (!ret)
+		ret = runner_save_manifest(r);
+	if (!ret)
+		ret = deep_boot_init(g, r->job, boot, &r->db);
 	if (ret)
 		return ret;
 	plan = plan_boot(r, &g->hello, &n);
@@ -287,6 +294,44 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
 /* Cycles: for each boot round and block size, every (mode, kernel) pair
  * once, in the round's recorded order (run/order.h), so drift over the
  * run hits every kernel and mode alike. */
+/* The axis that gets boots of its own: block sizes, or zone_present
+ * (the job parser refuses both at once). */
+static int boot_axis_count(const struct run *r)
+{
+	return r->job->nzone_present ? r->job->nzone_present : r->nblocks;
+}
+
+/* Boot spec of axis value @s for the round's slot @o. zone_present boots
+ * ask for 128M blocks, so that each boot checks it got them. */
+static struct boot_spec boot_spec_at(const struct run *r, int s,
+				     const struct order_slot *o)
+{
+	const struct job *job = r->job;
+	struct boot_spec spec = {.k = &r->kernels[o->kernel],
+				 .block = r->blocks[0],
+				 .mode = job->modes[o->mode]};
+
+	if (!job->nzone_present) {
+		spec.block = r->blocks[s];
+		return spec;
+	}
+	spec.block = BLOCKSIZE_MIN;
+	spec.zone_axis = 1;
+	spec.zone_present = job->zone_present[s];
+	return spec;
+}
+
+static void round_at(struct run *r, struct order_seq *seq, int b, int s)
+{
+	if (r->job->nzone_present)
+		runner_round(r, seq, b, "zone_present_mib",
+			     json_integer((json_int_t)(r->job->zone_present[s] >>
+						       20)));
+	else
+		runner_round(r, seq, b, "block_mib",
+			     json_integer((json_int_t)(r->blocks[s] >> 20)));
+}
+
 static int run_cycle_boots(struct run *r)
 {
 	struct order_seq seq[JOB_MAX_SIZES] = {0}; /* one round sequence each */
@@ -294,14 +339,11 @@ static int run_cycle_boots(struct run *r)
 	int ret = 0, bidx = 0;
 
 	for (int b = 0; !ret && b < job->boots; b++)
-		for (int s = 0; !ret && s < r->nblocks; s++) {
-			runner_round(r, &seq[s], b, "block_mib",
-				     json_integer((json_int_t)(r->blocks[s] >> 20)));
+		for (int s = 0; !ret && s < boot_axis_count(r); s++) {
+			round_at(r, &seq[s], b, s);
 			for (int i = 0; !ret && i < seq[s].n; i++) {
-				const struct order_slot *o = &seq[s].slot[i];
-				struct boot_spec spec = {&r->kernels[o->kernel],
-							 r->blocks[s],
-							 job->modes[o->mode]};
+				struct boot_spec spec =
+					boot_spec_at(r, s, &seq[s].slot[i]);
 
 				ret = runner_boot(r, bidx, &spec, NULL);
 				ret = runner_next_boot(r, bidx++, ret);
@@ -329,7 +371,8 @@ static int count_cycles(const struct run *r)
 						   (job->reps + job->deep_reps)
 			   : 0;
 	}
-	return n * job->nmodes * job->boots * r->nkernels;
+	return n * job->nmodes * job->boots * r->nkernels *
+	       (job->nzone_present ? job->nzone_present : 1);
 }
 
 /* One DIMM is plugged at a time. */

@@ -95,8 +95,9 @@ static int run_oom_edge(struct run *r)
 			for (int i = 0; !ret && i < seq[t].n; i++) {
 				const struct order_slot *o = &seq[t].slot[i];
 				struct oom_arg a = {job->oom_targets[t], rep};
-				struct boot_spec b = {&r->kernels[o->kernel], 0,
-						      job->modes[o->mode]};
+				struct boot_spec b = {
+					.k = &r->kernels[o->kernel],
+					.mode = job->modes[o->mode]};
 
 				ret = oom_point(r, bidx++, &b, &a);
 			}

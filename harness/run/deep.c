@@ -74,7 +74,23 @@ static void add_fn(struct deep_trace *t, const char *name, int64_t calls,
 
 /* With trace_depth > 2, online_pages and offline_pages are split into
  * their children plus "<name>_self", the time in their own bodies: that
- * is where the pfn scans are. Other children stay whole. */
+ * is where the pfn scans are. From trace_depth 4 the zone resize under
+ * them (move_pfn_range_to_zone, remove_pfn_range_from_zone) is split the
+ * same way: set_zone_contiguous, which walks the whole zone, is its child
+ * (README, "Cost against the size of the zone"). Other children stay
+ * whole. */
+static int split(const char *name)
+{
+	static const char *const names[] = {"online_pages", "offline_pages",
+					    "move_pfn_range_to_zone",
+					    "remove_pfn_range_from_zone"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
 static void add_child(struct deep_trace *t, const char *name, const json_t *v)
 {
 	const json_t *kids = json_object_get(v, "children"), *k;
@@ -82,8 +98,7 @@ static void add_child(struct deep_trace *t, const char *name, const json_t *v)
 	const char *kname;
 	char self[64];
 
-	if (!json_is_object(kids) || !json_object_size(kids) ||
-	    (strcmp(name, "online_pages") && strcmp(name, "offline_pages"))) {
+	if (!json_is_object(kids) || !json_object_size(kids) || !split(name)) {
 		add_fn(t, name, (int64_t)num(v, "calls"), total);
 		return;
 	}
@@ -91,8 +106,7 @@ static void add_child(struct deep_trace *t, const char *name, const json_t *v)
 	{
 		if (num(k, "total_ns") < 0)
 			continue;
-		add_fn(t, kname, (int64_t)num(k, "calls"),
-		       (int64_t)num(k, "total_ns"));
+		add_child(t, kname, k);
 		sum += (int64_t)num(k, "total_ns");
 	}
 	snprintf(self, sizeof(self), "%.58s_self", name);
@@ -134,10 +148,11 @@ int deep_parse_counts(const json_t *r, struct deep_counts *c)
 		if (!json_is_true(json_object_get(e, "available")) ||
 		    !json_is_number(v) || c->n == DEEP_MAX_EVENTS)
 			continue;
-		snprintf(c->ev[c->n].name, sizeof(c->ev[0].name), "%s",
-			 json_string_value(json_object_get(e, "event"))
-				 ? json_string_value(json_object_get(e, "event"))
-				 : "?");
+		snprintf(
+			c->ev[c->n].name, sizeof(c->ev[0].name), "%s",
+			json_string_value(json_object_get(e, "event"))
+				? json_string_value(json_object_get(e, "event"))
+				: "?");
 		c->ev[c->n].value = json_number_value(v);
 		c->ev[c->n].multiplexed =
 			json_is_true(json_object_get(e, "multiplexed"));
@@ -174,12 +189,11 @@ static void probe_init(struct guest *g, json_t *boot, struct deep_boot *db)
 		warn_add("probe module: %s; no memmap locality or struct page "
 			 "walk this boot",
 			 g->agent.err[0] ? g->agent.err : strerror(-ret));
-	json_object_set_new(
-		boot, "probe",
-		json_pack("{s:b,s:s}", "loaded", !ret, "error",
-			  ret ? (g->agent.err[0] ? g->agent.err
-						 : strerror(-ret))
-			      : ""));
+	json_object_set_new(boot, "probe",
+			    json_pack("{s:b,s:s}", "loaded", !ret, "error",
+				      ret ? (g->agent.err[0] ? g->agent.err
+							     : strerror(-ret))
+					  : ""));
 	json_decref(reply);
 }
 
@@ -197,18 +211,20 @@ static void pmu_init(struct guest *g, const struct job *job, json_t *boot,
 	     tok = strtok_r(NULL, ", ", &save))
 		json_array_append_new(names, json_string(tok));
 	free(copy);
-	ret = agent_call(&g->agent,
-			 json_pack("{s:s,s:o}", "op", "pmu_open", "events",
-				   names),
-			 &reply, clock_now_ns() + BOOT_OP_MS * NS_PER_MS);
+	ret = agent_call(
+		&g->agent,
+		json_pack("{s:s,s:o}", "op", "pmu_open", "events", names),
+		&reply, clock_now_ns() + BOOT_OP_MS * NS_PER_MS);
 	evs = json_object_get(reply, "events");
 	json_object_set_new(boot, "pmu",
 			    json_is_array(evs) ? json_deep_copy(evs)
 					       : json_string(g->agent.err));
 	json_array_foreach(evs, i, e)
 	{
-		const char *name = json_string_value(json_object_get(e, "event"));
-		const char *why = json_string_value(json_object_get(e, "reason"));
+		const char *name =
+			json_string_value(json_object_get(e, "event"));
+		const char *why =
+			json_string_value(json_object_get(e, "reason"));
 
 		if (!why)
 			why = json_string_value(json_object_get(e, "error"));
@@ -219,7 +235,8 @@ static void pmu_init(struct guest *g, const struct job *job, json_t *boot,
 				 name ? name : "?");
 		else
 			warn_add("PMU event %s: unavailable: %s",
-				 name ? name : "?", why ? why : "no reason given");
+				 name ? name : "?",
+				 why ? why : "no reason given");
 	}
 	if (ret && !json_is_array(evs))
 		warn_add("PMU: unavailable: %s", g->agent.err);
@@ -243,9 +260,9 @@ int deep_boot_init(struct guest *g, const struct job *job, json_t *boot,
 			 "yes, or use accel = tcg-icount or kvm");
 	}
 	if (job->deep_reps)
-		json_object_set_new(boot, "trace",
-				    json_pack("{s:b}", "enabled",
-					      db->trace_ok));
+		json_object_set_new(
+			boot, "trace",
+			json_pack("{s:b}", "enabled", db->trace_ok));
 	if (job->deep_reps && job->probe == JOB_YES)
 		probe_init(g, boot, db);
 	if (job->pmu_events[0])

@@ -33,11 +33,15 @@ void dimm_init(struct dimm *d, struct guest *g, uint64_t bytes)
 
 int dimm_backend_add(struct dimm *d, int64_t deadline_ns)
 {
-	int ret = qmp_execute(d->g->qmp, "object-add",
-			      json_pack("{s:s,s:s,s:I}", "qom-type",
-					"memory-backend-ram", "id", d->mem,
-					"size", (json_int_t)d->bytes),
-			      NULL, deadline_ns, NULL);
+	json_t *args =
+		json_pack("{s:s,s:s,s:I}", "qom-type", "memory-backend-ram",
+			  "id", d->mem, "size", (json_int_t)d->bytes);
+	int ret;
+
+	if (args && d->noreserve)
+		json_object_set_new(args, "reserve", json_false());
+	ret = qmp_execute(d->g->qmp, "object-add", args, NULL, deadline_ns,
+			  NULL);
 
 	if (!ret)
 		d->added = 1;

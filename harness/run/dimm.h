@@ -24,6 +24,10 @@ struct dimm {
 	int nseen;
 	int added;   /* the backend exists (object-add went through) */
 	int plugged; /* the device exists (device_add, until deleted) */
+	/* Set before dimm_backend_add(): the backend is reserve=off, so a
+	 * DIMM larger than the host's memory is backed only where touched
+	 * (zone_present's DIMM). */
+	int noreserve;
 };
 
 /* Names the next DIMM of @g: ids come from the guest's one counter, so

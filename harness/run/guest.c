@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "run/guest.h"
 #include "results/metric.h"
+#include "config/zonesize.h"
 #include "clock.h"
 #include "base/err.h"
 #include "base/sig.h"
@@ -75,6 +76,7 @@ void guest_sample_init(const struct guest *g, struct sample *s,
 	s->block = -1;
 	s->target_mib = -1;
 	s->offline_fill_pct = -1;
+	s->zone_present_mib = g->zone_present_mib;
 }
 
 int guest_sample_write(struct store *st, struct sample *s, const char *phase,
@@ -241,9 +243,14 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.tcg_single = job->tcg_single == JOB_YES,
 		.smp = job->smp,
 		.boot_mem = p->boot_mem ? p->boot_mem : job->boot_mem,
-		.maxmem = guest_maxmem(
-			job, p->boot_mem ? p->boot_mem : job->boot_mem,
-			p->dimms_at_once ? p->dimms_at_once : 1),
+		.maxmem =
+			guest_maxmem(job,
+				     p->boot_mem ? p->boot_mem : job->boot_mem,
+				     p->dimms_at_once ? p->dimms_at_once : 1) +
+			(job->maxmem || !p->zone_axis
+				 ? 0
+				 : zonesize_plugged(job->zone,
+						    p->zone_present)),
 		.slots = job->slots,
 		.nodes = job->nodes,
 		.nnodes = job->nnodes,
@@ -256,6 +263,8 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 	g->agent.fd = -1;
 	g->accel = p->accel;
 	g->boot_mem = o.boot_mem;
+	g->zone_present_mib =
+		p->zone_axis ? (int64_t)(p->zone_present >> 20) : -1;
 	snprintf(g->label, sizeof(g->label), "%s", p->label ? p->label : "");
 	guest_cmdline(job, p->mode, p->cmdline_extra, g->cmdline,
 		      sizeof(g->cmdline));

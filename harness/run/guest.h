@@ -24,6 +24,11 @@ struct guest_params {
 	const char *label;	   /* kernels axis label; NULL = the release */
 	const char *cmdline_extra; /* the kernel's own extras, or NULL */
 	int dimms_at_once;	   /* the most DIMMs plugged at a time */
+	/* zone_present (bytes) of this boot, when zone_axis is set; its
+	 * DIMM, if any, is plugged beside the measured ones
+	 * (config/zonesize.h). */
+	int zone_axis;
+	uint64_t zone_present;
 	/* Files in the run directory (kept as evidence). */
 	const char *console_log, *stderr_log, *qmp_log, *agent_log;
 };
@@ -40,8 +45,9 @@ struct guest {
 	int dimm_seq;	/* DIMM/backend ids are unique per boot */
 	char label[32]; /* the `kernel` column: label, or the release */
 	uint64_t boot_mem;
-	int up;		   /* hello received */
-	int memmap_warned; /* nr_memmap_pages disagreed once this boot */
+	int64_t zone_present_mib; /* the samples' column; -1: no axis */
+	int up;			  /* hello received */
+	int memmap_warned;	  /* nr_memmap_pages disagreed once this boot */
 };
 
 /* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM

@@ -4,6 +4,7 @@
  * the summary at the end. */
 #include "run/runner.h"
 #include "config/blocksize.h"
+#include "config/zonesize.h"
 #include "run/bench.h"
 #include "run/bootcheck.h"
 #include "clock.h"
@@ -382,10 +383,16 @@ static void boot_note(int bidx, const struct boot_spec *b)
 
 	if (b->block)
 		units_format_size(b->block, bs, sizeof(bs));
-	progress_note("boot %d: %s%s%s mode, memmap_on_memory=%d%s%s", bidx,
+	char zs[32], zp[64] = "";
+
+	if (b->zone_axis) {
+		units_format_size(b->zone_present, zs, sizeof(zs));
+		snprintf(zp, sizeof(zp), ", %s already in the zone", zs);
+	}
+	progress_note("boot %d: %s%s%s mode, memmap_on_memory=%d%s%s%s", bidx,
 		      b->k->label, b->k->label[0] ? ", " : "",
 		      job_memmap_name(b->mode), b->mode == MEMMAP_SELF,
-		      b->block ? ", blocks " : "", bs);
+		      b->block ? ", blocks " : "", bs, zp);
 }
 
 /* What the guest cost the host: with reserve=off, only what it touched. */
@@ -435,6 +442,12 @@ int runner_boot(struct run *r, int bidx, const struct boot_spec *b, void *arg)
 	/* The job parser already refused block sizes it cannot make. */
 	if (b->block)
 		blocksize_boot_mem(b->block, r->job->boot_mem, &gp.boot_mem);
+	if (b->zone_axis) {
+		gp.zone_axis = 1;
+		gp.zone_present = b->zone_present;
+		gp.boot_mem = zonesize_boot_mem(r->job->zone, b->zone_present,
+						r->job->boot_mem);
+	}
 	boot_logs(r, bidx, &gp, f);
 	boot_note(bidx, b);
 	ret = boot(r, &g, &gp);
@@ -447,6 +460,13 @@ int runner_boot(struct run *r, int bidx, const struct boot_spec *b, void *arg)
 		g.hello.kernel_release,
 		(unsigned long long)(g.hello.block_size >> 20));
 	bj = boot_json(&g, bidx, b->mode);
+	if (b->zone_axis) {
+		json_object_set_new(bj, "zone_present_mib",
+				    json_integer(g.zone_present_mib));
+		json_object_set_new(
+			bj, "boot_mem_mib",
+			json_integer((json_int_t)(g.boot_mem >> 20)));
+	}
 	json_object_set_new(bj, "kernel_label", json_string(g.label));
 	json_array_append_new(r->boots, bj);
 	json_object_set_new(json_object_get(r->st.manifest, "accel"), "used",

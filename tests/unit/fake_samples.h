@@ -34,6 +34,7 @@ static void add(struct sample_table *t, const char *memmap, const char *phase,
 	s->dimm_mib = 128;
 	s->target_mib = -1;
 	s->offline_fill_pct = -1;
+	s->zone_present_mib = -1;
 	s->block = -1;
 	snprintf(s->phase, sizeof(s->phase), "%s", phase);
 	snprintf(s->view, sizeof(s->view), "%s", view);

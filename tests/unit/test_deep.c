@@ -74,10 +74,11 @@ static void trace_nested(void **state)
 		"s:{s:i,s:I}}}}",
 		"trace", "total_ns", (json_int_t)100, "children_ns",
 		(json_int_t)90, "children", "online_pages", "calls", 1,
-		"total_ns", (json_int_t)80, "children", "move_pfn_range_to_zone",
-		"calls", 1, "total_ns", (json_int_t)50, "online_pages_range",
-		"calls", 1, "total_ns", (json_int_t)20, "mem_hotplug_begin",
-		"calls", 1, "total_ns", (json_int_t)10);
+		"total_ns", (json_int_t)80, "children",
+		"move_pfn_range_to_zone", "calls", 1, "total_ns",
+		(json_int_t)50, "online_pages_range", "calls", 1, "total_ns",
+		(json_int_t)20, "mem_hotplug_begin", "calls", 1, "total_ns",
+		(json_int_t)10);
 	struct deep_trace t;
 	int64_t sum = 0, self = -1;
 
@@ -91,6 +92,57 @@ static void trace_nested(void **state)
 	}
 	assert_int_equal(self, 10);
 	assert_int_equal(sum, 90);
+	json_decref(r);
+}
+
+/* trace_depth 4: the zone resize under online_pages is split too, so
+ * set_zone_contiguous (the walk of the whole zone) is a line of its own;
+ * mhp_init_memmap_on_memory (self mode's first resize, for the memmap's
+ * own pages) stays whole. Leaves still add up. */
+static void trace_zone_walk(void **state)
+{
+	json_t *r = json_pack(
+		"{s:{s:I,s:I,s:{s:{s:i,s:I,s:{s:{s:i,s:I,s:{s:{s:i,s:I}}}}},"
+		"s:{s:i,s:I,s:{s:{s:i,s:I,s:{s:{s:i,s:I}}}}}}}}",
+		"trace", "total_ns", (json_int_t)200, "children_ns",
+		(json_int_t)190, "children", "online_pages", "calls", 1,
+		"total_ns", (json_int_t)120, "children",
+		"move_pfn_range_to_zone", "calls", 1, "total_ns",
+		(json_int_t)100, "children", "set_zone_contiguous", "calls", 1,
+		"total_ns", (json_int_t)70, "mhp_init_memmap_on_memory",
+		"calls", 1, "total_ns", (json_int_t)70, "children",
+		"move_pfn_range_to_zone", "calls", 1, "total_ns",
+		(json_int_t)65, "children", "set_zone_contiguous", "calls", 1,
+		"total_ns", (json_int_t)60);
+	struct deep_trace t;
+	int64_t sum = 0;
+	int seen = 0;
+
+	assert_non_null(r);
+	assert_int_equal(deep_parse_trace(r, &t), 0);
+	for (int i = 0; i < t.n; i++) {
+		sum += t.fn[i].total_ns;
+		if (!strcmp(t.fn[i].name, "set_zone_contiguous")) {
+			/* under online_pages only: mhp_init_memmap_on_memory
+			 * stays whole */
+			assert_int_equal(t.fn[i].total_ns, 70);
+			seen |= 1;
+		}
+		if (!strcmp(t.fn[i].name, "move_pfn_range_to_zone_self")) {
+			assert_int_equal(t.fn[i].total_ns, 30);
+			seen |= 2;
+		}
+		if (!strcmp(t.fn[i].name, "online_pages_self")) {
+			assert_int_equal(t.fn[i].total_ns, 20);
+			seen |= 4;
+		}
+		if (!strcmp(t.fn[i].name, "mhp_init_memmap_on_memory")) {
+			assert_int_equal(t.fn[i].total_ns, 70);
+			seen |= 8;
+		}
+	}
+	assert_int_equal(seen, 15);
+	assert_int_equal(sum, 190);
 	json_decref(r);
 }
 
@@ -109,8 +161,8 @@ static void pmu_unavailable(void **state)
 	assert_non_null(note);
 	assert_non_null(strstr(json_string_value(note),
 			       "cycles: unavailable: no PMU for this event"));
-	assert_non_null(strstr(json_string_value(note),
-			       "instructions: unavailable: "));
+	assert_non_null(
+		strstr(json_string_value(note), "instructions: unavailable: "));
 	json_decref(note);
 	json_decref(m);
 	json_decref(r);
@@ -118,10 +170,10 @@ static void pmu_unavailable(void **state)
 
 static void pmu_counts(void **state)
 {
-	json_t *r = json_pack(
-		"{s:[{s:s,s:b,s:f,s:b},{s:s,s:b,s:s}]}", "events", "event",
-		"cycles", "available", 1, "value", 1234.0, "multiplexed", 1,
-		"event", "bogus", "available", 0, "reason", "no such event");
+	json_t *r = json_pack("{s:[{s:s,s:b,s:f,s:b},{s:s,s:b,s:s}]}", "events",
+			      "event", "cycles", "available", 1, "value",
+			      1234.0, "multiplexed", 1, "event", "bogus",
+			      "available", 0, "reason", "no such event");
 	struct deep_counts c;
 
 	assert_int_equal(deep_parse_counts(r, &c), 0);
@@ -144,24 +196,24 @@ static void breakdown_rows(void **state)
 {
 	json_t *cells = json_array(), *d, *row, *kids;
 
-	json_array_append_new(cells, cell("ram", "online", "deep",
-					  "fn_total_ns", 100e6));
-	json_array_append_new(cells, cell("ram", "online", "deep",
-					  "fn_other_ns", 30e6));
-	json_array_append_new(cells, cell("ram", "online", "deep",
-					  "fn_small_ns", 20e6));
+	json_array_append_new(
+		cells, cell("ram", "online", "deep", "fn_total_ns", 100e6));
+	json_array_append_new(
+		cells, cell("ram", "online", "deep", "fn_other_ns", 30e6));
+	json_array_append_new(
+		cells, cell("ram", "online", "deep", "fn_small_ns", 20e6));
 	json_array_append_new(cells, cell("ram", "online", "deep",
 					  "fn_online_pages_ns", 50e6));
 	json_array_append_new(cells, cell("ram", "online", "deep",
 					  "fn_online_pages_calls", 1));
-	json_array_append_new(cells, cell("ram", "online", "deep",
-					  "latency_ns", 101e6));
-	json_array_append_new(cells, cell("ram", "online", "guest",
-					  "latency_ns", 50.5e6));
+	json_array_append_new(
+		cells, cell("ram", "online", "deep", "latency_ns", 101e6));
+	json_array_append_new(
+		cells, cell("ram", "online", "guest", "latency_ns", 50.5e6));
 	json_array_append_new(cells, cell("ram", "online", "deep",
 					  "memmap_local_fraction", 0));
-	json_array_append_new(cells, cell("ram", "online", "deep",
-					  "memmap_walker_local", 1));
+	json_array_append_new(
+		cells, cell("ram", "online", "deep", "memmap_walker_local", 1));
 	d = deepreport_json(cells);
 	assert_non_null(d);
 	row = json_array_get(json_object_get(d, "breakdown"), 0);
@@ -193,9 +245,12 @@ static void breakdown_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(probe_reply),	   cmocka_unit_test(trace_reply),
+		cmocka_unit_test(probe_reply),
+		cmocka_unit_test(trace_reply),
 		cmocka_unit_test(trace_nested),
-		cmocka_unit_test(pmu_unavailable), cmocka_unit_test(pmu_counts),
+		cmocka_unit_test(trace_zone_walk),
+		cmocka_unit_test(pmu_unavailable),
+		cmocka_unit_test(pmu_counts),
 		cmocka_unit_test(breakdown_rows),
 	};
 

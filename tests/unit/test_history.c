@@ -73,6 +73,7 @@ static void write_run(const char *id, int day, const char *accel,
 			s.warmup = i < 0;
 			s.block = s.target_mib = -1;
 			s.offline_fill_pct = -1;
+			s.zone_present_mib = -1;
 			snprintf(s.phase, sizeof(s.phase), "online");
 			snprintf(s.view, sizeof(s.view), "guest");
 			snprintf(s.metric, sizeof(s.metric), "latency_ns");

@@ -49,7 +49,7 @@ static const char *const option_names[] = {
 	"pmu_events",	 "boot_timeout",  "kvm_probe_timeout",
 	"accel_fallback", "phase_timeout", "benchmark",	  "oom_targets",
 	"oom_cap",	 "oom_online",	  "settle", "inject_online_delay",
-	"on_hang",	 "offline_retries", "offline_fill", "inject_fault",
+	"on_hang",	 "offline_retries", "offline_fill", "zone_present", "inject_fault",
 	"inject_fault_after",
 };
 

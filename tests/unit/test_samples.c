@@ -58,6 +58,7 @@ static struct sample mk(const char *memmap, const char *phase, double v,
 	s.block = -1;
 	s.target_mib = -1;
 	s.offline_fill_pct = -1;
+	s.zone_present_mib = -1;
 	return s;
 }
 

@@ -58,6 +58,7 @@ static void fill_sample(struct sample *s, int i)
 	s->block = -1;
 	s->target_mib = -1;
 	s->offline_fill_pct = -1;
+	s->zone_present_mib = -1;
 }
 
 static off_t file_size(const char *path)
