@@ -58,7 +58,7 @@ struct opt {
 };
 
 /* Entries in job_opts[]; job_opts.c checks that the two agree. */
-#define JOB_NOPTS 44
+#define JOB_NOPTS 47
 
 extern const struct opt job_opts[JOB_NOPTS];
 

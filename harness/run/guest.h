@@ -5,6 +5,7 @@
 #define MHP_GUEST_H
 
 #include "proto/agent.h"
+#include "proto/agent_dax.h"
 #include "config/job.h"
 #include "proto/qemu.h"
 #include "proto/qmp.h"
@@ -42,6 +43,10 @@ struct guest {
 	uint64_t boot_mem;
 	int up;		   /* hello received */
 	int memmap_warned; /* nr_memmap_pages disagreed once this boot */
+	/* source = pmem: the DAX device set up for this boot, and the
+	 * memory kmem adds of it (whole blocks); 0 before the set-up. */
+	struct agent_pmem pmem;
+	uint64_t pmem_bytes;
 };
 
 /* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM
