@@ -97,13 +97,16 @@ $(DS_OUT)/vmlinuz $(DS_OUT)/kernel.release &: $(DS_ABI) | $(DEBS)
 # The probe module for this ABI, and the initramfs that carries it (the
 # overlay's module replaces the shared one's, as in kernel.mk).
 # The nvdimm and device-DAX modules that source = pmem needs (README
-# "Persistent memory through dax/kmem"), as Debian ships them (xz; the agent
-# has the kernel decompress them), into the overlay's /lib/modules/dax.
+# "Persistent memory through dax/kmem"), as Debian ships them (6.12: xz,
+# which the agent has the kernel decompress; 6.1: plain .ko), into the
+# overlay's /lib/modules/dax.
 # A series without them (built in, or absent) gets none.
 DS_DAX_MODULES = mkdir -p $(2); \
 	for m in nvdimm/libnvdimm nvdimm/nd_btt nvdimm/nd_pmem nvdimm/nd_e820 \
 		 dax/device_dax dax/dax_pmem dax/kmem; do \
-		f=$(1)/drivers/$$m.ko.xz; [ -f $$f ] && cp $$f $(2)/ || true; \
+		for f in $(1)/drivers/$$m.ko.xz $(1)/drivers/$$m.ko; do \
+			[ -f $$f ] && cp $$f $(2)/ || true; \
+		done; \
 	done
 
 $(DS_OUT)/initramfs.cpio.gz: $(BUILD)/initramfs.cpio.gz $(DS_OUT)/vmlinuz $(PROBE_SRC) debian-series.mk | $(HEADERS) $(DEBS)

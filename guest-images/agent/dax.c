@@ -95,8 +95,9 @@ static void driver_of(const char *bus_dev, const char *dev, char *buf,
 	snprintf(buf, len, "%.*s", (int)len - 1, base ? base + 1 : link);
 }
 
-/* Loads the nvdimm and dax modules that /lib/modules/dax holds (a kernel
- * with them built in has none there). An array of those loaded now. */
+/* Loads the nvdimm and dax modules that /lib/modules/dax holds, .ko.xz
+ * or .ko (a kernel with them built in has none there). An array of those loaded
+ * now. */
 static int load_modules(json_t *res)
 {
 	json_t *loaded = json_array();
@@ -104,15 +105,21 @@ static int load_modules(json_t *res)
 	json_object_set_new(res, "modules_loaded", loaded);
 	for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
 		char path[128];
-		int fd, r;
+		int fd, r, xz = 1;
 
 		snprintf(path, sizeof(path), DAX_MODULE_DIR "/%s.ko.xz",
 			 modules[i]);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			xz = 0;
+			snprintf(path, sizeof(path), DAX_MODULE_DIR "/%s.ko",
+				 modules[i]);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
 		if (fd < 0)
 			continue;
 		r = (int)syscall(SYS_finit_module, fd, "",
-				 MODULE_INIT_COMPRESSED_FILE);
+				 xz ? MODULE_INIT_COMPRESSED_FILE : 0);
 		r = r < 0 ? -errno : 0;
 		close(fd);
 		if (r == -EEXIST)

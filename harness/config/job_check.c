@@ -416,16 +416,8 @@ static void check_pmem(struct parser *p)
 	int line = set_line(p, "source");
 	char a[VALUE_MAX], b[VALUE_MAX], c[VALUE_MAX];
 
-	if (job->source != SOURCE_PMEM) {
-		const char *k = set_line(p, "pmem_size")    ? "pmem_size"
-				: set_line(p, "pmem_align") ? "pmem_align"
-							    : NULL;
-
-		if (k)
-			parser_fail(p, -EINVAL, set_line(p, k),
-				    "%s: only with source = pmem", k);
+	if (job->source != SOURCE_PMEM)
 		return;
-	}
 	check_pmem_align(p);
 	if (job->benchmark == BENCH_OOM_EDGE)
 		parser_fail(p, -EINVAL, line,
