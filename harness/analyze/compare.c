@@ -21,7 +21,11 @@ void compare_size_label(const struct ana_row *r, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, " F=%lldM",
 			      (long long)r->k.target_mib);
 	if (r->k.offline_fill_pct >= 0 && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, " fill%d%%", r->k.offline_fill_pct);
+		n += snprintf(buf + n, len - n, " fill%d%%",
+			      r->k.offline_fill_pct);
+	/* pc-dimm cells keep the label they always had. */
+	if (!strcmp(r->k.source, "pmem") && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " pmem");
 }
 
 void compare_cell_label(const struct ana_row *r, char *buf, size_t len)
@@ -343,6 +347,7 @@ json_t *compare_row_json(const struct ana_row *r)
 		json_object_set_new(o, "p_cycles", num(r->mw.p));
 		json_object_set_new(o, "offline_fill_pct",
 				    json_integer(r->k.offline_fill_pct));
+		json_object_set_new(o, "source", json_string(r->k.source));
 	}
 	return o;
 }

@@ -24,34 +24,54 @@ static const char schema[] =
 	" node INTEGER, rep INTEGER, phase TEXT, view TEXT, metric TEXT,"
 	" value REAL, unit TEXT, boot INTEGER, cycle INTEGER,"
 	" warmup INTEGER, block INTEGER, target_mib INTEGER,"
-	" offline_fill_pct INTEGER NOT NULL DEFAULT -1);"
+	" offline_fill_pct INTEGER NOT NULL DEFAULT -1,"
+	" source TEXT NOT NULL DEFAULT 'dimm');"
 	"CREATE INDEX IF NOT EXISTS samples_run ON samples(run_id);"
 	"CREATE INDEX IF NOT EXISTS samples_cell ON samples(metric, view,"
 	" phase, memmap, dimm_mib);"
-	"PRAGMA user_version = 2;";
+	"PRAGMA user_version = 3;";
 
-/* Histories from before the offline_fill axis (user_version 1) lack its
- * column: a writer adds it (old rows had no fill, -1), a reader sees the
- * table through a temporary view of the same name, which SQLite resolves
- * before the main schema's table. */
-static int fill_column(sqlite3 *db, int writable)
+static int has_column(sqlite3 *db, const char *col)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(
-		db, "SELECT offline_fill_pct FROM main.samples LIMIT 0", -1,
-		&st, NULL);
+	char sql[96];
+	int rc;
 
+	snprintf(sql, sizeof(sql), "SELECT %s FROM main.samples LIMIT 0", col);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_OK)
+	return rc == SQLITE_OK;
+}
+
+/* Histories from before the offline_fill axis (user_version 1) lack its
+ * column, and those from before the source axis (2) lack source: a writer
+ * adds them (old rows had no fill, -1, and were pc-dimms), a reader sees
+ * the table through a temporary view of the same name, which SQLite
+ * resolves before the main schema's table. */
+static int fill_column(sqlite3 *db, int writable)
+{
+	int fill = has_column(db, "offline_fill_pct"),
+	    src = has_column(db, "source");
+	char sql[256];
+
+	if (fill && src)
 		return SQLITE_OK;
-	return sqlite3_exec(
-		db,
-		writable ? "ALTER TABLE samples ADD COLUMN offline_fill_pct "
-			   "INTEGER NOT NULL DEFAULT -1; PRAGMA user_version "
-			   "= 2;"
-			 : "CREATE TEMP VIEW samples AS SELECT *, -1 AS "
-			   "offline_fill_pct FROM main.samples;",
-		NULL, NULL, NULL);
+	if (writable)
+		snprintf(sql, sizeof(sql), "%s%sPRAGMA user_version = 3;",
+			 fill ? ""
+			      : "ALTER TABLE samples ADD COLUMN "
+				"offline_fill_pct "
+				"INTEGER NOT NULL DEFAULT -1; ",
+			 src ? ""
+			     : "ALTER TABLE samples ADD COLUMN source TEXT NOT "
+			       "NULL DEFAULT 'dimm'; ");
+	else
+		snprintf(sql, sizeof(sql),
+			 "CREATE TEMP VIEW samples AS SELECT *%s%s FROM "
+			 "main.samples;",
+			 fill ? "" : ", -1 AS offline_fill_pct",
+			 src ? "" : ", 'dimm' AS source");
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
 static void set_err(char *err, size_t len, const char *fmt, const char *a,
@@ -179,8 +199,9 @@ int history_append_run(const char *db_path, const char *run_dir, char *err,
 		"INSERT INTO samples (run_id, kernel, accel, memmap, "
 		"block_mib, dimm_mib, node, rep, phase, view, metric, value, "
 		"unit, boot, cycle, warmup, block, target_mib, "
-		"offline_fill_pct) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+		"offline_fill_pct, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		"?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+		"?20)",
 		-1, &st, NULL);
 	for (i = 0; rc == SQLITE_OK && i < r.t.n; i++) {
 		const struct sample *s = &r.t.s[i];
@@ -205,6 +226,7 @@ int history_append_run(const char *db_path, const char *run_dir, char *err,
 		sqlite3_bind_int(st, 17, s->block);
 		sqlite3_bind_int64(st, 18, s->target_mib);
 		sqlite3_bind_int(st, 19, s->offline_fill_pct);
+		bind_text(st, 20, s->source[0] ? s->source : "dimm");
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 	}
 	sqlite3_finalize(st);
@@ -257,7 +279,8 @@ static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 static const char sample_cols[] =
 	"s.run_id, s.kernel, s.accel, s.memmap, s.block_mib, s.dimm_mib, "
 	"s.node, s.rep, s.phase, s.view, s.metric, s.value, s.unit, s.boot, "
-	"s.cycle, s.warmup, s.block, s.target_mib, s.offline_fill_pct";
+	"s.cycle, s.warmup, s.block, s.target_mib, s.offline_fill_pct, "
+	"s.source";
 
 static int read_samples(sqlite3_stmt *st, struct sample_table *t)
 {
@@ -285,6 +308,7 @@ static int read_samples(sqlite3_stmt *st, struct sample_table *t)
 		s.block = sqlite3_column_int(st, 16);
 		s.target_mib = sqlite3_column_int64(st, 17);
 		s.offline_fill_pct = sqlite3_column_int(st, 18);
+		col_text(st, 19, s.source, sizeof(s.source));
 		ret = table_push(t, &s);
 	}
 	if (!ret && rc != SQLITE_DONE)
@@ -416,14 +440,14 @@ static int cursor_open(const char *db_path, const char *sql,
 static const char trend_sql[] =
 	"SELECT CASE WHEN ?1 THEN r.run_id ELSE r.night END AS grp, "
 	"s.memmap, s.dimm_mib, s.value, r.inject_online_delay_ms, s.kernel, "
-	"s.accel, s.block_mib, s.node, s.offline_fill_pct "
+	"s.accel, s.block_mib, s.node, s.offline_fill_pct, s.source "
 	"FROM samples s JOIN runs r ON s.run_id = r.run_id "
 	"WHERE r.status = 'complete' AND s.warmup = 0 AND s.metric = ?2 "
 	"AND s.view = ?3 AND s.phase = ?4 AND (?5 = '' OR s.memmap = ?5) "
 	"AND (?6 = 0 OR s.dimm_mib = ?6) AND (?7 = '' OR s.kernel = ?7) "
 	"AND (?8 = '' OR s.accel = ?8) AND (?9 = 0 OR s.block_mib = ?9) "
 	"ORDER BY s.kernel, s.accel, s.block_mib, s.memmap, s.dimm_mib, "
-	"s.node, s.offline_fill_pct, r.started_utc, r.run_id";
+	"s.node, s.offline_fill_pct, s.source, r.started_utc, r.run_id";
 
 int history_trend_open(const char *db_path, const struct history_query *q,
 		       struct history_cursor **cur, char *err, size_t len)
@@ -467,6 +491,7 @@ int history_trend_next(struct history_cursor *cur, struct history_sample *s,
 	s->block_mib = sqlite3_column_int64(cur->st, 7);
 	s->node = sqlite3_column_int(cur->st, 8);
 	s->offline_fill_pct = sqlite3_column_int(cur->st, 9);
+	col_text(cur->st, 10, s->source, sizeof(s->source));
 	return 1;
 }
 

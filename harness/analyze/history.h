@@ -51,6 +51,7 @@ struct history_sample {
 	int64_t dimm_mib;
 	int node;
 	int offline_fill_pct; /* -1: no fill axis */
+	char source[8];	      /* "dimm" or "pmem" */
 	double value;
 	int injected; /* the run had inject_online_delay set */
 };

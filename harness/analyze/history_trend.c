@@ -28,6 +28,7 @@ struct trend_cell {
 	int64_t dimm_mib;
 	int node;
 	int offline_fill_pct;
+	char source[8];
 	struct history_point *pts;
 	int *injected;
 	size_t n, cap;
@@ -71,6 +72,7 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 	c->dimm_mib = s->dimm_mib;
 	c->node = s->node;
 	c->offline_fill_pct = s->offline_fill_pct;
+	snprintf(c->source, sizeof(c->source), "%s", s->source);
 	return 0;
 }
 
@@ -81,11 +83,12 @@ static int other_cell(const struct trend_cell *c,
 	return strcmp(s->kernel, c->kernel) || strcmp(s->accel, c->accel) ||
 	       s->block_mib != c->block_mib || strcmp(s->memmap, c->memmap) ||
 	       s->dimm_mib != c->dimm_mib || s->node != c->node ||
-	       s->offline_fill_pct != c->offline_fill_pct;
+	       s->offline_fill_pct != c->offline_fill_pct ||
+	       strcmp(s->source, c->source);
 }
 
-/* "base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]": a trend line's name
- * without spaces, for the plot's legend. */
+/* "base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%][/pmem]": a trend
+ * line's name without spaces, for the plot's legend. */
 static void series_name(const struct trend_cell *c, char *buf, size_t len)
 {
 	char b[16], d[16];
@@ -98,7 +101,10 @@ static void series_name(const struct trend_cell *c, char *buf, size_t len)
 	if (c->node && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - n, "/node%d", c->node);
 	if (c->offline_fill_pct >= 0 && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, "/fill%d%%", c->offline_fill_pct);
+		n += snprintf(buf + n, len - n, "/fill%d%%",
+			      c->offline_fill_pct);
+	if (!strcmp(c->source, "pmem") && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "/pmem");
 	for (; *buf; buf++)
 		if (*buf == ' ' || *buf == ',')
 			*buf = '_';
@@ -158,6 +164,9 @@ static void print_cell(FILE *f, const struct history_query *q,
 	if (c->offline_fill_pct >= 0)
 		snprintf(node + strlen(node), sizeof(node) - strlen(node),
 			 " offline fill %d%%", c->offline_fill_pct);
+	if (!strcmp(c->source, "pmem"))
+		snprintf(node + strlen(node), sizeof(node) - strlen(node),
+			 " pmem (dax/kmem)");
 	if (!csv) {
 		fprintf(f,
 			"\n%s %s %s, %s %s%s: median per %s (%s)\n"

@@ -21,7 +21,7 @@ int plot_cat_match(const struct plot_cat *c, const struct sample *s)
 {
 	return s->dimm_mib == c->dimm_mib && s->block_mib == c->block_mib &&
 	       !strcmp(s->kernel, c->kernel) && !strcmp(s->accel, c->accel) &&
-	       s->offline_fill_pct == c->fill;
+	       s->offline_fill_pct == c->fill && !strcmp(s->source, c->source);
 }
 
 /* The kernels in the order they were first seen, for sorting. */
@@ -57,7 +57,7 @@ static int cat_cmp(const void *x, const void *y, void *ctx)
 		return a->block_mib < b->block_mib ? -1 : 1;
 	if (a->fill != b->fill)
 		return a->fill < b->fill ? -1 : 1;
-	return 0;
+	return strcmp(a->source, b->source);
 }
 
 /* The categories of the measured samples of @metric in @view (NULL: any)
@@ -90,6 +90,7 @@ static void cats_of(const struct sample_table *t, const char *view,
 		c->block_mib = s->block_mib;
 		c->dimm_mib = s->dimm_mib;
 		c->fill = s->offline_fill_pct;
+		c->source = s->source;
 		if (pc->n > 1) {
 			pc->by_kernel |=
 				strcmp(c->kernel, pc->c[0].kernel) != 0;
@@ -137,6 +138,9 @@ void plot_cat_label(const struct plot_cats *pc, size_t i, const char *sep,
 	char sz[16], blk[16], fill[16] = "", rest[256];
 
 	ana_size_str(c->dimm_mib, sz, sizeof(sz));
+	/* The memory kmem added of a pmem region, not a DIMM. */
+	if (!strcmp(c->source, "pmem"))
+		snprintf(sz + strlen(sz), sizeof(sz) - strlen(sz), " pmem");
 	ana_size_str(c->block_mib, blk, sizeof(blk));
 	if (pc->by_fill)
 		/* not '%': gnuplot reads tic labels as formats */

@@ -28,7 +28,8 @@ static int same_cell(const struct sample *a, const struct sample *b)
 	       !strcmp(a->phase, b->phase) && !strcmp(a->view, b->view) &&
 	       !strcmp(a->metric, b->metric) &&
 	       a->target_mib == b->target_mib &&
-	       a->offline_fill_pct == b->offline_fill_pct;
+	       a->offline_fill_pct == b->offline_fill_pct &&
+	       !strcmp(a->source, b->source);
 }
 
 static int phase_rank(const char *p)
@@ -56,6 +57,8 @@ static int cmp_cell(const void *x, const void *y)
 	 * migrate"). */
 	if (a->offline_fill_pct != b->offline_fill_pct)
 		return a->offline_fill_pct < b->offline_fill_pct ? -1 : 1;
+	if ((r = strcmp(a->source, b->source)))
+		return r;
 	if (a->dimm_mib != b->dimm_mib)
 		return a->dimm_mib < b->dimm_mib ? -1 : 1;
 	if ((r = strcmp(a->memmap, b->memmap)))
@@ -133,6 +136,8 @@ static json_t *cell_json(const struct cell *c)
 	if (j && k->offline_fill_pct >= 0)
 		json_object_set_new(j, "offline_fill_pct",
 				    json_integer(k->offline_fill_pct));
+	if (j)
+		json_object_set_new(j, "source", json_string(k->source));
 	return j;
 }
 
@@ -237,6 +242,9 @@ json_t *report_summary(const struct sample_table *t,
 			json_object_set_new(
 				p, "offline_fill_pct",
 				json_integer(cs[i].key->offline_fill_pct));
+		if (p)
+			json_object_set_new(p, "source",
+					    json_string(cs[i].key->source));
 		json_array_append_new(place, p);
 	}
 	json_object_set_new(sum, "unsupported", unsupported_json(cs, n));
@@ -358,6 +366,13 @@ static void print_latency(FILE *f, const json_t *cells)
 			snprintf(group + strlen(group),
 				 sizeof(group) - strlen(group),
 				 ", offline fill %d%%", fillreport_pct(c));
+		/* The "DIMM" column is then the memory kmem added. */
+		if (!strcmp(json_string_value(json_object_get(c, "source"))
+				    ?: "dimm",
+			    "pmem"))
+			snprintf(group + strlen(group),
+				 sizeof(group) - strlen(group),
+				 ", pmem through dax/kmem");
 		if (strcmp(group, last_group)) {
 			virt = metric_virtual_time(
 				json_string_value(json_object_get(c, "accel")),

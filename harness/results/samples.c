@@ -8,12 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NFIELDS 20
+#define NFIELDS 21
 /* Runs written before target_mib existed have 17 columns, before
- * kernel_release 18, before offline_fill_pct 19. */
+ * kernel_release 18, before offline_fill_pct 19, before source 20. */
 #define NFIELDS_V1 17
 #define NFIELDS_V2 18
 #define NFIELDS_V3 19
+#define NFIELDS_V4 20
 #define HEADER_V1                                                              \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block"
@@ -95,7 +96,9 @@ int samples_write(FILE *f, const struct sample *s)
 	fprintf(f, ",%d,%d,%d,%d,%lld,", s->boot, s->cycle, s->warmup, s->block,
 		(long long)s->target_mib);
 	put_field(f, s->kernel_release);
-	fprintf(f, ",%d\n", s->offline_fill_pct);
+	fprintf(f, ",%d,", s->offline_fill_pct);
+	put_field(f, s->source[0] ? s->source : "dimm");
+	fputc('\n', f);
 	if (ferror(f) || fflush(f))
 		return undo_row(f, good, errno ? -errno : -EIO);
 	return 0;
@@ -156,10 +159,13 @@ static int parse_row(char *line, struct sample *s)
 	char *end;
 	int n = samples_split(line, f, NFIELDS + 1);
 
-	if (n != NFIELDS && n != NFIELDS_V3 && n != NFIELDS_V2 &&
-	    n != NFIELDS_V1)
+	if (n != NFIELDS && n != NFIELDS_V4 && n != NFIELDS_V3 &&
+	    n != NFIELDS_V2 && n != NFIELDS_V1)
 		return -EPROTO;
-	if (n == NFIELDS && (parse_ll(f[19], &fill) || fill < -1 || fill > 100))
+	if (n >= NFIELDS_V4 &&
+	    (parse_ll(f[19], &fill) || fill < -1 || fill > 100))
+		return -EPROTO;
+	if (n == NFIELDS && strcmp(f[20], "dimm") && strcmp(f[20], "pmem"))
 		return -EPROTO;
 	v[8] = -1;
 	for (int i = 0; i < (n > NFIELDS_V2 ? NFIELDS_V2 : n) - NFIELDS_V1 + 8;
@@ -191,6 +197,9 @@ static int parse_row(char *line, struct sample *s)
 	snprintf(s->kernel_release, sizeof(s->kernel_release), "%s",
 		 n >= NFIELDS_V3 ? f[18] : f[1]);
 	s->offline_fill_pct = (int)fill;
+	/* Before the source column every run was of pc-dimms. */
+	snprintf(s->source, sizeof(s->source), "%s",
+		 n == NFIELDS ? f[20] : "dimm");
 	return 0;
 }
 

@@ -2,8 +2,8 @@
 /* samples.csv: one sample per row, written and flushed as soon as it
  * exists, and read back for the summary (so `mhpbench report` computes the
  * same table from any run directory). Columns: README's stable set, then
- * boot, cycle, warmup, block, target_mib, kernel_release and
- * offline_fill_pct. `kernel` is the kernel's label from the job's kernels
+ * boot, cycle, warmup, block, target_mib, kernel_release,
+ * offline_fill_pct and source. `kernel` is the kernel's label from the job's kernels
  * axis, or its release when the job has one kernel. */
 #ifndef MHP_SAMPLES_H
 #define MHP_SAMPLES_H
@@ -14,7 +14,7 @@
 #define SAMPLES_HEADER                                                         \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block,target_mib,kernel_release," \
-	"offline_fill_pct"
+	"offline_fill_pct,source"
 
 struct sample {
 	char run_id[96];
@@ -40,6 +40,9 @@ struct sample {
 	 * offline (job option offline_fill), else -1: an axis of its own, so
 	 * no cell pools two fills. */
 	int offline_fill_pct;
+	/* Where the memory came from: "dimm" (ACPI pc-dimm) or "pmem"
+	 * (dax/kmem): an axis of its own too, so no cell pools the two. */
+	char source[8];
 };
 
 struct sample_table {

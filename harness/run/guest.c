@@ -84,6 +84,8 @@ void guest_sample_init(const struct guest *g, struct sample *s,
 	s->block = -1;
 	s->target_mib = -1;
 	s->offline_fill_pct = -1;
+	snprintf(s->source, sizeof(s->source), "%s",
+		 job_source_name(g->source));
 }
 
 int guest_sample_write(struct store *st, struct sample *s, const char *phase,
@@ -280,6 +282,7 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 	memset(g, 0, sizeof(*g));
 	g->agent.fd = -1;
 	g->accel = p->accel;
+	g->source = job->source;
 	g->boot_mem = o.boot_mem;
 	snprintf(g->label, sizeof(g->label), "%s", p->label ? p->label : "");
 	guest_cmdline(job, p->mode, p->cmdline_extra, g->cmdline,

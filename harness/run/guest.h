@@ -45,6 +45,7 @@ struct guest {
 	int memmap_warned; /* nr_memmap_pages disagreed once this boot */
 	/* source = pmem: the DAX device set up for this boot, and the
 	 * memory kmem adds of it (whole blocks); 0 before the set-up. */
+	enum job_source source; /* the samples' source column */
 	struct agent_pmem pmem;
 	uint64_t pmem_bytes;
 };
