@@ -166,8 +166,11 @@ void plot_cats_xtics(const struct plot_cats *pc, char *buf, size_t len)
 	/* Two-line tics push the axis label down a line. */
 	k = snprintf(
 		buf, len,
-		"xlabel_text = \"DIMM size%s%s%s%s\"\nxlines = %d\n"
+		"xlabel_text = \"%s%s%s%s%s\"\nxlines = %d\n"
 		"nsizes = %zu\nxtics_list = '",
+		pc->n && !strcmp(pc->c[0].source, "pmem")
+			? "memory kmem added (pmem)"
+			: "DIMM size",
 		pc->by_kernel ? ", kernel" : "", pc->by_accel ? ", accel" : "",
 		pc->by_block ? ", block size" : "",
 		pc->by_fill ? ", offline fill" : "",

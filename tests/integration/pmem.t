@@ -60,6 +60,24 @@ ok $? "the placement table says self-hosted"
 grep -qi "NOT as asked" "$res/out"
 ok $([ $? -ne 0 ]; echo $?) "no placement against what was asked"
 
+# The source is an axis: every row says pmem, compare and plot label it,
+# and gate will not take a pc-dimm run as its baseline.
+is "$(csvawk '{ print f("source") }' "$csv" | sort -u)" pmem "every sample's source is pmem"
+"$MHP" compare "$run" >"$res/cmp" 2>&1
+is "$?" 0 "compare of the pmem run (ram against self) exits 0"
+grep -q "^384M pmem " "$res/cmp"
+ok $? "compare labels the cells 384M pmem"
+cp -r "$(readlink -f "$run")" "$res/asdimm"
+sed -i 's/,pmem$/,dimm/' "$res/asdimm/samples.csv"
+"$MHP" gate --baseline "$res/asdimm" --candidate "$run" >"$res/gate" 2>&1
+is "$?" 10 "gate refuses a pc-dimm baseline for a pmem candidate"
+grep -q "memory source differs: baseline dimm, candidate pmem" "$res/gate"
+ok $? "and says why"
+"$MHP" plot "$run" >"$res/plot" 2>&1
+is "$?" 0 "plot of the pmem run exits 0"
+grep -q '"384M pmem"' "$run/plots/latency-guest.gp"
+ok $? "plot names the category 384M pmem"
+
 # Bad input: file:line, exit 2.
 bad() { # bad TEXT LINE MESSAGE DESCRIPTION
 	printf '%b' "$1" >"$res/bad.job"
