@@ -319,6 +319,7 @@ const struct opt job_opts[] = {
 		.def = "2M",
 		.min = KIB(4),
 		.max = GIB(1),
+		.align = KIB(4),
 		.help = "source = pmem: the devdax device's alignment (ndctl "
 			"-a): 4K or 2M (x86's supported_alignments; 1G would "
 			"need a 1G-aligned region).",
