@@ -195,7 +195,9 @@ static json_t *unsupported_json(const struct cell *cs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct sample *k = cs[i].key;
 
-		if (strcmp(k->metric, "memmap_on_memory_supported") ||
+		int dax = !strcmp(k->metric, M_DAX_MOM_SUPPORTED);
+
+		if ((strcmp(k->metric, "memmap_on_memory_supported") && !dax) ||
 		    strcmp(k->memmap, "self") || !cs[i].n || cs[i].v[0] >= 0.5)
 			continue;
 		json_array_append_new(
@@ -203,7 +205,10 @@ static json_t *unsupported_json(const struct cell *cs, size_t n)
 				     k->kernel, "kernel_release",
 				     k->kernel_release, "memmap", k->memmap,
 				     "block_mib", (json_int_t)k->block_mib,
-				     "reason", "unsupported by kernel"));
+				     "reason",
+				     dax ? "DAX device without memmap_on_memory "
+					   "(6.8+): unsupported by kernel"
+					 : "unsupported by kernel"));
 	}
 	return u;
 }

@@ -3,6 +3,7 @@
 #include "base/err.h"
 #include "base/progress.h"
 #include "base/units.h"
+#include "results/metric.h"
 #include "clock.h"
 
 #include <errno.h>
@@ -55,6 +56,26 @@ static int unsupported(struct run *r, struct guest *g, int bidx,
 	return 1;
 }
 
+/* The device's switch as boot samples, so that a report rebuilt from
+ * samples.csv knows it (as bootcheck.c writes the module parameter's). */
+static int write_caps(struct run *r, const struct guest *g, int bidx,
+		      enum job_memmap mode)
+{
+	int has = g->pmem.memmap_on_memory >= 0;
+	struct sample s;
+	int ret;
+
+	guest_sample_init(g, &s, r->st.run_id, mode, 0, 0);
+	s.boot = bidx;
+	s.cycle = -1;
+	ret = guest_sample_write(&r->st, &s, "boot", "guest",
+				 M_DAX_MOM_SUPPORTED, has, "bool");
+	if (!ret && has)
+		ret = guest_sample_write(&r->st, &s, "boot", "guest", M_DAX_MOM,
+					 g->pmem.memmap_on_memory, "bool");
+	return ret;
+}
+
 int pmem_boot_setup(struct run *r, struct guest *g, int bidx,
 		    enum job_memmap mode, json_t *boot)
 {
@@ -74,6 +95,8 @@ int pmem_boot_setup(struct run *r, struct guest *g, int bidx,
 	}
 	n = agent_pmem_blocks(&g->pmem, g->hello.block_size, &first);
 	json_object_set_new(boot, "pmem", pmem_json(&g->pmem, first, n));
+	if ((ret = write_caps(r, g, bidx, mode)))
+		return ret;
 	if (g->pmem.memmap_on_memory < 0 && self)
 		return unsupported(r, g, bidx, mode, boot);
 	if (g->pmem.memmap_on_memory >= 0 && g->pmem.memmap_on_memory != self) {

@@ -29,6 +29,8 @@ boot() { json "$man" "(grep { \$_->{memmap} eq '$1' } @{\$j->{boots}})[0]{pmem}{
 is "$(boot ram memmap_on_memory)" 0 "manifest: ram boot's DAX device has memmap_on_memory 0"
 is "$(boot self memmap_on_memory)" 1 "manifest: self boot's DAX device has memmap_on_memory 1"
 is "$(boot self blocks)" 3 "kmem adds 3 blocks of the 512M region"
+is "$(m ram boot dax_memmap_on_memory)" 0 "samples: the ram boot's device switch reads 0"
+is "$(m self boot dax_memmap_on_memory)" 1 "samples: the self boot's device switch reads 1"
 [[ $(boot self dev) == dax* ]]
 ok $? "manifest: the boot names its DAX device ($(boot self dev))"
 is "$(csvawk 'f("phase") == "online" && f("metric") == "self_hosted" { print f("dimm_mib") }' "$csv" | sort -u)" \
@@ -100,11 +102,14 @@ if [ -f "$ROOT/guest-images/build/debian-6.1/initramfs.cpio.gz" ]; then
 	is "$?" 0 "6.1, self mode: the run ends normally"
 	grep -q "unsupported by kernel 6.1.*no memmap_on_memory attribute (dax/kmem's came with 6.8)" "$res/err61"
 	ok $? "6.1, self mode: unsupported by kernel, with the reason"
+	grep -q "^self mode, kernel 6.1.*DAX device without memmap_on_memory (6.8+): unsupported by kernel" "$res/out61"
+	ok $? "6.1, self mode: the summary says so instead of numbers"
 	is "$(json "$res/latest/manifest.json" '$j->{skipped}[0]{source}')" pmem \
 		"manifest: skipped, with the source"
 else
 	skip "debian-6.1 series not built (make -C guest-images debian-series SERIES=6.1)" \
-		"6.1 self mode ends normally" "6.1 unsupported by kernel" "manifest: skipped"
+		"6.1 self mode ends normally" "6.1 unsupported by kernel" \
+		"the summary says so" "manifest: skipped"
 fi
 is "$(qemu_count "$res")" 0 "no QEMU left running"
 is "$(tmp_left)" 0 "nothing left in TMPDIR"
