@@ -201,14 +201,14 @@ static json_t *unsupported_json(const struct cell *cs, size_t n)
 		    strcmp(k->memmap, "self") || !cs[i].n || cs[i].v[0] >= 0.5)
 			continue;
 		json_array_append_new(
-			u, json_pack("{s:s,s:s,s:s,s:I,s:s}", "kernel",
-				     k->kernel, "kernel_release",
-				     k->kernel_release, "memmap", k->memmap,
-				     "block_mib", (json_int_t)k->block_mib,
-				     "reason",
-				     dax ? "DAX device without memmap_on_memory "
-					   "(6.8+): unsupported by kernel"
-					 : "unsupported by kernel"));
+			u,
+			json_pack("{s:s,s:s,s:s,s:I,s:s}", "kernel", k->kernel,
+				  "kernel_release", k->kernel_release, "memmap",
+				  k->memmap, "block_mib",
+				  (json_int_t)k->block_mib, "reason",
+				  dax ? "DAX device without memmap_on_memory "
+					"(6.8+): unsupported by kernel"
+				      : "unsupported by kernel"));
 	}
 	return u;
 }

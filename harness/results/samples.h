@@ -3,8 +3,8 @@
  * exists, and read back for the summary (so `mhpbench report` computes the
  * same table from any run directory). Columns: README's stable set, then
  * boot, cycle, warmup, block, target_mib, kernel_release,
- * offline_fill_pct and source. `kernel` is the kernel's label from the job's kernels
- * axis, or its release when the job has one kernel. */
+ * offline_fill_pct and source. `kernel` is the kernel's label from the job's
+ * kernels axis, or its release when the job has one kernel. */
 #ifndef MHP_SAMPLES_H
 #define MHP_SAMPLES_H
 
