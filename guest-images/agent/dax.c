@@ -244,6 +244,13 @@ int dax_op_pmem_setup(const json_t *req, json_t *res, int64_t deadline_ns)
 		return r;
 	if ((r = load_modules(res)))
 		return r;
+	if (!exists("/sys/bus/nd"))
+		return proto_fail(res, -ENODEV,
+				  "no nvdimm bus: this kernel has no libnvdimm "
+				  "built in, and %s holds none of its "
+				  "modules (a debian-<series> kernel's "
+				  "initramfs does)",
+				  DAX_MODULE_DIR);
 	if (!find_dax(dev, sizeof(dev))) {
 		if (appear(ND_DEV "/" NAMESPACE))
 			return proto_fail(res, -ENODEV,

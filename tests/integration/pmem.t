@@ -95,6 +95,14 @@ bad '[job]\nsource = pmem\npmem_align = 64K\n' 3 \
 bad '[job]\nsource = pmem\npmem_size = 600M\n' 3 \
 	"pmem_size: 600M is not a multiple of 128M" "a region of no whole blocks"
 
+# The default kernel boots the shared initramfs, which has no nvdimm/dax
+# modules: an environment error that says so.
+printf '[job]\nkernel = debian\nsource = pmem\nmodes = ram\nreps = 1\nwarmup = 0\ndeep_reps = 0\naccel = tcg\n' >"$res/pdef.job"
+"$MHP" run --results "$res" "$res/pdef.job" >/dev/null 2>"$res/errdef"
+is "$?" 3 "pmem on a kernel without the nvdimm/dax modules exits 3"
+grep -q "no nvdimm bus: this kernel has no libnvdimm built in" "$res/errdef"
+ok $? "and says why" || tail -3 "$res/errdef" | diag
+
 # A kernel before 6.8: its DAX devices have no memmap_on_memory switch.
 if [ -f "$ROOT/guest-images/build/debian-6.1/initramfs.cpio.gz" ]; then
 	printf '[job]\nkernel = debian-6.1\nsource = pmem\nmodes = self\nreps = 1\nwarmup = 0\ndeep_reps = 0\naccel = tcg\n' >"$res/p61.job"
