@@ -293,7 +293,9 @@ static void put_driver(json_t *res, const char *dev)
 }
 
 /* The device leaves whatever driver has it (device_dax), so that kmem
- * can take it: outside the timed add. */
+ * can take it: outside the timed add. kmem's id list gets its name first,
+ * while device_dax still holds it (new_id then attaches nothing), so that
+ * the add is a plain bind whose errno is the probe's. */
 static int dax_detach(const char *dev, json_t *res)
 {
 	char drv[64], path[128];
@@ -302,7 +304,11 @@ static int dax_detach(const char *dev, json_t *res)
 	driver_of(DAX_DEV, dev, drv, sizeof(drv));
 	if (!strcmp(drv, "kmem"))
 		return proto_fail(res, -EBUSY, "%s is kmem's", dev);
-	if (drv[0]) {
+	if ((r = put(DAX_DRV "/kmem/new_id", dev)) < 0 && r != -EEXIST)
+		return proto_fail(res, r, "adding %s to kmem's ids: %s", dev,
+				  strerror(-r));
+	driver_of(DAX_DEV, dev, drv, sizeof(drv));
+	if (drv[0] && strcmp(drv, "kmem")) {
 		snprintf(path, sizeof(path), DAX_DRV "/%s/unbind", drv);
 		if ((r = put(path, dev)) < 0)
 			return proto_fail(res, r, "unbinding %s from %s: %s",
@@ -313,10 +319,11 @@ static int dax_detach(const char *dev, json_t *res)
 	return 0;
 }
 
-/* kmem takes the device: the timed write to kmem's new_id (which adds the
- * name to kmem's id list and attaches it synchronously:
- * add_memory_driver_managed() runs inside it), plus a bind when new_id
- * left it unbound (the name was on the list already). */
+/* kmem takes the device: the timed write to kmem's bind, inside which
+ * add_memory_driver_managed() runs; its errno is the probe's (ENOMEM when
+ * the memmap could not be allocated). A device that was not detached
+ * first (its name not on kmem's list: ENODEV) goes through new_id, which
+ * attaches it but swallows a probe's errno. */
 static int kmem_bind(const char *dev, json_t *res)
 {
 	char drv[64];
@@ -328,10 +335,13 @@ static int kmem_bind(const char *dev, json_t *res)
 		return proto_fail(res, -EBUSY, "%s is %s's; detach it first",
 				  dev, drv);
 	t0 = clock_now_ns();
-	r = put(DAX_DRV "/kmem/new_id", dev);
-	driver_of(DAX_DEV, dev, drv, sizeof(drv));
-	if ((!r || r == -EEXIST) && strcmp(drv, "kmem"))
-		r = put(DAX_DRV "/kmem/bind", dev);
+	r = put(DAX_DRV "/kmem/bind", dev);
+	if (r == -ENODEV) {
+		r = put(DAX_DRV "/kmem/new_id", dev);
+		driver_of(DAX_DEV, dev, drv, sizeof(drv));
+		if (!r && strcmp(drv, "kmem"))
+			r = -EIO;
+	}
 	t1 = clock_now_ns();
 	json_object_set_new(res, "ns", json_integer(t1 - t0));
 	put_driver(res, dev);

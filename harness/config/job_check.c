@@ -419,11 +419,6 @@ static void check_pmem(struct parser *p)
 	if (job->source != SOURCE_PMEM)
 		return;
 	check_pmem_align(p);
-	if (job->benchmark == BENCH_OOM_EDGE)
-		parser_fail(p, -EINVAL, line,
-			    "source = pmem: not with benchmark = oom-edge, "
-			    "which adds DIMMs one at a time; the pmem region "
-			    "is one device");
 	if (job->nblock_sizes)
 		parser_fail(p, -EINVAL, set_line(p, "block_sizes"),
 			    "block_sizes: not with source = pmem, whose "

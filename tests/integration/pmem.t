@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # source = pmem (README "Persistent memory through dax/kmem"): a 512M legacy
 # pmem region on Debian's 6.12, one dax/kmem cycle in each mode
-# (tests/jobs/pmem.job). The device's own memmap_on_memory decides where the
-# memmap of the 3 blocks kmem adds lives: in self mode MemTotal grows by
-# 2 MiB less per 128M block than in ram mode. Bad pmem jobs exit 2 with
+# (tests/jobs/pmem.job). The device's own memmap_on_memory decides where
+# the memmap of the 3 blocks kmem adds lives: in self mode MemTotal grows
+# by 2 MiB less per 128M block than in ram mode. The oom-edge benchmark
+# with a 2G region at F = 8M. Bad pmem jobs exit 2 with
 # file:line; a kernel before 6.8 has no such switch (checked on the 6.1
 # series when it is built: "unsupported by kernel").
 . "$(dirname "$0")/lib.sh"
@@ -79,6 +80,20 @@ ok $? "and says why"
 is "$?" 0 "plot of the pmem run exits 0"
 grep -q '"384M pmem"' "$run/plots/latency-guest.gp"
 ok $? "plot names the category 384M pmem"
+
+# The oom-edge benchmark with a 2G region (1920M, a 30720 KiB memmap) at
+# F = 8M: in ram mode kmem's add fails for want of memory for the memmap,
+# in self mode the region goes in (the cap: one region).
+printf '[job]\nkernel = debian-6.12\naccel = tcg\nsource = pmem\npmem_size = 2G\nbenchmark = oom-edge\noom_targets = 8M\nmodes = ram,self\nreps = 1\n' >"$res/oom.job"
+"$MHP" run --results "$res" "$res/oom.job" >"$res/oomout" 2>"$res/oomerr"
+is "$?" 0 "oom-edge with source = pmem exits 0"
+ended() { json "$res/latest/manifest.json" "(grep { \$_->{memmap} eq '$1' } @{\$j->{oom_edge}})[0]{ended_by}"; }
+is "$(ended ram)" add_failure "oom-edge F=8M, ram mode: kmem's add fails"
+grep -q "kmem would not take dax0.0: Cannot allocate memory" "$res/latest/manifest.json"
+ok $? "with ENOMEM from kmem's bind in the detail"
+is "$(ended self)" cap "oom-edge F=8M, self mode: the region goes in"
+grep -qE '^8M +0 \(0\) .* fail +1920 \(1920\)' "$res/oomout"
+ok $? "the table: 0 MiB in ram mode, 1920 MiB in self mode, as the model predicts" || grep -A3 '^F ' "$res/oomout" | diag
 
 # Bad input: file:line, exit 2.
 bad() { # bad TEXT LINE MESSAGE DESCRIPTION

@@ -1135,9 +1135,8 @@ static void test_pmem(void **state)
 		 "pmem_align: 64K is not an alignment the kernel takes");
 	load_bad("[job]\nsource = pmem\npmem_align = 1G\n", 3,
 		 "pmem_align: 1G is not an alignment the kernel takes");
-	load_bad("[job]\nsource = pmem\nbenchmark = oom-edge\n"
-		 "oom_targets = 32M\n",
-		 2, "source = pmem: not with benchmark = oom-edge");
+	load_ok(&job, "[job]\nsource = pmem\nbenchmark = oom-edge\n"
+		      "oom_targets = 32M\n");
 	load_bad("[job]\nsource = pmem\nblock_sizes = 128M\n", 3,
 		 "block_sizes: not with source = pmem");
 	load_bad("[job]\nsource = pmem\nnuma_nodes = 512M:0-1\n", 3,
