@@ -197,8 +197,8 @@ static int wait_new_blocks(struct oomedge_ctx *c, struct point *pt,
 
 /* The blocks of add @k are there: online them if asked, and read MemFree.
  * 1 when the point ended, 0 to go on, <0 on a harness failure. */
-static int added(struct oomedge_ctx *c, struct point *pt, struct dimm *d,
-		 int k, int64_t t0, int64_t dl)
+static int added(struct oomedge_ctx *c, struct point *pt, struct dimm *d, int k,
+		 int64_t t0, int64_t dl)
 {
 	struct agent_meminfo m;
 	int ret;
@@ -207,7 +207,8 @@ static int added(struct oomedge_ctx *c, struct point *pt, struct dimm *d,
 		struct agent_state_result r;
 
 		if (agent_set_state(&c->g->agent, "online", d->blocks[i],
-				    job_zone_name(c->job->zone), 0, 0, &r, dl) &&
+				    job_zone_name(c->job->zone), 0, 0, &r,
+				    dl) &&
 		    !guest_alive(c))
 			return died(c, pt, "the agent stopped answering");
 	}
@@ -244,8 +245,7 @@ static int add_kmem(struct oomedge_ctx *c, struct point *pt, int k)
 
 		/* The write's errno is kmem's; the kernel log says what
 		 * add_memory_driver_managed() ran out of. */
-		snprintf(pt->detail, sizeof(pt->detail), "%s",
-			 c->g->agent.err);
+		snprintf(pt->detail, sizeof(pt->detail), "%s", c->g->agent.err);
 		if (!agent_oom_status(&c->g->agent, &st, dl)) {
 			scan_kmsg(pt, &st);
 			line = kmsg_find(&st, c->g->pmem.dev);
@@ -369,10 +369,9 @@ static int finish(struct oomedge_ctx *c, struct point *pt)
 	if (c->end == OOM_END_SKIPPED)
 		return emit(c, pt, 0, metric, 1, "bool");
 	if ((ret = emit(c, pt, 0, M_DIMMS_ADDED, pt->added, "dimms")) ||
-	    (ret = emit(
-		     c, pt, 0, M_MIB_ADDED,
-		     (double)pt->added * (double)(unit_bytes(c) >> 20),
-		     "MiB")) ||
+	    (ret = emit(c, pt, 0, M_MIB_ADDED,
+			(double)pt->added * (double)(unit_bytes(c) >> 20),
+			"MiB")) ||
 	    (pt->min_free >= 0 && (ret = emit(c, pt, 0, M_MIN_MEMFREE_KIB,
 					      (double)pt->min_free, "KiB"))) ||
 	    (ret = emit(c, pt, 0, M_OOM_KILLS,
