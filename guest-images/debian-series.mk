@@ -15,7 +15,8 @@
 #   lib/modules/<release>/  the image's modules, as Debian ships them
 #   probe/             mhp_probe.ko built against the headers of that ABI
 #   initramfs.cpio.gz  the shared initramfs plus an overlay that holds that
-#                      probe module as /lib/modules/mhp_probe.ko
+#                      probe module as /lib/modules/mhp_probe.ko, and the
+#                      nvdimm/dax modules in /lib/modules/dax (source = pmem)
 #
 # The ABI comes from the meta package linux-image-<series>-amd64 (6.12 has
 # one), else from linux-image-amd64 when its ABI is of that series (6.1).
@@ -95,6 +96,10 @@ $(DS_OUT)/vmlinuz $(DS_OUT)/kernel.release &: $(DS_ABI) | $(DEBS)
 
 # The probe module for this ABI, and the initramfs that carries it (the
 # overlay's module replaces the shared one's, as in kernel.mk).
+# The overlay also carries the nvdimm and device-DAX modules that source =
+# pmem needs (README "Persistent memory through dax/kmem"), in
+# /lib/modules/dax, as Debian ships them (6.12: xz, which the agent has the
+# kernel decompress; 6.1: plain .ko).
 $(DS_OUT)/initramfs.cpio.gz: $(BUILD)/initramfs.cpio.gz $(DS_OUT)/vmlinuz $(PROBE_SRC) debian-series.mk | $(HEADERS) $(DEBS)
 	@set -e; abi=$$(cat $(DS_ABI)); $(call HEADERS_UNPACK,$$abi); \
 	out=$(DS_OUT); kdir=$(abspath $(HEADERS))/$$abi/usr/src/linux-headers-$$abi-amd64; \
@@ -109,6 +114,14 @@ $(DS_OUT)/initramfs.cpio.gz: $(BUILD)/initramfs.cpio.gz $(DS_OUT)/vmlinuz $(PROB
 		echo "guest-images: the probe module for $$abi failed; log $$out/probe/build.log" >&2; exit 1; }; \
 	grep -i 'warning' $$out/probe/build.log >&2 || true; \
 	strip --strip-debug -o $$out/overlay/lib/modules/mhp_probe.ko $$out/probe/mhp_probe.ko; \
+	mkdir -p $$out/overlay/lib/modules/dax; \
+	for m in nvdimm/libnvdimm nvdimm/nd_btt nvdimm/nd_pmem nvdimm/nd_e820 \
+		 dax/device_dax dax/dax_pmem dax/kmem; do \
+		for f in $$out/lib/modules/$$(cat $$out/kernel.release)/kernel/drivers/$$m.ko.xz \
+			 $$out/lib/modules/$$(cat $$out/kernel.release)/kernel/drivers/$$m.ko; do \
+			[ -f $$f ] && cp $$f $$out/overlay/lib/modules/dax/ || true; \
+		done; \
+	done; \
 	find $$out/overlay -exec touch -h -d @0 {} +; \
 	( cd $$out/overlay && find . -mindepth 1 | LC_ALL=C sort | \
 	  cpio -o -H newc -R 0:0 --reproducible --quiet ) | gzip -9 -n >$$out/overlay.cpio.gz; \

@@ -2,6 +2,7 @@
 /* mhp-agent: the guest side of mhpbench. Serves NDJSON requests on
  * /dev/ttyS1 (docs/agent-protocol.md) one at a time, and reads kernel
  * uevents whenever it is idle so their timestamps are arrival times. */
+#include "dax.h"
 #include "fault.h"
 #include "fill.h"
 #include "ftrace.h"
@@ -48,6 +49,7 @@ static const struct {
 	{"fill", fill_op_fill},
 	{"hello", info_op_hello},
 	{"hog", oom_op_hog},
+	{"kmem", dax_op_kmem},
 	{"meminfo", info_op_meminfo},
 	{"offline", sysfs_op_offline},
 	{"offline_traced", ftrace_op_offline_traced},
@@ -55,6 +57,7 @@ static const struct {
 	{"online_traced", ftrace_op_online_traced},
 	{"oom_status", oom_op_status},
 	{"pin", pin_op_pin}, /* fault injection */
+	{"pmem_setup", dax_op_pmem_setup},
 	{"pmu_close", pmu_op_close},
 	{"pmu_open", pmu_op_open},
 	{"pmu_read", pmu_op_read},

@@ -278,8 +278,8 @@ void ana_free_run(struct ana_run *r)
 
 int ana_parse_sel(const char *text, struct ana_sel *sel)
 {
-	static const char *const keys[] = {"memmap", "kernel", "accel", "boot",
-					   "node"};
+	static const char *const keys[] = {"memmap", "kernel", "accel",
+					   "boot",   "node",   "source"};
 	const char *eq = strchr(text, '=');
 	size_t i, kl;
 
@@ -310,6 +310,8 @@ int ana_sel_match(const struct ana_sel *sel, const struct sample *s)
 		return !strcmp(s->kernel, sel->val);
 	if (!strcmp(sel->key, "accel"))
 		return !strcmp(s->accel, sel->val);
+	if (!strcmp(sel->key, "source"))
+		return !strcmp(s->source, sel->val);
 	snprintf(num, sizeof(num), "%d",
 		 !strcmp(sel->key, "boot") ? s->boot : s->node);
 	return !strcmp(num, sel->val);
@@ -357,6 +359,8 @@ static void make_key(const struct sample *s, unsigned fold, struct ana_key *k)
 	k->target_mib = s->target_mib;
 	k->offline_fill_pct = s->offline_fill_pct;
 	k->zone_present_mib = s->zone_present_mib;
+	if (!(fold & ANA_FOLD_SOURCE))
+		snprintf(k->source, sizeof(k->source), "%s", s->source);
 	snprintf(k->phase, sizeof(k->phase), "%s", s->phase);
 	snprintf(k->view, sizeof(k->view), "%s", s->view);
 	snprintf(k->metric, sizeof(k->metric), "%s", s->metric);
@@ -396,6 +400,8 @@ static int key_cmp(const struct ana_key *a, const struct ana_key *b)
 		return a->offline_fill_pct < b->offline_fill_pct ? -1 : 1;
 	if (a->zone_present_mib != b->zone_present_mib)
 		return a->zone_present_mib < b->zone_present_mib ? -1 : 1;
+	if ((c = strcmp(a->source, b->source)))
+		return c;
 	if (phase_rank(a->phase) != phase_rank(b->phase))
 		return phase_rank(a->phase) - phase_rank(b->phase);
 	if ((c = strcmp(a->phase, b->phase)))
@@ -534,6 +540,10 @@ static unsigned fold_of(const struct ana_sel *sel, const struct ana_axes ax[2],
 		f |= ANA_FOLD_ACCEL;
 	if (sel && !strcmp(sel->key, "node"))
 		f |= ANA_FOLD_NODE;
+	/* Only on purpose (--a source=dimm --b source=pmem): a pc-dimm run
+	 * against a pmem run has no cell in common otherwise. */
+	if (sel && !strcmp(sel->key, "source"))
+		f |= ANA_FOLD_SOURCE;
 	if (single(ax[0].nkernel, ax[1].nkernel, ax[0].kernel[0],
 		   ax[1].kernel[0], two))
 		f |= ANA_FOLD_KERNEL;

@@ -98,6 +98,7 @@ struct ana_key {
 	int64_t target_mib;
 	int offline_fill_pct;	  /* -1: no fill axis */
 	int64_t zone_present_mib; /* -1: no zone_present axis */
+	char source[8];		  /* "dimm" or "pmem": never pooled */
 	char phase[24];
 	char view[8];
 	char metric[48];
@@ -154,6 +155,7 @@ enum ana_fold {
 	ANA_FOLD_ACCEL = 4,
 	ANA_FOLD_BLOCK = 8,
 	ANA_FOLD_NODE = 16,
+	ANA_FOLD_SOURCE = 32,
 };
 
 struct ana_cmp {

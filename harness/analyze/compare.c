@@ -27,6 +27,9 @@ void compare_size_label(const struct ana_row *r, char *buf, size_t len)
 		ana_zone_str(r->k.zone_present_mib, sz, sizeof(sz));
 		snprintf(buf + n, len - n, " zone%s", sz);
 	}
+	/* pc-dimm cells keep the label they always had. */
+	if (!strcmp(r->k.source, "pmem") && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " pmem");
 }
 
 void compare_cell_label(const struct ana_row *r, char *buf, size_t len)
@@ -351,6 +354,7 @@ json_t *compare_row_json(const struct ana_row *r)
 		json_object_set_new(
 			o, "zone_present_mib",
 			json_integer((json_int_t)r->k.zone_present_mib));
+		json_object_set_new(o, "source", json_string(r->k.source));
 	}
 	return o;
 }

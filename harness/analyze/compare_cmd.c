@@ -27,7 +27,8 @@ static const char compare_usage[] =
 	"  With one RUN, A and B are selections within it (default: --a\n"
 	"  memmap=ram --b memmap=self, the memmap_on_memory headline).\n"
 	"  --a SEL, --b SEL     key=value, key one of memmap, kernel, accel,\n"
-	"                       boot, node (both must use the same key)\n"
+	"                       boot, node, source (both must use the same\n"
+	"                       key)\n"
 	"  --format FMT         text (80 columns), csv, json or markdown\n"
 	"  --metric M[:VIEW]    only this metric (repeatable), e.g. "
 	"latency_ns:guest\n"
@@ -77,8 +78,8 @@ static int parse_opts(int argc, char **argv, struct compare_args *c)
 			if (ana_parse_sel(optarg, ch == 'a' ? sa : sb))
 				return bad_usage("bad selection (want "
 						 "key=value, key memmap, "
-						 "kernel, accel, boot or "
-						 "node)");
+						 "kernel, accel, boot, "
+						 "node or source)");
 			break;
 		case 'f':
 			c->format = optarg;

@@ -241,7 +241,8 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 		   "better,a_n,a_median,a_q1,a_q3,a_min,a_max,a_mean,a_sd,b_n,"
 		   "b_median,b_q1,b_q3,b_min,b_max,b_mean,b_sd,change_pct,u,p,"
 		   "p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,"
-		   "gate_grade,p_cycles,offline_fill_pct,zone_present_mib\n");
+		   "gate_grade,p_cycles,offline_fill_pct,zone_present_mib,"
+		   "source\n");
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
 		const struct metric_def *mi = ana_metric(r->k.metric);
@@ -251,7 +252,7 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 			"17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.17g,%zu,%.17g,%.17g,%.17g,%."
 			"17g,%.17g,%.17g,%.17g,%.6g,%.1f,%.6g,%.6g,%d,%.6g,%."
-			"6g,%.6g,%zu,%zu,%d,%.6g,%d,%lld\n",
+			"6g,%.6g,%zu,%zu,%d,%.6g,%d,%lld,%s\n",
 			r->k.kernel, r->k.accel, (long long)r->k.block_mib,
 			r->k.memmap, (long long)r->k.dimm_mib, r->k.node,
 			(long long)r->k.target_mib, r->k.phase, r->k.view,
@@ -266,7 +267,7 @@ static void print_csv(FILE *f, const struct ana_cmp *c)
 			r->sig, r->ci.ratio, r->ci_ok ? r->ci.lo : NAN,
 			r->ci_ok ? r->ci.hi : NAN, r->boots_a, r->boots_b,
 			r->gate_grade, r->mw.p, r->k.offline_fill_pct,
-			(long long)r->k.zone_present_mib);
+			(long long)r->k.zone_present_mib, r->k.source);
 	}
 }
 

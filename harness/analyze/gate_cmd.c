@@ -65,8 +65,43 @@ static int differs(int i, int across, const char *what, const char *b,
 	return !ok;
 }
 
+/* The memory sources of @r's samples, "dimm", "pmem" or "dimm,pmem". */
+static void run_sources(const struct ana_run *r, char *buf, size_t len)
+{
+	int dimm = 0, pmem = 0;
+
+	for (size_t i = 0; i < r->t.n; i++) {
+		pmem |= !strcmp(r->t.s[i].source, "pmem");
+		dimm |= strcmp(r->t.s[i].source, "pmem") != 0;
+	}
+	snprintf(buf, len, "%s%s%s", dimm ? "dimm" : "",
+		 dimm && pmem ? "," : "", pmem ? "pmem" : "");
+}
+
+/* Sources never mix in a gate: a pmem cycle is not a DIMM's, and no
+ * --across makes it one (compare --a source=dimm --b source=pmem shows
+ * the difference). 1 when they differ. */
+static int sources_differ(const struct ana_run *b, const struct ana_run *c,
+			  json_t *notes)
+{
+	char sb[16], sc[16], buf[128];
+
+	run_sources(b, sb, sizeof(sb));
+	run_sources(c, sc, sizeof(sc));
+	if (!strcmp(sb, sc))
+		return 0;
+	snprintf(buf, sizeof(buf),
+		 "memory source differs: baseline %s, candidate %s", sb, sc);
+	json_array_append_new(notes, json_string(buf));
+	fprintf(stderr,
+		"mhpbench gate: %s; refusing to gate one against "
+		"the other\n",
+		buf);
+	return 1;
+}
+
 /* The runs must be comparable: same kernel, accel and block size, but for
- * the difference that --across names. */
+ * the difference that --across names, and the same memory source. */
 static int check_match(const struct ana_run *b, const struct ana_run *c,
 		       json_t *notes, int across)
 {
@@ -84,6 +119,8 @@ static int check_match(const struct ana_run *b, const struct ana_run *c,
 			bad |= differs(i, across, what[i], vb, vc, notes);
 		}
 	}
+	if (sources_differ(b, c, notes))
+		return -EINVAL;
 	if (bad)
 		fprintf(stderr,
 			"mhpbench gate: refusing to compare mismatched runs "

@@ -182,11 +182,12 @@ static json_t *gone_json(const struct ana_cmp *c, const struct gate_result *res)
 
 		json_array_append_new(
 			a,
-			json_pack("{s:s, s:I, s:i, s:I, s:i, s:I, s:s, s:s, "
-				  "s:s, s:s, s:s, s:s, s:s}",
-				  "memmap", x->k.memmap, "dimm_mib",
-				  (json_int_t)x->k.dimm_mib, "node", x->k.node,
-				  "target_mib", (json_int_t)x->k.target_mib,
+			json_pack("{s:s, s:s, s:I, s:i, s:I, s:i, s:I, s:s, "
+				  "s:s, s:s, s:s, s:s, s:s, s:s}",
+				  "source", x->k.source, "memmap", x->k.memmap,
+				  "dimm_mib", (json_int_t)x->k.dimm_mib, "node",
+				  x->k.node, "target_mib",
+				  (json_int_t)x->k.target_mib,
 				  "offline_fill_pct", x->k.offline_fill_pct,
 				  "zone_present_mib",
 				  (json_int_t)x->k.zone_present_mib, "phase",

@@ -84,6 +84,7 @@ struct history_sample {
 	int node;
 	int offline_fill_pct;	  /* -1: no fill axis */
 	int64_t zone_present_mib; /* -1: no zone_present axis */
+	char source[8];		  /* "dimm" or "pmem" */
 	double value;
 	int injected; /* the run had inject_online_delay set */
 	char testbed[128];

@@ -30,7 +30,7 @@ static const char schema_ddl[] =
 	"value DOUBLE PRECISION, unit TEXT, boot INTEGER, cycle INTEGER, "
 	"warmup INTEGER, block INTEGER, target_mib BIGINT, offline_fill_pct "
 	"INTEGER NOT NULL DEFAULT -1, zone_present_mib BIGINT NOT NULL "
-	"DEFAULT -1);"
+	"DEFAULT -1, source TEXT NOT NULL DEFAULT 'dimm');"
 	"CREATE INDEX IF NOT EXISTS samples_run ON samples(testbed, run_id);"
 	"CREATE INDEX IF NOT EXISTS samples_cell ON samples(metric, view, "
 	"phase, memmap, dimm_mib);"
@@ -340,9 +340,11 @@ static size_t copy_row(char *out, const struct history_rec *rec, size_t i)
 	}
 	n += sprintf(out + n, "%.17g\t", s->value);
 	n += copy_text(out + n, txt[8]);
-	n += sprintf(out + n, "\t%d\t%d\t%d\t%d\t%lld\t%d\t%lld\n", s->boot,
+	n += sprintf(out + n, "\t%d\t%d\t%d\t%d\t%lld\t%d\t%lld\t", s->boot,
 		     s->cycle, s->warmup, s->block, (long long)s->target_mib,
 		     s->offline_fill_pct, (long long)s->zone_present_mib);
+	n += copy_text(out + n, s->source[0] ? s->source : "dimm");
+	out[n++] = '\n';
 	return n;
 }
 
@@ -350,8 +352,8 @@ static size_t copy_row(char *out, const struct history_rec *rec, size_t i)
 static int copy_samples(PGconn *c, const struct history_rec *rec,
 			const char *shown, char *err, size_t len)
 {
-	/* a row: 9 texts of at most 2 x 128 escaped bytes and 13 numbers */
-	enum { ROW_MAX = 9 * 256 + 13 * 32, CHUNK = 65536 };
+	/* a row: 10 texts of at most 2 x 128 escaped bytes and 13 numbers */
+	enum { ROW_MAX = 10 * 256 + 13 * 32, CHUNK = 65536 };
 	char *buf = malloc(CHUNK + ROW_MAX);
 	PGresult *res =
 		PQexec(c, "COPY samples (" HISTORY_SAMPLE_COLS ") FROM STDIN");
@@ -448,6 +450,7 @@ static int push_rows(const PGresult *res, struct sample_table *t)
 		s.target_mib = num(res, i, 17);
 		s.offline_fill_pct = (int)num(res, i, 18);
 		s.zone_present_mib = num(res, i, 19);
+		txt(res, i, 20, s.source, sizeof(s.source));
 		ret = history_table_push(t, &s);
 	}
 	return ret;
@@ -527,6 +530,7 @@ static int pgc_trend_next(struct history_cursor *c, struct history_sample *s,
 	s->offline_fill_pct = (int)num(r, i, 9);
 	txt(r, i, 10, s->testbed, sizeof(s->testbed));
 	s->zone_present_mib = num(r, i, 11);
+	txt(r, i, 12, s->source, sizeof(s->source));
 	return 1;
 }
 

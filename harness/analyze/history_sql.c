@@ -8,7 +8,8 @@ const char history_sql_baseline[] =
 	"SELECT s.run_id, s.kernel, s.accel, s.memmap, s.block_mib, "
 	"s.dimm_mib, s.node, s.rep, s.phase, s.view, s.metric, s.value, "
 	"s.unit, s.boot, s.cycle, s.warmup, s.block, s.target_mib, "
-	"s.offline_fill_pct, s.zone_present_mib FROM samples s WHERE "
+	"s.offline_fill_pct, s.zone_present_mib, s.source FROM samples s "
+	"WHERE "
 	"s.warmup = 0 AND "
 	"s.kernel = ?1 AND s.accel = ?2 AND s.block_mib = ?3 AND "
 	"s.testbed = ?4 AND s.run_id IN (SELECT r.run_id FROM runs r WHERE "
@@ -24,7 +25,7 @@ const char history_sql_trend[] =
 	"SELECT CASE WHEN ?1 <> 0 THEN r.run_id ELSE r.night END AS grp, "
 	"s.memmap, s.dimm_mib, s.value, r.inject_online_delay_ms, s.kernel, "
 	"s.accel, s.block_mib, s.node, s.offline_fill_pct, r.testbed, "
-	"s.zone_present_mib "
+	"s.zone_present_mib, s.source "
 	"FROM samples s JOIN runs r ON s.testbed = r.testbed AND "
 	"s.run_id = r.run_id "
 	"WHERE r.status = 'complete' AND s.warmup = 0 AND s.metric = ?2 "
@@ -34,4 +35,4 @@ const char history_sql_trend[] =
 	"AND (?10 = '' OR r.testbed = ?10) "
 	"ORDER BY r.testbed, s.kernel, s.accel, s.block_mib, s.memmap, "
 	"s.dimm_mib, s.node, s.offline_fill_pct, s.zone_present_mib, "
-	"r.started_utc, r.run_id";
+	"s.source, r.started_utc, r.run_id";

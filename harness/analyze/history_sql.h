@@ -16,8 +16,8 @@
 #define HISTORY_SAMPLE_COLS                                                    \
 	"testbed, run_id, seq, kernel, accel, memmap, block_mib, dimm_mib, "   \
 	"node, rep, phase, view, metric, value, unit, boot, cycle, warmup, "   \
-	"block, target_mib, offline_fill_pct, zone_present_mib"
-#define HISTORY_SAMPLE_NCOLS 22
+	"block, target_mib, offline_fill_pct, zone_present_mib, source"
+#define HISTORY_SAMPLE_NCOLS 23
 
 /* For each (kernel ?1, accel ?2, block size ?3): the measured samples of
  * the last ?7 complete, uninjected runs of testbed ?4 and job ?5 but run

@@ -30,7 +30,8 @@ static const char samples_ddl[] =
 	"INTEGER, rep INTEGER, phase TEXT, view TEXT, metric TEXT, value "
 	"REAL, unit TEXT, boot INTEGER, cycle INTEGER, warmup INTEGER, block "
 	"INTEGER, target_mib INTEGER, offline_fill_pct INTEGER NOT NULL "
-	"DEFAULT -1, zone_present_mib INTEGER NOT NULL DEFAULT -1);";
+	"DEFAULT -1, zone_present_mib INTEGER NOT NULL DEFAULT -1, source "
+	"TEXT NOT NULL DEFAULT 'dimm');";
 static const char rest_ddl[] =
 	"CREATE INDEX IF NOT EXISTS samples_run ON samples(testbed, run_id);"
 	"CREATE INDEX IF NOT EXISTS samples_cell ON samples(metric, view,"
@@ -307,7 +308,7 @@ static int insert_samples(sqlite3 *db, const struct history_rec *rec)
 		db,
 		"INSERT INTO samples (" HISTORY_SAMPLE_COLS
 		") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-		"?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+		"?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
 		-1, &st, NULL);
 
 	for (size_t i = 0; rc == SQLITE_OK && i < rec->t->n; i++) {
@@ -336,6 +337,7 @@ static int insert_samples(sqlite3 *db, const struct history_rec *rec)
 		sqlite3_bind_int64(st, 20, s->target_mib);
 		sqlite3_bind_int(st, 21, s->offline_fill_pct);
 		sqlite3_bind_int64(st, 22, s->zone_present_mib);
+		bind_text(st, 23, s->source[0] ? s->source : "dimm");
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 	}
 	sqlite3_finalize(st);
@@ -411,6 +413,7 @@ static void read_sample(sqlite3_stmt *st, int c, struct sample *s)
 	s->target_mib = sqlite3_column_int64(st, c + 17);
 	s->offline_fill_pct = sqlite3_column_int(st, c + 18);
 	s->zone_present_mib = sqlite3_column_int64(st, c + 19);
+	col_text(st, c + 20, s->source, sizeof(s->source));
 }
 
 static int read_rows(sqlite3_stmt *st, struct sample_table *t)
@@ -502,6 +505,7 @@ static int sq_trend_next(struct history_cursor *c, struct history_sample *s,
 	s->offline_fill_pct = sqlite3_column_int(st, 9);
 	col_text(st, 10, s->testbed, sizeof(s->testbed));
 	s->zone_present_mib = sqlite3_column_int64(st, 11);
+	col_text(st, 12, s->source, sizeof(s->source));
 	return 1;
 }
 
@@ -641,10 +645,11 @@ static int each_run(sqlite3 *db, sqlite3_stmt *st, int ver,
 	snprintf(sql, sizeof(sql),
 		 "SELECT run_id, kernel, accel, memmap, block_mib, dimm_mib, "
 		 "node, rep, phase, view, metric, value, unit, boot, cycle, "
-		 "warmup, block, target_mib, %s, %s FROM samples WHERE "
+		 "warmup, block, target_mib, %s, %s, %s FROM samples WHERE "
 		 "run_id = ?1 AND %s ORDER BY %s",
 		 ver >= 2 ? "offline_fill_pct" : "-1",
 		 ver >= 3 ? "zone_present_mib" : "-1",
+		 ver >= 3 ? "source" : "'dimm'",
 		 ver >= 3 ? "testbed = ?2" : "?2 = ?2",
 		 ver >= 3 ? "seq" : "rowid");
 	ret = sqlite3_prepare_v2(db, sql, -1, &ss, NULL) ? -EIO : 0;

@@ -30,6 +30,7 @@ struct trend_cell {
 	int node;
 	int offline_fill_pct;
 	int64_t zone_present_mib;
+	char source[8];
 	struct history_point *pts;
 	int *injected;
 	size_t n, cap;
@@ -75,6 +76,7 @@ static int cell_new_point(struct trend_cell *c, const struct history_sample *s)
 	c->node = s->node;
 	c->offline_fill_pct = s->offline_fill_pct;
 	c->zone_present_mib = s->zone_present_mib;
+	snprintf(c->source, sizeof(c->source), "%s", s->source);
 	return 0;
 }
 
@@ -86,11 +88,13 @@ static int other_cell(const struct trend_cell *c,
 	       strcmp(s->accel, c->accel) || s->block_mib != c->block_mib ||
 	       strcmp(s->memmap, c->memmap) || s->dimm_mib != c->dimm_mib ||
 	       s->node != c->node || s->offline_fill_pct != c->offline_fill_pct ||
-	       s->zone_present_mib != c->zone_present_mib;
+	       s->zone_present_mib != c->zone_present_mib ||
+	       strcmp(s->source, c->source);
 }
 
-/* "[testbed:]base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]": a
- * trend line's name without spaces, for the plot's legend. */
+/* "[testbed:]base/tcg-icount/128M-blocks/ram/128M[/node1][/fill50%]
+ * [/zone8G][/pmem]": a trend line's name without spaces, for the plot's
+ * legend. */
 static void series_name(const struct trend_cell *c, char *buf, size_t len)
 {
 	char b[16], d[16];
@@ -108,8 +112,10 @@ static void series_name(const struct trend_cell *c, char *buf, size_t len)
 			      c->offline_fill_pct);
 	if (c->zone_present_mib >= 0 && n > 0 && (size_t)n < len) {
 		ana_zone_str(c->zone_present_mib, d, sizeof(d));
-		snprintf(buf + n, len - n, "/zone%s", d);
+		n += snprintf(buf + n, len - n, "/zone%s", d);
 	}
+	if (!strcmp(c->source, "pmem") && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "/pmem");
 	for (; *buf; buf++)
 		if (*buf == ' ' || *buf == ',')
 			*buf = '_';
@@ -176,6 +182,9 @@ static void print_cell(FILE *f, const struct history_query *q,
 		snprintf(node + strlen(node), sizeof(node) - strlen(node),
 			 " zone holding %s", z);
 	}
+	if (!strcmp(c->source, "pmem"))
+		snprintf(node + strlen(node), sizeof(node) - strlen(node),
+			 " pmem (dax/kmem)");
 	if (!csv) {
 		fprintf(f,
 			"\n%s %s %s, %s %s%s: median per %s (%s)\n"

@@ -67,6 +67,9 @@ void kcidb_cell_path(const json_t *cell, const char *prefix, char *buf,
 	ana_size_str(num_or(cell, "block_mib", 0), sz, sizeof(sz));
 	snprintf(part, sizeof(part), "block-%s", sz);
 	path_add(buf, len, part);
+	/* pc-dimm cells keep the paths they always had */
+	if (!strcmp(str(cell, "source"), "pmem"))
+		path_add(buf, len, "pmem");
 	path_add(buf, len, str(cell, "memmap"));
 	if (num_or(cell, "dimm_mib", 0) > 0) { /* 0: once per boot */
 		ana_size_str(num_or(cell, "dimm_mib", 0), sz, sizeof(sz));

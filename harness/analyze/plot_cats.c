@@ -22,7 +22,8 @@ int plot_cat_match(const struct plot_cat *c, const struct sample *s)
 	return s->dimm_mib == c->dimm_mib && s->block_mib == c->block_mib &&
 	       !strcmp(s->kernel, c->kernel) && !strcmp(s->accel, c->accel) &&
 	       s->offline_fill_pct == c->fill &&
-	       s->zone_present_mib == c->zone_mib;
+	       s->zone_present_mib == c->zone_mib &&
+	       !strcmp(s->source, c->source);
 }
 
 /* The kernels in the order they were first seen, for sorting. */
@@ -60,7 +61,7 @@ static int cat_cmp(const void *x, const void *y, void *ctx)
 		return a->fill < b->fill ? -1 : 1;
 	if (a->zone_mib != b->zone_mib)
 		return a->zone_mib < b->zone_mib ? -1 : 1;
-	return 0;
+	return strcmp(a->source, b->source);
 }
 
 /* The categories of the measured samples of @metric in @view (NULL: any)
@@ -94,6 +95,7 @@ static void cats_of(const struct sample_table *t, const char *view,
 		c->dimm_mib = s->dimm_mib;
 		c->fill = s->offline_fill_pct;
 		c->zone_mib = s->zone_present_mib;
+		c->source = s->source;
 		if (pc->n > 1) {
 			pc->by_kernel |=
 				strcmp(c->kernel, pc->c[0].kernel) != 0;
@@ -146,6 +148,9 @@ void plot_cat_label(const struct plot_cats *pc, size_t i, const char *sep,
 	char sz[16], blk[16], fill[16] = "", zone[32] = "", z[16], rest[256];
 
 	ana_size_str(c->dimm_mib, sz, sizeof(sz));
+	/* The memory kmem added of a pmem region, not a DIMM. */
+	if (!strcmp(c->source, "pmem"))
+		snprintf(sz + strlen(sz), sizeof(sz) - strlen(sz), " pmem");
 	ana_size_str(c->block_mib, blk, sizeof(blk));
 	if (pc->by_fill)
 		/* not '%': gnuplot reads tic labels as formats */
@@ -180,8 +185,11 @@ void plot_cats_xtics(const struct plot_cats *pc, char *buf, size_t len)
 
 	/* Two-line tics push the axis label down a line. */
 	k = snprintf(buf, len,
-		     "xlabel_text = \"DIMM size%s%s%s%s%s\"\nxlines = %d\n"
+		     "xlabel_text = \"%s%s%s%s%s%s\"\nxlines = %d\n"
 		     "nsizes = %zu\nxtics_list = '",
+		     pc->n && !strcmp(pc->c[0].source, "pmem")
+			     ? "memory kmem added (pmem)"
+			     : "DIMM size",
 		     pc->by_kernel ? ", kernel" : "",
 		     pc->by_accel ? ", accel" : "",
 		     pc->by_block ? ", block size" : "",

@@ -16,6 +16,7 @@
 
 struct plot_cat {
 	const char *kernel, *accel; /* point into the sample table */
+	const char *source;	    /* "dimm" or "pmem", as well */
 	int64_t block_mib, dimm_mib;
 	int fill;	  /* offline_fill_pct, -1: none */
 	int64_t zone_mib; /* zone_present_mib, -1: none */

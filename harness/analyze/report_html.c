@@ -308,8 +308,9 @@ static const json_t *find(const json_t *cells, const json_t *like,
 			  const char *phase, const char *view,
 			  const char *metric)
 {
-	static const char *const keys[] = {"kernel", "accel",	 "memmap",
-					   "node",   "dimm_mib", "block_mib"};
+	static const char *const keys[] = {"kernel",   "accel",	    "memmap",
+					   "node",     "dimm_mib",  "block_mib",
+					   "source"};
 	const json_t *c;
 	size_t i;
 
@@ -378,6 +379,10 @@ static int latency_tables(FILE *f, const json_t *cells)
 				 sizeof(group) - strlen(group),
 				 ", zone holding %s", sz);
 		}
+		if (!strcmp(str(c, "source"), "pmem"))
+			snprintf(group + strlen(group),
+				 sizeof(group) - strlen(group),
+				 ", pmem through dax/kmem");
 		if (strcmp(group, last)) {
 			if (n++)
 				fputs("</tbody></table></div>\n", f);

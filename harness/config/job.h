@@ -22,6 +22,7 @@
 enum job_accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG, ACCEL_TCG_ICOUNT };
 enum job_memmap { MEMMAP_RAM, MEMMAP_SELF };
 enum job_zone { ZONE_MOVABLE, ZONE_NORMAL, ZONE_AUTO };
+enum job_source { SOURCE_DIMM, SOURCE_PMEM };
 enum job_benchmark { BENCH_CYCLES, BENCH_OOM_EDGE };
 enum job_yesno { JOB_NO, JOB_YES };
 enum job_on_hang { ON_HANG_STOP, ON_HANG_NEXT_BOOT };
@@ -84,6 +85,13 @@ struct job {
 	uint64_t seed; /* shuffles the size order */
 	enum job_zone zone;
 	int node; /* guest NUMA node of the DIMMs */
+	/* Where hot-added memory comes from: ACPI pc-dimms, or a legacy pmem
+	 * region of pmem_size bytes at JOB_PMEM_AT that dax/kmem hands to
+	 * the page allocator (README "Persistent memory through dax/kmem"),
+	 * as a devdax device of pmem_align. */
+	enum job_source source;
+	uint64_t pmem_size;
+	uint64_t pmem_align;
 
 	/* Memory block sizes to sweep (bytes); 0 entries = the kernel's
 	 * choice at boot_mem. Each gets its own boots. */
@@ -186,9 +194,14 @@ void job_help(FILE *f);
 const char *job_accel_name(enum job_accel a);
 const char *job_memmap_name(enum job_memmap m);
 const char *job_zone_name(enum job_zone z);
+const char *job_source_name(enum job_source s);
 const char *job_benchmark_name(enum job_benchmark b);
 const char *job_fault_name(enum job_fault f);
 const char *job_on_hang_name(enum job_on_hang h);
+
+/* source = pmem: the region starts here in guest physical memory, with
+ * boot memory below and above it (memmap=SIZE!256M). */
+#define JOB_PMEM_AT (256ULL << 20)
 
 /* sizes[] entry meaning "exactly one memory block" (written `block`). */
 #define JOB_SIZE_BLOCK 0

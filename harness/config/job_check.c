@@ -387,6 +387,75 @@ static void check_fallback(struct parser *p)
 		    job_accel_name(job->accel_fallback));
 }
 
+/* The pc machine keeps all guest memory below 4G while there is less than
+ * this (above it, only 3G), and the pmem region must lie in one piece
+ * there; above the region there must be room for the initramfs, which QEMU
+ * loads at the top of low memory. */
+#define PC_LOWMEM_ALL (3584ULL << 20)
+#define PMEM_ABOVE (128ULL << 20)
+
+static void check_pmem_align(struct parser *p)
+{
+	const struct job *job = &p->job;
+	char a[VALUE_MAX];
+
+	if (job->pmem_align == 4096 || job->pmem_align == (2ULL << 20))
+		return;
+	value_format_size(job->pmem_align, a, sizeof(a));
+	parser_fail(p, -EINVAL, set_line(p, "pmem_align"),
+		    "pmem_align: %s is not an alignment the kernel takes "
+		    "here: x86 device DAX supports 4K, 2M and 1G, and 1G "
+		    "needs a 1G-aligned region (this one starts at 256M)",
+		    a);
+}
+
+/* source = pmem: where the region goes (README "Persistent memory
+ * through dax/kmem"), and what it cannot be combined with. */
+static void check_pmem(struct parser *p)
+{
+	const struct job *job = &p->job;
+	int line = set_line(p, "source");
+	char a[VALUE_MAX], b[VALUE_MAX], c[VALUE_MAX];
+
+	if (job->source != SOURCE_PMEM)
+		return;
+	check_pmem_align(p);
+	if (job->nblock_sizes)
+		parser_fail(p, -EINVAL, set_line(p, "block_sizes"),
+			    "block_sizes: not with source = pmem, whose "
+			    "region must lie below 4G (128M blocks only)");
+	if (job->nnodes)
+		parser_fail(p, -EINVAL, set_line(p, "numa_nodes"),
+			    "numa_nodes: not with source = pmem, which gives "
+			    "the guest one NUMA node of its own");
+	value_format_size(job->boot_mem, a, sizeof(a));
+	value_format_size(job->pmem_size, b, sizeof(b));
+	if (job->boot_mem < JOB_PMEM_AT + PMEM_ABOVE)
+		parser_fail(p, -EINVAL, set_line(p, "boot_mem"),
+			    "boot_mem: %s is too small for source = pmem: "
+			    "the region sits at 256M, with at least 128M of "
+			    "boot memory above it (the initramfs goes there); "
+			    "use 384M or more",
+			    a);
+	else if (job->boot_mem % (128ULL << 20))
+		parser_fail(p, -EINVAL, set_line(p, "boot_mem"),
+			    "boot_mem: %s is not a multiple of 128M, which "
+			    "source = pmem needs (the region's blocks must "
+			    "be whole)",
+			    a);
+	if (job->boot_mem + job->pmem_size >= PC_LOWMEM_ALL) {
+		value_format_size(job->boot_mem + job->pmem_size, c, sizeof(c));
+		parser_fail(p, -EINVAL,
+			    set_line(p, "pmem_size") ? set_line(p, "pmem_size")
+						     : line,
+			    "pmem_size: %s does not fit boot memory: boot_mem "
+			    "%s + pmem_size = %s, but the pc machine keeps "
+			    "guest memory in one piece below 4G only under "
+			    "3584M",
+			    b, a, c);
+	}
+}
+
 /* Checks between keys, once all are read. */
 void job_check(struct parser *p)
 {
@@ -405,6 +474,7 @@ void job_check(struct parser *p)
 	job_check_zone(p, largest);
 	if (!p->rc)
 		job_check_zone_host(p, largest, zonesize_host_avail());
+	check_pmem(p);
 	if (job->benchmark == BENCH_OOM_EDGE) {
 		check_oom_edge(p);
 		largest *= (uint64_t)job_oom_cap(job);

@@ -16,6 +16,7 @@
 _Static_assert(sizeof(enum job_accel) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_memmap) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_zone) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum job_source) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_benchmark) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_yesno) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum job_on_hang) == sizeof(int), "enum size");
@@ -58,6 +59,12 @@ static const char *const fault_names[] = {
 	[FAULT_HANG_AGENT] = "hang-agent",
 	[FAULT_CRASH_KERNEL] = "crash-kernel",
 	[FAULT_OFFLINE_BUSY] = "offline-busy",
+	NULL,
+};
+
+static const char *const source_names[] = {
+	[SOURCE_DIMM] = "dimm",
+	[SOURCE_PMEM] = "pmem",
 	NULL,
 };
 
@@ -277,6 +284,45 @@ const struct opt job_opts[] = {
 			"so offlining can migrate its pages away), normal "
 			"(online_kernel) or auto (online, the kernel's "
 			"choice).",
+	},
+	{
+		.name = "source",
+		.type = OPT_ENUM,
+		.off = OFF(source),
+		.def = "dimm",
+		.names = source_names,
+		.help = "Where hot-added memory comes from. dimm: ACPI "
+			"pc-dimms of each size. pmem: a legacy pmem region "
+			"(memmap=pmem_size!256M) made a devdax device once "
+			"per boot; each cycle kmem takes it as system RAM "
+			"(add), its blocks go online and offline, and kmem "
+			"lets it go (remove). sizes does not apply; needs "
+			"the nvdimm/dax modules (debian-<series> kernels).",
+	},
+	{
+		.name = "pmem_size",
+		.type = OPT_SIZE,
+		.off = OFF(pmem_size),
+		.def = "512M",
+		.min = MIB(256),
+		.max = GIB(2),
+		.align = MIB(128),
+		.help = "source = pmem: the region's size, on top of "
+			"boot_mem. kmem adds its whole memory blocks: one "
+			"block fewer than the region holds (the device's info "
+			"block and own memmap sit in the first).",
+	},
+	{
+		.name = "pmem_align",
+		.type = OPT_SIZE,
+		.off = OFF(pmem_align),
+		.def = "2M",
+		.min = KIB(4),
+		.max = GIB(1),
+		.align = KIB(4),
+		.help = "source = pmem: the devdax device's alignment (ndctl "
+			"-a): 4K or 2M (x86's supported_alignments; 1G would "
+			"need a 1G-aligned region).",
 	},
 	{
 		.name = "node",
@@ -645,6 +691,11 @@ const char *job_accel_name(enum job_accel a)
 const char *job_memmap_name(enum job_memmap m)
 {
 	return opt_name_at(memmap_names, (int)m);
+}
+
+const char *job_source_name(enum job_source s)
+{
+	return opt_name_at(source_names, (int)s);
 }
 
 const char *job_zone_name(enum job_zone z)

@@ -58,7 +58,7 @@ struct opt {
 };
 
 /* Entries in job_opts[]; job_opts.c checks that the two agree. */
-#define JOB_NOPTS 45
+#define JOB_NOPTS 48
 
 extern const struct opt job_opts[JOB_NOPTS];
 

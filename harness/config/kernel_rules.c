@@ -11,8 +11,8 @@ int kernel_release_version(const char *release, int *major, int *minor)
 	return sscanf(release, "%d.%d", major, minor) == 2 ? 0 : -1;
 }
 
-int kernel_expects_self_hosted(const char *release, int enabled, int64_t block_mib,
-			    int64_t dimm_mib)
+int kernel_expects_self_hosted(const char *release, int enabled,
+			       int64_t block_mib, int64_t dimm_mib)
 {
 	int maj, min;
 
@@ -22,4 +22,13 @@ int kernel_expects_self_hosted(const char *release, int enabled, int64_t block_m
 	if (maj * 100 + min >= 608)
 		return dimm_mib % block_mib == 0; /* block by block */
 	return dimm_mib == block_mib;
+}
+
+int kernel_expects_dax_self_hosted(const char *release, int enabled)
+{
+	int maj, min;
+
+	if (!enabled || kernel_release_version(release, &maj, &min))
+		return 0;
+	return maj * 100 + min >= 608;
 }

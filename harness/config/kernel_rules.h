@@ -17,4 +17,10 @@ int kernel_release_version(const char *release, int *major, int *minor);
 int kernel_expects_self_hosted(const char *release, int enabled, int64_t block_mib,
 			    int64_t dimm_mib);
 
+/* The same for memory that device DAX's kmem driver adds (source = pmem):
+ * its device's memmap_on_memory attribute came with 6.8, which handles
+ * every block (@enabled: the attribute reads 1 and the module parameter
+ * is on). */
+int kernel_expects_dax_self_hosted(const char *release, int enabled);
+
 #endif

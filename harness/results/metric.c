@@ -101,6 +101,12 @@ static const struct metric_def table[] = {
 	 0, 0, "it reads Y or force"},
 	{M_MOM_FORCE, "bool", METRIC_NEUTRAL, ONE, "mom force", METRIC_BOOL, 0,
 	 0, "it reads force"},
+	{M_DAX_MOM_SUPPORTED, "bool", METRIC_NEUTRAL, ONE, "dax mom supported",
+	 METRIC_BOOL, 0, 0,
+	 "source = pmem: the DAX device has memmap_on_memory (6.8+)"},
+	{M_DAX_MOM, "bool", METRIC_NEUTRAL, ONE, "dax mom", METRIC_BOOL, 0, 0,
+	 "source = pmem: the DAX device's memmap_on_memory after the mode "
+	 "wrote it"},
 	/* deep cycles */
 	{M_MEMMAP_LOCAL_FRACTION, "ratio", METRIC_HIGHER, ONE, "memmap local",
 	 METRIC_EXACT, 0, 0, "share of the memmap on the DIMM's node"},

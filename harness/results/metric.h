@@ -40,6 +40,9 @@
 #define M_MOM_SUPPORTED "memmap_on_memory_supported"
 #define M_MOM_ENABLED "memmap_on_memory_enabled"
 #define M_MOM_FORCE "memmap_on_memory_force"
+/* source = pmem: the DAX device's own switch (6.8+), once per boot. */
+#define M_DAX_MOM_SUPPORTED "dax_memmap_on_memory_supported"
+#define M_DAX_MOM "dax_memmap_on_memory"
 /* Deep cycles: the probe module and the tracer. */
 #define M_MEMMAP_LOCAL_FRACTION "memmap_local_fraction"
 #define M_MEMMAP_NODE "memmap_node"

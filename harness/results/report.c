@@ -30,7 +30,8 @@ static int same_cell(const struct sample *a, const struct sample *b)
 	       !strcmp(a->metric, b->metric) &&
 	       a->target_mib == b->target_mib &&
 	       a->offline_fill_pct == b->offline_fill_pct &&
-	       a->zone_present_mib == b->zone_present_mib;
+	       a->zone_present_mib == b->zone_present_mib &&
+	       !strcmp(a->source, b->source);
 }
 
 static int phase_rank(const char *p)
@@ -62,6 +63,8 @@ static int cmp_cell(const void *x, const void *y)
 	 * zone") */
 	if (a->zone_present_mib != b->zone_present_mib)
 		return a->zone_present_mib < b->zone_present_mib ? -1 : 1;
+	if ((r = strcmp(a->source, b->source)))
+		return r;
 	if (a->dimm_mib != b->dimm_mib)
 		return a->dimm_mib < b->dimm_mib ? -1 : 1;
 	if ((r = strcmp(a->memmap, b->memmap)))
@@ -143,6 +146,8 @@ static json_t *cell_json(const struct cell *c)
 		json_object_set_new(
 			j, "zone_present_mib",
 			json_integer((json_int_t)k->zone_present_mib));
+	if (j)
+		json_object_set_new(j, "source", json_string(k->source));
 	return j;
 }
 
@@ -200,15 +205,20 @@ static json_t *unsupported_json(const struct cell *cs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct sample *k = cs[i].key;
 
-		if (strcmp(k->metric, "memmap_on_memory_supported") ||
+		int dax = !strcmp(k->metric, M_DAX_MOM_SUPPORTED);
+
+		if ((strcmp(k->metric, "memmap_on_memory_supported") && !dax) ||
 		    strcmp(k->memmap, "self") || !cs[i].n || cs[i].v[0] >= 0.5)
 			continue;
 		json_array_append_new(
-			u, json_pack("{s:s,s:s,s:s,s:I,s:s}", "kernel",
-				     k->kernel, "kernel_release",
-				     k->kernel_release, "memmap", k->memmap,
-				     "block_mib", (json_int_t)k->block_mib,
-				     "reason", "unsupported by kernel"));
+			u,
+			json_pack("{s:s,s:s,s:s,s:I,s:s}", "kernel", k->kernel,
+				  "kernel_release", k->kernel_release, "memmap",
+				  k->memmap, "block_mib",
+				  (json_int_t)k->block_mib, "reason",
+				  dax ? "DAX device without memmap_on_memory "
+					"(6.8+): unsupported by kernel"
+				      : "unsupported by kernel"));
 	}
 	return u;
 }
@@ -252,6 +262,9 @@ json_t *report_summary(const struct sample_table *t,
 				p, "zone_present_mib",
 				json_integer((json_int_t)cs[i]
 						     .key->zone_present_mib));
+		if (p)
+			json_object_set_new(p, "source",
+					    json_string(cs[i].key->source));
 		json_array_append_new(place, p);
 	}
 	json_object_set_new(sum, "unsupported", unsupported_json(cs, n));
@@ -382,6 +395,13 @@ static void print_latency(FILE *f, const json_t *cells)
 				 sizeof(group) - strlen(group),
 				 ", %s already in the zone", sz);
 		}
+		/* The "DIMM" column is then the memory kmem added. */
+		if (!strcmp(json_string_value(json_object_get(c, "source"))
+				    ?: "dimm",
+			    "pmem"))
+			snprintf(group + strlen(group),
+				 sizeof(group) - strlen(group),
+				 ", pmem through dax/kmem");
 		if (strcmp(group, last_group)) {
 			virt = metric_virtual_time(
 				json_string_value(json_object_get(c, "accel")),

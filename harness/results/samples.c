@@ -8,14 +8,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NFIELDS 21
+#define NFIELDS 22
 /* Runs written before target_mib existed have 17 columns, before
  * kernel_release 18, before offline_fill_pct 19, before zone_present_mib
- * 20. */
+ * 20, before source 21. */
 #define NFIELDS_V1 17
 #define NFIELDS_V2 18
 #define NFIELDS_V3 19
 #define NFIELDS_V4 20
+#define NFIELDS_V5 21
 #define HEADER_V1                                                              \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block"
@@ -97,8 +98,10 @@ int samples_write(FILE *f, const struct sample *s)
 	fprintf(f, ",%d,%d,%d,%d,%lld,", s->boot, s->cycle, s->warmup, s->block,
 		(long long)s->target_mib);
 	put_field(f, s->kernel_release);
-	fprintf(f, ",%d,%lld\n", s->offline_fill_pct,
+	fprintf(f, ",%d,%lld,", s->offline_fill_pct,
 		(long long)s->zone_present_mib);
+	put_field(f, s->source[0] ? s->source : "dimm");
+	fputc('\n', f);
 	if (ferror(f) || fflush(f))
 		return undo_row(f, good, errno ? -errno : -EIO);
 	return 0;
@@ -159,13 +162,15 @@ static int parse_row(char *line, struct sample *s)
 	char *end;
 	int n = samples_split(line, f, NFIELDS + 1);
 
-	if (n != NFIELDS && n != NFIELDS_V4 && n != NFIELDS_V3 &&
-	    n != NFIELDS_V2 && n != NFIELDS_V1)
+	if (n != NFIELDS && n != NFIELDS_V5 && n != NFIELDS_V4 &&
+	    n != NFIELDS_V3 && n != NFIELDS_V2 && n != NFIELDS_V1)
 		return -EPROTO;
 	if (n >= NFIELDS_V4 &&
 	    (parse_ll(f[19], &fill) || fill < -1 || fill > 100))
 		return -EPROTO;
-	if (n == NFIELDS && (parse_ll(f[20], &zone) || zone < -1))
+	if (n >= NFIELDS_V5 && (parse_ll(f[20], &zone) || zone < -1))
+		return -EPROTO;
+	if (n == NFIELDS && strcmp(f[21], "dimm") && strcmp(f[21], "pmem"))
 		return -EPROTO;
 	v[8] = -1;
 	for (int i = 0; i < (n > NFIELDS_V2 ? NFIELDS_V2 : n) - NFIELDS_V1 + 8;
@@ -198,6 +203,9 @@ static int parse_row(char *line, struct sample *s)
 		 n >= NFIELDS_V3 ? f[18] : f[1]);
 	s->offline_fill_pct = (int)fill;
 	s->zone_present_mib = zone;
+	/* Before the source column every run was of pc-dimms. */
+	snprintf(s->source, sizeof(s->source), "%s",
+		 n == NFIELDS ? f[21] : "dimm");
 	return 0;
 }
 

@@ -3,8 +3,9 @@
  * exists, and read back for the summary (so `mhpbench report` computes the
  * same table from any run directory). Columns: README's stable set, then
  * boot, cycle, warmup, block, target_mib, kernel_release,
- * offline_fill_pct and zone_present_mib. `kernel` is the kernel's label from
- * the job's kernels axis, or its release when the job has one kernel. */
+ * offline_fill_pct, zone_present_mib and source. `kernel` is the kernel's
+ * label from the job's kernels axis, or its release when the job has one
+ * kernel. */
 #ifndef MHP_SAMPLES_H
 #define MHP_SAMPLES_H
 
@@ -14,7 +15,7 @@
 #define SAMPLES_HEADER                                                         \
 	"run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,view,"   \
 	"metric,value,unit,boot,cycle,warmup,block,target_mib,kernel_release," \
-	"offline_fill_pct,zone_present_mib"
+	"offline_fill_pct,zone_present_mib,source"
 
 struct sample {
 	char run_id[96];
@@ -43,6 +44,9 @@ struct sample {
 	/* MiB already in the zone the measured blocks join (job option
 	 * zone_present), else -1: an axis of its own, like the fill. */
 	int64_t zone_present_mib;
+	/* Where the memory came from: "dimm" (ACPI pc-dimm) or "pmem"
+	 * (dax/kmem): an axis of its own too, so no cell pools the two. */
+	char source[8];
 };
 
 struct sample_table {

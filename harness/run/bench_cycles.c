@@ -17,6 +17,7 @@
 #include "run/hostcost.h"
 #include "run/fill.h"
 #include "run/zoneplug.h"
+#include "run/pmem.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -72,15 +73,19 @@ static void skip_size(struct run *r, uint64_t dimm, uint64_t block)
 /* Each boot draws its own permutation of (size, fill, rep) from one RNG
  * seeded with the job's seed, so the whole order is reproducible from the
  * seed. The warm-up cycles take the first fill. */
-static struct plan_cycle *plan_boot(struct run *r, const struct agent_hello *h,
+static struct plan_cycle *plan_boot(struct run *r, const struct guest *g,
 				    int *n)
 {
+	const struct agent_hello *h = &g->hello;
 	const struct job *job = r->job;
 	int nsizes = 0, k = 0;
 	uint64_t sizes[JOB_MAX_SIZES], smallest = 0;
 	struct plan_cycle *p;
 
-	for (int i = 0; i < job->nsizes; i++) {
+	/* source = pmem: one "size", the blocks kmem adds of the region. */
+	if (job->source == SOURCE_PMEM)
+		sizes[nsizes++] = smallest = g->pmem_bytes;
+	for (int i = 0; job->source == SOURCE_DIMM && i < job->nsizes; i++) {
 		uint64_t dimm = job_dimm_size(job, i, h->block_size);
 
 		if (dimm % h->block_size) {
@@ -149,10 +154,15 @@ static void check_placement(const struct cycle_ctx *c, uint64_t *warned,
 	if (c->derived.self_hosted < 0 || c->derived.self_hosted == asked)
 		return;
 	caps_from_hello(&c->g->hello, &caps);
-	expect = kernel_expects_self_hosted(
-		c->g->hello.kernel_release, asked && caps.mom_enabled,
-		(int64_t)(c->g->hello.block_size >> 20),
-		(int64_t)(c->dimm >> 20));
+	if (c->job->source == SOURCE_PMEM)
+		expect = kernel_expects_dax_self_hosted(
+			c->g->hello.kernel_release,
+			asked && c->g->pmem.memmap_on_memory == 1);
+	else
+		expect = kernel_expects_self_hosted(
+			c->g->hello.kernel_release, asked && caps.mom_enabled,
+			(int64_t)(c->g->hello.block_size >> 20),
+			(int64_t)(c->dimm >> 20));
 	for (int i = 0; i < *nwarned; i++)
 		if (warned[i] == c->dimm)
 			return;
@@ -269,16 +279,21 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
 	int n = 0, ret;
 
 	(void)arg;
-	/* Before the probe and tracer: the zone's DIMM is part of the
-	 * guest's shape, not of what the deep cycles see. */
+	/* Before the probe and tracer: the zone's DIMM and the DAX device
+	 * are part of the guest's shape, not of what the deep cycles see. */
 	ret = zoneplug_run(g, r->job, boot);
 	if (!ret)
 		ret = runner_save_manifest(r);
+	if (!ret && r->job->source == SOURCE_PMEM) {
+		ret = pmem_boot_setup(r, g, bidx, mode, boot);
+		if (ret)
+			return ret == 1 ? 0 : ret;
+	}
 	if (!ret)
 		ret = deep_boot_init(g, r->job, boot, &r->db);
 	if (ret)
 		return ret;
-	plan = plan_boot(r, &g->hello, &n);
+	plan = plan_boot(r, g, &n);
 	if (!plan)
 		return -ENOMEM;
 	json_object_set_new(boot, "order", order_json(plan, n));
@@ -367,6 +382,8 @@ static int count_cycles(const struct run *r)
 
 		for (int i = 0; i < job->nsizes; i++)
 			sizes += job_dimm_size(job, i, block) % block == 0;
+		if (job->source == SOURCE_PMEM)
+			sizes = 1; /* the region */
 		n += sizes ? job->warmup + sizes * fill_count(job) *
 						   (job->reps + job->deep_reps)
 			   : 0;

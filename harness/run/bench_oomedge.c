@@ -7,6 +7,7 @@
 #include "base/units.h"
 #include "run/bench.h"
 #include "run/oomedge.h"
+#include "run/pmem.h"
 
 #include <stdio.h>
 
@@ -16,7 +17,7 @@ static int check_dimm(struct run *r, const struct guest *g)
 	uint64_t dimm = job_dimm_size(r->job, 0, g->hello.block_size);
 	char sz[32], bs[32];
 
-	if (dimm % g->hello.block_size == 0)
+	if (dimm % g->hello.block_size == 0 || r->job->source == SOURCE_PMEM)
 		return 0;
 	units_format_size(dimm, sz, sizeof(sz));
 	units_format_size(g->hello.block_size, bs, sizeof(bs));
@@ -50,6 +51,10 @@ static int oom_body(struct run *r, struct guest *g, int bidx,
 
 	json_object_set_new(boot, "oom_target_mib",
 			    json_integer((json_int_t)(a->target >> 20)));
+	/* The DAX device is set up before the hog takes memory down to F. */
+	if (r->job->source == SOURCE_PMEM &&
+	    (ret = pmem_boot_setup(r, g, bidx, mode, boot)))
+		return ret == 1 ? 0 : ret;
 	ret = oomedge_point(&c);
 	r->tm.phase_ns += c.phase_ns;
 	if (c.event) {

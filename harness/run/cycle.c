@@ -9,6 +9,7 @@
 #include "base/units.h"
 #include "clock.h"
 #include "run/uevents.h"
+#include "proto/agent_dax.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,10 @@ struct cycle_state {
 	struct cycle_mem mem;
 	int offline_refused;
 	int offline_tries;
+	/* source = pmem: kmem holds the device (its memory is added), or
+	 * device_dax may not have it back yet. */
+	int kmem_bound;
+	int dax_detached;
 };
 
 static const char *const phase_names[] = {
@@ -199,6 +204,91 @@ static int phase_add(struct cycle_ctx *c, struct cycle_state *s,
 				  c->g->agent.err);
 	qsort(d->blocks, (size_t)d->nblocks, sizeof(int), cmp_int);
 	return emit_uevent_phase(c, "add", t_end - t0, &ev);
+}
+
+static int pmem(const struct cycle_ctx *c)
+{
+	return c->job->source == SOURCE_PMEM;
+}
+
+/* One kmem step of the pmem device (agent op kmem): @action "bind" or
+ * "unbind" is a timed phase, "detach" and "attach" move it off and back
+ * onto device_dax outside it. */
+static int kmem_step(struct cycle_ctx *c, struct cycle_state *s,
+		     const char *action, struct agent_kmem *k, int64_t dl)
+{
+	int ret = agent_kmem(&c->g->agent, c->g->pmem.dev, action, k, dl);
+
+	if (k->driver[0] || !ret)
+		s->kmem_bound = !strcmp(k->driver, "kmem");
+	if (!strcmp(action, "detach") && !ret)
+		s->dax_detached = 1;
+	if (!strcmp(action, "attach") && !ret)
+		s->dax_detached = 0;
+	return ret;
+}
+
+/* Add and remove of source = pmem: the host view is the agent's round
+ * trip of kmem's bind or unbind, the guest view its sysfs write, which
+ * holds add_memory_driver_managed() or remove_memory() whole (unlike an
+ * ACPI add, whose memmap work comes before any uevent). */
+static int phase_kmem(struct cycle_ctx *c, struct cycle_state *s,
+		      enum cycle_phase ph)
+{
+	int add = ph == CYCLE_ADD;
+	const char *action = add ? "bind" : "unbind";
+	struct agent_uevents ev;
+	struct agent_kmem k;
+	int64_t t0, t1, dl = deadline(c);
+	char what[64];
+	int ret;
+
+	window(c, ph, 1);
+	t0 = clock_now_ns();
+	ret = kmem_step(c, s, action, &k, dl);
+	t1 = clock_now_ns();
+	if (!ret)
+		window(c, ph, 0);
+	snprintf(what, sizeof(what), "kmem %s of %s", action, c->g->pmem.dev);
+	if (ret)
+		return cycle_fail(c, ret, what, c->g->agent.err);
+	s->d.nseen = 0; /* as dimm_device_add() and dimm_wait_deleted() do */
+	ret = dimm_wait_blocks(&s->d, add ? "add" : "remove", &ev, dl);
+	if (ret)
+		return cycle_fail(c, ret,
+				  add ? "waiting for the new memory blocks"
+				      : "waiting for the blocks to go",
+				  c->g->agent.err);
+	if (add)
+		qsort(s->d.blocks, (size_t)s->d.nblocks, sizeof(int), cmp_int);
+	ret = emit_uevent_phase(c, cycle_phase_name(ph), t1 - t0, &ev);
+	return ret ? ret
+		   : cycle_emit(c, cycle_phase_name(ph), "guest", M_LATENCY_NS,
+				(double)k.ns, "ns", -1);
+}
+
+/* source = pmem: device_dax lets the device go before the cycle's first
+ * meminfo snapshot, and takes it back after the last one, so that neither
+ * move (device_dax maps the device's pages, ZONE_DEVICE, with their own
+ * memmap) is in the add's or the remove's memory accounting. */
+static int dax_move(struct cycle_ctx *c, struct cycle_state *s,
+		    const char *action)
+{
+	struct agent_kmem k;
+	int ret;
+
+	if (!pmem(c))
+		return 0;
+	ret = kmem_step(c, s, action, &k, deadline(c));
+	if (ret)
+		return cycle_fail(c, ret,
+				  !strcmp(action, "detach")
+					  ? "taking the DAX device from "
+					    "device_dax"
+					  : "giving the DAX device back to "
+					    "device_dax",
+				  c->g->agent.err);
+	return 0;
 }
 
 /* A failure the guest did not report: no reply, a closed channel,
@@ -451,6 +541,15 @@ static void cleanup(struct cycle_ctx *c, struct cycle_state *s)
 				s->online[i] = 0;
 		}
 	}
+	if (pmem(c)) {
+		struct agent_kmem k;
+
+		if ((s->kmem_bound && kmem_step(c, s, "unbind", &k, dl)) ||
+		    ((s->kmem_bound || s->dax_detached) &&
+		     kmem_step(c, s, "attach", &k, dl)))
+			goto dirty;
+		return;
+	}
 	if (d->plugged &&
 	    (dimm_del(d, dl, NULL) || dimm_wait_deleted(d, dl, NULL)))
 		goto dirty;
@@ -500,10 +599,15 @@ static int recover_offline(struct cycle_ctx *c, struct cycle_state *s)
 		      s->offline_refused, "tries", s->offline_tries, "reason",
 		      why);
 	err_reset();
-	ret = dimm_del(d, dl, NULL);
+	/* A pmem device has no eject to try: kmem's remove would only find
+	 * the block still online. */
+	ret = pmem(c) ? -EBUSY : dimm_del(d, dl, NULL);
 	if (!ret)
 		ret = dimm_wait_deleted(d, dl, NULL);
-	if (ret == -EBUSY) {
+	if (ret == -EBUSY && pmem(c)) {
+		json_object_set_new(f, "eject",
+				    json_string("none (source = pmem)"));
+	} else if (ret == -EBUSY) {
 		json_object_set_new(f, "eject", json_string(err_msg()));
 		err_reset();
 	} else if (!ret) {
@@ -590,13 +694,21 @@ static int phase(struct cycle_ctx *c, struct cycle_state *s,
 		[CYCLE_OFFLINE] = phase_state,
 		[CYCLE_REMOVE] = phase_remove,
 	};
+	static int (*const work_pmem[])(
+		struct cycle_ctx *, struct cycle_state *, enum cycle_phase) = {
+		[CYCLE_ADD] = phase_kmem,
+		[CYCLE_ONLINE] = phase_state,
+		[CYCLE_OFFLINE] = phase_state,
+		[CYCLE_REMOVE] = phase_kmem,
+	};
 	char when[48];
 	int ret;
 
 	if ((ret = notify(c, ph, 0)))
 		return ret;
 	phase_cb(cycle_phase_name(ph));
-	if ((ret = work[ph](c, s, ph)) || (ret = notify(c, ph, 1)))
+	if ((ret = (pmem(c) ? work_pmem : work)[ph](c, s, ph)) ||
+	    (ret = notify(c, ph, 1)))
 		return ret;
 	snprintf(when, sizeof(when), "meminfo after %s", cycle_phase_name(ph));
 	return snap_meminfo(c, snap, when);
@@ -623,14 +735,15 @@ int cycle_run(struct cycle_ctx *c, void (*phase_cb)(const char *phase))
 		return -ENOMEM;
 	m = &s->mem;
 	c->phase_ns = 0;
-	if (!(ret = begin(c, s)) &&
+	if (!(ret = begin(c, s)) && !(ret = dax_move(c, s, "detach")) &&
 	    !(ret = count_blocks(c, &m->blocks_before)) &&
 	    !(ret = snap_meminfo(c, &m->before_add, "meminfo before add")) &&
 	    !(ret = phase(c, s, CYCLE_ADD, &m->after_add, phase_cb)) &&
 	    !(ret = phase(c, s, CYCLE_ONLINE, &m->after_online, phase_cb)) &&
 	    !(ret = phase(c, s, CYCLE_OFFLINE, &m->after_offline, phase_cb)) &&
 	    !(ret = phase(c, s, CYCLE_REMOVE, &m->after_remove, phase_cb)) &&
-	    !(ret = count_blocks(c, &m->blocks_after_remove)))
+	    !(ret = count_blocks(c, &m->blocks_after_remove)) &&
+	    !(ret = dax_move(c, s, "attach")))
 		ret = account(c, m);
 	if (ret && s->offline_refused && !transport_error(ret))
 		ret = recover_offline(c, s);

@@ -22,10 +22,19 @@ void guest_cmdline(const struct job *job, enum job_memmap mode,
 	/* memhp_default_state=offline: the harness does all onlining, so the
 	 * online phase is ours to time. panic=-1 + -no-reboot: a panic ends
 	 * QEMU at once instead of hanging until a deadline. */
+	char pmem[64] = "";
+
+	/* source = pmem: a legacy pmem region carved from guest RAM at
+	 * JOB_PMEM_AT (e820 type 12, nd_e820); README "Persistent memory
+	 * through dax/kmem". */
+	if (job->source == SOURCE_PMEM)
+		snprintf(pmem, sizeof(pmem), " memmap=%lluM!%lluM",
+			 (unsigned long long)(job->pmem_size >> 20),
+			 (unsigned long long)(JOB_PMEM_AT >> 20));
 	snprintf(buf, len,
 		 "console=ttyS0 panic=-1 memory_hotplug.memmap_on_memory=%d "
-		 "memhp_default_state=offline%s%s%s%s",
-		 mode == MEMMAP_SELF, job->cmdline_extra[0] ? " " : "",
+		 "memhp_default_state=offline%s%s%s%s%s",
+		 mode == MEMMAP_SELF, pmem, job->cmdline_extra[0] ? " " : "",
 		 job->cmdline_extra, kernel_extra[0] ? " " : "", kernel_extra);
 }
 
@@ -77,6 +86,8 @@ void guest_sample_init(const struct guest *g, struct sample *s,
 	s->target_mib = -1;
 	s->offline_fill_pct = -1;
 	s->zone_present_mib = g->zone_present_mib;
+	snprintf(s->source, sizeof(s->source), "%s",
+		 job_source_name(g->source));
 }
 
 int guest_sample_write(struct store *st, struct sample *s, const char *phase,
@@ -257,11 +268,28 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 		.console_log = p->console_log,
 		.stderr_log = p->stderr_log,
 	};
+	/* source = pmem: the region is guest RAM too, and kmem wants it on
+	 * a NUMA node, which a guest without an SRAT does not give it (kmem:
+	 * "rejecting DAX region with invalid node: -1"): one node of all of
+	 * it. */
+	struct job_node pmem_node = {0};
 	int ret;
 
+	if (job->source == SOURCE_PMEM) {
+		o.boot_mem += job->pmem_size;
+		o.maxmem += job->pmem_size;
+		pmem_node.mem = o.boot_mem;
+		int cpus = p->accel == QEMU_TCG_ICOUNT ? 1 : job->smp;
+
+		pmem_node.cpus = cpus >= 64 ? ~0ULL : (1ULL << cpus) - 1;
+		pmem_node.host_node = -1;
+		o.nodes = &pmem_node;
+		o.nnodes = 1;
+	}
 	memset(g, 0, sizeof(*g));
 	g->agent.fd = -1;
 	g->accel = p->accel;
+	g->source = job->source;
 	g->boot_mem = o.boot_mem;
 	g->zone_present_mib =
 		p->zone_axis ? (int64_t)(p->zone_present >> 20) : -1;

@@ -5,6 +5,7 @@
 #define MHP_GUEST_H
 
 #include "proto/agent.h"
+#include "proto/agent_dax.h"
 #include "config/job.h"
 #include "proto/qemu.h"
 #include "proto/qmp.h"
@@ -48,6 +49,11 @@ struct guest {
 	int64_t zone_present_mib; /* the samples' column; -1: no axis */
 	int up;			  /* hello received */
 	int memmap_warned;	  /* nr_memmap_pages disagreed once this boot */
+	/* source = pmem: the DAX device set up for this boot, and the
+	 * memory kmem adds of it (whole blocks); 0 before the set-up. */
+	enum job_source source; /* the samples' source column */
+	struct agent_pmem pmem;
+	uint64_t pmem_bytes;
 };
 
 /* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "base/err.h"
 #include "run/dimm.h"
+#include "proto/agent_dax.h"
 #include "run/metrics.h"
 #include "base/sig.h"
 #include "base/units.h"
@@ -45,6 +46,15 @@ int oomedge_predict(enum job_memmap mode, int64_t free_kib,
 		return cap;
 	n = (free_kib - (min_free_kib > 0 ? min_free_kib : 0)) / per;
 	return n < 0 ? 0 : n > cap ? cap : (int)n;
+}
+
+/* What one add adds: a DIMM of the job's size, or (source = pmem) the
+ * blocks kmem adds of the region, which goes in once. */
+static uint64_t unit_bytes(const struct oomedge_ctx *c)
+{
+	if (c->job->source == SOURCE_PMEM)
+		return c->g->pmem_bytes;
+	return job_dimm_size(c->job, 0, c->g->hello.block_size);
 }
 
 static int64_t deadline(const struct oomedge_ctx *c)
@@ -185,16 +195,83 @@ static int wait_new_blocks(struct oomedge_ctx *c, struct point *pt,
 	return 0;
 }
 
+/* The blocks of add @k are there: online them if asked, and read MemFree.
+ * 1 when the point ended, 0 to go on, <0 on a harness failure. */
+static int added(struct oomedge_ctx *c, struct point *pt, struct dimm *d, int k,
+		 int64_t t0, int64_t dl)
+{
+	struct agent_meminfo m;
+	int ret;
+
+	for (int i = 0; c->job->oom_online == JOB_YES && i < d->nseen; i++) {
+		struct agent_state_result r;
+
+		if (agent_set_state(&c->g->agent, "online", d->blocks[i],
+				    job_zone_name(c->job->zone), 0, 0, &r,
+				    dl) &&
+		    !guest_alive(c))
+			return died(c, pt, "the agent stopped answering");
+	}
+	c->phase_ns += clock_now_ns() - t0;
+	pt->added = k;
+	if (agent_meminfo(&c->g->agent, &m, dl))
+		return died(c, pt, "the agent stopped answering");
+	if (m.mem_free < pt->min_free)
+		pt->min_free = m.mem_free;
+	if ((ret = emit(c, pt, k, M_MEMFREE_KIB, (double)m.mem_free, "KiB")))
+		return ret;
+	return oom_fired(c, pt);
+}
+
+/* source = pmem: kmem takes the DAX device (its add_memory, memmap and
+ * all, inside the write); a refusal is the edge, with the agent's words
+ * (the kernel's errno) as the detail. */
+static int add_kmem(struct oomedge_ctx *c, struct point *pt, int k)
+{
+	struct dimm d;
+	struct agent_kmem km;
+	int64_t t0 = clock_now_ns(), dl = deadline(c);
+	int ret;
+
+	dimm_init(&d, c->g, unit_bytes(c));
+	ret = agent_kmem(&c->g->agent, c->g->pmem.dev, "detach", &km, dl);
+	if (!ret)
+		ret = agent_kmem(&c->g->agent, c->g->pmem.dev, "bind", &km, dl);
+	if (ret && !guest_alive(c))
+		return died(c, pt, "the guest died during kmem's add");
+	if (ret) {
+		static struct agent_oom_status st;
+		const char *line = NULL;
+
+		/* The write's errno is kmem's; the kernel log says what
+		 * add_memory_driver_managed() ran out of. */
+		snprintf(pt->detail, sizeof(pt->detail), "%s", c->g->agent.err);
+		if (!agent_oom_status(&c->g->agent, &st, dl)) {
+			scan_kmsg(pt, &st);
+			line = kmsg_find(&st, c->g->pmem.dev);
+		}
+		if (line)
+			snprintf(pt->detail + strlen(pt->detail),
+				 sizeof(pt->detail) - strlen(pt->detail),
+				 "; kernel: %s", line);
+		c->end = OOM_END_ADD_FAILURE;
+		return 1;
+	}
+	ret = wait_new_blocks(c, pt, &d, dl);
+	return ret ? ret : added(c, pt, &d, k, t0, dl);
+}
+
 /* One DIMM: 1 when the point ended (c->end set), 0 to go on, <0 on a
  * harness failure. */
 static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 {
 	struct dimm d;
-	struct agent_meminfo m;
 	int64_t t0 = clock_now_ns(), dl = deadline(c);
 	int ret, status;
 
-	dimm_init(&d, c->g, job_dimm_size(c->job, 0, c->g->hello.block_size));
+	if (c->job->source == SOURCE_PMEM)
+		return add_kmem(c, pt, k);
+	dimm_init(&d, c->g, unit_bytes(c));
 	ret = dimm_plug(&d, c->job->node, dl, NULL);
 	if (ret == -EIO) {
 		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));
@@ -218,25 +295,7 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 		return 1;
 	}
 	ret = wait_new_blocks(c, pt, &d, dl);
-	if (ret)
-		return ret;
-	for (int i = 0; c->job->oom_online == JOB_YES && i < d.nseen; i++) {
-		struct agent_state_result r;
-
-		if (agent_set_state(&c->g->agent, "online", d.blocks[i],
-				    job_zone_name(c->job->zone), 0, 0, &r, dl) &&
-		    !guest_alive(c))
-			return died(c, pt, "the agent stopped answering");
-	}
-	c->phase_ns += clock_now_ns() - t0;
-	pt->added = k;
-	if (agent_meminfo(&c->g->agent, &m, dl))
-		return died(c, pt, "the agent stopped answering");
-	if (m.mem_free < pt->min_free)
-		pt->min_free = m.mem_free;
-	if ((ret = emit(c, pt, k, M_MEMFREE_KIB, (double)m.mem_free, "KiB")))
-		return ret;
-	return oom_fired(c, pt);
+	return ret ? ret : added(c, pt, &d, k, t0, dl);
 }
 
 static int start(struct oomedge_ctx *c, struct point *pt, int *cap)
@@ -276,10 +335,10 @@ static int start(struct oomedge_ctx *c, struct point *pt, int *cap)
 	}
 	pt->base_oom_kill = st.oom_kill;
 	pt->min_free = h.memfree_kib;
-	*cap = job_oom_cap(c->job);
-	predicted = oomedge_predict(
-		c->mode, h.memfree_kib, h.min_free_kbytes,
-		job_dimm_size(c->job, 0, c->g->hello.block_size), *cap);
+	/* One pmem region: it goes in whole, once. */
+	*cap = c->job->source == SOURCE_PMEM ? 1 : job_oom_cap(c->job);
+	predicted = oomedge_predict(c->mode, h.memfree_kib, h.min_free_kbytes,
+				    unit_bytes(c), *cap);
 	json_object_set_new(
 		c->event, "hog",
 		json_pack("{s:I,s:I,s:I}", "hog_kib", (json_int_t)h.hog_kib,
@@ -310,13 +369,9 @@ static int finish(struct oomedge_ctx *c, struct point *pt)
 	if (c->end == OOM_END_SKIPPED)
 		return emit(c, pt, 0, metric, 1, "bool");
 	if ((ret = emit(c, pt, 0, M_DIMMS_ADDED, pt->added, "dimms")) ||
-	    (ret = emit(
-		     c, pt, 0, M_MIB_ADDED,
-		     (double)pt->added *
-			     (double)(job_dimm_size(c->job, 0,
-						    c->g->hello.block_size) >>
-				      20),
-		     "MiB")) ||
+	    (ret = emit(c, pt, 0, M_MIB_ADDED,
+			(double)pt->added * (double)(unit_bytes(c) >> 20),
+			"MiB")) ||
 	    (pt->min_free >= 0 && (ret = emit(c, pt, 0, M_MIN_MEMFREE_KIB,
 					      (double)pt->min_free, "KiB"))) ||
 	    (ret = emit(c, pt, 0, M_OOM_KILLS,
@@ -354,7 +409,7 @@ int oomedge_point(struct oomedge_ctx *c)
 	struct point pt = {
 		.at = {.st = c->st,
 		       .mode = c->mode,
-		       .dimm = job_dimm_size(c->job, 0, c->g->hello.block_size),
+		       .dimm = unit_bytes(c),
 		       .node = c->job->node,
 		       .boot = c->boot,
 		       .rep = c->rep,

@@ -65,7 +65,7 @@ is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j
 is "$(json "$res/cmp.json" '$j->{seed}')" 1 "json: the bootstrap seed is recorded"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "latency_ns" && $_->{view} eq "guest" } @{$j->{rows}})[0]{time_base}')" "$gtb" \
 	"json: a guest time under $used has time_base $gtb"
-"$MHP" compare --format csv "$base" | head -1 | grep -q '^kernel,accel,block_mib,memmap,dimm_mib,.*,metric,unit,time_base,better,.*,p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,gate_grade,p_cycles,offline_fill_pct,zone_present_mib$'
+"$MHP" compare --format csv "$base" | head -1 | grep -q '^kernel,accel,block_mib,memmap,dimm_mib,.*,metric,unit,time_base,better,.*,p_holm,significant,ratio,ci_lo,ci_hi,a_boots,b_boots,gate_grade,p_cycles,offline_fill_pct,zone_present_mib,source$'
 ok $? "compare --format csv has its header (time_base after unit)"
 is "$(json "$res/cmp.json" '(grep { $_->{metric} eq "memmap_from_ram_kib" } @{$j->{rows}})[0]{a_boots}')" 3 \
 	"json: each row counts its boots (3 a side)"

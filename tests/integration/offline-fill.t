@@ -23,8 +23,8 @@ rc=$?
 is "$rc" 0 "run exits 0"
 [ $rc -eq 0 ] || { tail -30 "$res/err" | diag; }
 csv="$res/latest/samples.csv"
-head -1 "$csv" | grep -q ',kernel_release,offline_fill_pct,zone_present_mib$'
-ok $? "samples.csv ends with the offline_fill_pct and zone_present_mib columns"
+head -1 "$csv" | grep -q ',kernel_release,offline_fill_pct,zone_present_mib,source$'
+ok $? "samples.csv ends with the offline_fill_pct, zone_present_mib and source columns"
 
 # One value of the measured cycle of MODE at FILL: METRIC (offline, guest).
 val() { # val MODE FILL METRIC

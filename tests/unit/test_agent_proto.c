@@ -8,6 +8,7 @@
 
 #include "proto/agent.h"
 #include "proto/agent_fill.h"
+#include "proto/agent_dax.h"
 
 #include <errno.h>
 #include <string.h>
@@ -247,6 +248,56 @@ static void vmstat_reply(void **state)
 	json_decref(r);
 }
 
+/* pmem_setup's reply as the 6.12 guest sends it (2G region at 256M), and
+ * the blocks kmem adds of it: the whole 128M blocks inside the range. */
+static void pmem_reply(void **state)
+{
+	struct agent_pmem p;
+	json_t *r = json_loads("{\"id\":3,\"ok\":true,\"dev\":\"dax0.0\","
+			       "\"start\":279969792,\"size\":2137000000,"
+			       "\"align\":2097152,\"target_node\":0,"
+			       "\"memmap_on_memory\":1,\"setup_ns\":5}",
+			       0, NULL);
+	int first;
+
+	(void)state;
+	assert_int_equal(agent_parse_pmem(r, &p), 0);
+	assert_string_equal(p.dev, "dax0.0");
+	assert_int_equal(p.memmap_on_memory, 1);
+	assert_int_equal(p.target_node, 0);
+	/* 0x10a00000 .. 0x90000000: blocks 3..17 */
+	p.start = 0x10a00000;
+	p.size = 0x90000000 - 0x10a00000;
+	assert_int_equal(agent_pmem_blocks(&p, 128ULL << 20, &first), 15);
+	assert_int_equal(first, 3);
+	/* smaller than a block once aligned: none */
+	p.start = 0x10a00000;
+	p.size = 64ULL << 20;
+	assert_int_equal(agent_pmem_blocks(&p, 128ULL << 20, &first), 0);
+	/* before 6.8 there is no attribute: null */
+	json_object_set_new(r, "memmap_on_memory", json_null());
+	assert_int_equal(agent_parse_pmem(r, &p), 0);
+	assert_int_equal(p.memmap_on_memory, -1);
+	json_object_del(r, "dev");
+	assert_int_equal(agent_parse_pmem(r, &p), -EPROTO);
+	json_decref(r);
+}
+
+static void kmem_reply(void **state)
+{
+	struct agent_kmem k;
+	json_t *r = json_pack("{s:i,s:b,s:I,s:s}", "id", 4, "ok", 1, "ns",
+			      (json_int_t)19520000, "driver", "kmem");
+
+	(void)state;
+	assert_int_equal(agent_parse_kmem(r, &k), 0);
+	assert_true(k.ns == 19520000);
+	assert_string_equal(k.driver, "kmem");
+	json_object_del(r, "ns");
+	assert_int_equal(agent_parse_kmem(r, &k), -EPROTO);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +310,8 @@ int main(void)
 		cmocka_unit_test(state_reply),
 		cmocka_unit_test(fill_reply),
 		cmocka_unit_test(vmstat_reply),
+		cmocka_unit_test(pmem_reply),
+		cmocka_unit_test(kmem_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,6 +130,13 @@ static void expectations(void **state)
 	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 256, 1024));
 	assert_true(kernel_expects_self_hosted("6.8.0", 1, 256, 1024));
 	assert_false(kernel_expects_self_hosted("6.8.0", 0, 256, 1024));
+	/* dax/kmem: the device's memmap_on_memory came with 6.8 */
+	assert_false(kernel_expects_dax_self_hosted("6.1.0-57-amd64", 1));
+	assert_false(kernel_expects_dax_self_hosted("6.7.12", 1));
+	assert_true(kernel_expects_dax_self_hosted("6.8.0", 1));
+	assert_true(kernel_expects_dax_self_hosted("6.12.118+deb12-amd64", 1));
+	assert_false(kernel_expects_dax_self_hosted("6.12.118+deb12-amd64", 0));
+	assert_false(kernel_expects_dax_self_hosted("garbage", 1));
 }
 
 /* A patch that adds a parameter shows in the kernels' comparison. */

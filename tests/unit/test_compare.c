@@ -256,6 +256,55 @@ static void test_compare_fills(void **state)
 	free(t.s);
 }
 
+/* pc-dimm and pmem samples of one table: ram against self gives a row
+ * per source, labelled, never one that pools them; selecting on the
+ * source compares the two on purpose. */
+static void test_compare_sources(void **state)
+{
+	struct sample_table t = {0};
+	struct ana_sel a, b;
+	struct ana_cmp c;
+	char buf[128];
+	size_t i, lat = 0;
+
+	for (int src = 0; src < 2; src++)
+		for (int m = 0; m < 2; m++)
+			for (int k = 0; k < 4; k++) {
+				add(&t, m ? "self" : "ram", "online", "guest",
+				    "latency_ns", "ns",
+				    (src ? 90e6 : 30e6) + k * 1e5, 0);
+				strcpy(t.s[t.n - 1].source,
+				       src ? "pmem" : "dimm");
+				t.s[t.n - 1].boot = k % 2;
+			}
+	assert_int_equal(ana_parse_sel("memmap=ram", &a), 0);
+	assert_int_equal(ana_parse_sel("memmap=self", &b), 0);
+	assert_int_equal(ana_compare(&t, &a, &t, &b, &opts, &c), 0);
+	for (i = 0; i < c.n; i++) {
+		if (strcmp(c.rows[i].k.metric, "latency_ns"))
+			continue;
+		lat++;
+		compare_size_label(&c.rows[i], buf, sizeof(buf));
+		assert_string_equal(buf, strcmp(c.rows[i].k.source, "pmem")
+						 ? "128M"
+						 : "128M pmem");
+		assert_true(c.rows[i].a.max - c.rows[i].a.min < 1e6);
+	}
+	assert_int_equal(lat, 2);
+	ana_cmp_free(&c);
+	assert_int_equal(ana_parse_sel("source=dimm", &a), 0);
+	assert_int_equal(ana_parse_sel("source=pmem", &b), 0);
+	assert_int_equal(ana_compare(&t, &a, &t, &b, &opts, &c), 0);
+	for (i = lat = 0; i < c.n; i++)
+		if (!strcmp(c.rows[i].k.metric, "latency_ns")) {
+			lat++;
+			assert_true(c.rows[i].b.median > c.rows[i].a.median);
+		}
+	assert_int_equal(lat, 2); /* ram and self */
+	ana_cmp_free(&c);
+	free(t.s);
+}
+
 /* Sets every sample of @t to @accel. */
 static void set_accel(struct sample_table *t, const char *accel)
 {
@@ -471,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_compare_oom_width),
 		cmocka_unit_test(test_compare_huge_change),
 		cmocka_unit_test(test_compare_fills),
+		cmocka_unit_test(test_compare_sources),
 		cmocka_unit_test(test_compare_virtual_time),
 		cmocka_unit_test(test_compare_mixed_time),
 	};

@@ -330,8 +330,9 @@ static void test_trend_keyed(void **state)
 }
 
 /* A history written before the offline_fill axis (schema version 1, no
- * offline_fill_pct column) still reads, its samples without a fill, and
- * takes new runs, its table given the column. */
+ * offline_fill_pct column, and no source) still reads, its samples
+ * without a fill and of pc-dimms, and takes new runs, its table given the
+ * columns. */
 static void test_schema_before_fill(void **state)
 {
 	struct history_query q = online_guest;
@@ -372,6 +373,7 @@ static void test_schema_before_fill(void **state)
 			 0);
 	while (history_trend_next(cur, &hs, err, sizeof(err)) > 0) {
 		assert_int_equal(hs.offline_fill_pct, -1);
+		assert_string_equal(hs.source, "dimm");
 		n++;
 	}
 	history_cursor_close(cur);
@@ -383,6 +385,7 @@ static void test_schema_before_fill(void **state)
 	n = 0;
 	while (history_trend_next(cur, &hs, err, sizeof(err)) > 0) {
 		assert_int_equal(hs.offline_fill_pct, -1);
+		assert_string_equal(hs.source, "dimm");
 		n++;
 	}
 	history_cursor_close(cur);

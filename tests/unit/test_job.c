@@ -34,6 +34,7 @@ static void test_kernels(void **state);
 static void test_numa(void **state);
 static void test_accel_fallback(void **state);
 static void test_offline_fill(void **state);
+static void test_pmem(void **state);
 
 static const char *const option_names[] = {
 	"description",	 "kernel",	  "initramfs",
@@ -43,6 +44,7 @@ static const char *const option_names[] = {
 	"maxmem",	 "slots",	  "sizes",
 	"modes",	 "reps",	  "warmup",
 	"boots",	 "seed",	  "zone",
+	"source",	 "pmem_size",	  "pmem_align",
 	"node",		 "block_sizes",	  "kernels",
 	"numa_nodes",	 "numa_host_nodes", "deep_reps",
 	"probe",	 "trace",	  "trace_depth",
@@ -1040,6 +1042,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_dump_format),
 	cmocka_unit_test(test_oom_edge),
 	cmocka_unit_test(test_offline_fill),
+	cmocka_unit_test(test_pmem),
 	cmocka_unit_test(test_block_sizes),
 	cmocka_unit_test(test_kernels),
 	cmocka_unit_test(test_debian_series),
@@ -1098,6 +1101,46 @@ static void test_offline_fill(void **state)
 	load_bad("[job]\nbenchmark = oom-edge\noom_targets = 32M\n"
 		 "offline_fill = 50%\n",
 		 4, "offline_fill: benchmark = oom-edge has no offline");
+}
+
+/* source = pmem: the region's size and alignment, where it must fit,
+ * and what it does not combine with; each error at its line. */
+static void test_pmem(void **state)
+{
+	struct job job;
+
+	(void)state;
+	load_ok(&job, "[job]\n");
+	assert_int_equal(job.source, SOURCE_DIMM);
+	load_ok(&job, "[job]\nsource = pmem\n");
+	assert_int_equal(job.source, SOURCE_PMEM);
+	assert_true(job.pmem_size == 512 * MIB);
+	assert_true(job.pmem_align == 2 * MIB);
+	load_ok(&job, "[job]\nsource = pmem\npmem_size = 2G\n"
+		      "pmem_align = 4K\n");
+	assert_true(job.pmem_size == 2 * GIB);
+	load_bad("[job]\nsource = cxl\n", 2, "source: 'cxl'");
+	load_bad("[job]\nsource = pmem\npmem_size = 4G\n", 3,
+		 "pmem_size: 4G is out of range");
+	load_bad("[job]\nsource = pmem\npmem_size = 600M\n", 3,
+		 "pmem_size: 600M is not a multiple of 128M");
+	load_bad("[job]\nsource = pmem\nboot_mem = 2G\npmem_size = 2G\n", 4,
+		 "pmem_size: 2G does not fit boot memory: boot_mem 2G + "
+		 "pmem_size = 4G");
+	load_bad("[job]\nsource = pmem\nboot_mem = 256M\n", 3,
+		 "boot_mem: 256M is too small for source = pmem");
+	load_bad("[job]\nsource = pmem\nboot_mem = 520M\n", 3,
+		 "boot_mem: 520M is not a multiple of 128M");
+	load_bad("[job]\nsource = pmem\npmem_align = 64K\n", 3,
+		 "pmem_align: 64K is not an alignment the kernel takes");
+	load_bad("[job]\nsource = pmem\npmem_align = 1G\n", 3,
+		 "pmem_align: 1G is not an alignment the kernel takes");
+	load_ok(&job, "[job]\nsource = pmem\nbenchmark = oom-edge\n"
+		      "oom_targets = 32M\n");
+	load_bad("[job]\nsource = pmem\nblock_sizes = 128M\n", 3,
+		 "block_sizes: not with source = pmem");
+	load_bad("[job]\nsource = pmem\nnuma_nodes = 512M:0-1\n", 3,
+		 "numa_nodes: not with source = pmem");
 }
 
 static void test_oom_edge(void **state)

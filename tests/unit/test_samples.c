@@ -73,6 +73,7 @@ static void round_trip(void **state)
 	assert_non_null(f);
 	strcpy(s.kernel, "6.1 \"custom\", patched"); /* needs quoting */
 	s.offline_fill_pct = 50;
+	strcpy(s.source, "pmem");
 	assert_int_equal(samples_write(f, &s), 0);
 	fclose(f);
 	f = fopen(path, "r");
@@ -86,6 +87,7 @@ static void round_trip(void **state)
 	assert_true(r->value == 12345678);
 	assert_int_equal(r->block, -1);
 	assert_int_equal(r->offline_fill_pct, 50);
+	assert_string_equal(r->source, "pmem");
 	samples_free(&t);
 }
 
@@ -165,6 +167,38 @@ static void before_fill_loads(void **state)
 	assert_int_equal(line, 2);
 }
 
+/* Runs recorded before the source column were of pc-dimms; a source
+ * other than dimm or pmem is a malformed row. */
+static void before_source_loads(void **state)
+{
+	FILE *f = fopen(path, "w");
+	struct sample_table t;
+	int line;
+
+	fputs("run_id,kernel,accel,memmap,block_mib,dimm_mib,node,rep,phase,"
+	      "view,metric,value,unit,boot,cycle,warmup,block,target_mib,"
+	      "kernel_release,offline_fill_pct\n"
+	      "r1,k,tcg,ram,128,128,0,0,add,host,latency_ns,5,ns,0,1,0,-1,-1,"
+	      "6.1,-1\n",
+	      f);
+	fclose(f);
+	assert_int_equal(samples_load(path, &t, &line), 0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.s[0].source, "dimm");
+	samples_free(&t);
+	f = fopen(path, "w");
+	fprintf(f, "%s\n", SAMPLES_HEADER);
+	fputs("r1,k,tcg,ram,128,128,0,0,add,host,latency_ns,5,ns,0,1,0,-1,-1,"
+	      "6.12,-1,-1,pmem\n"
+	      "r1,k,tcg,ram,128,128,0,0,add,host,latency_ns,5,ns,0,1,0,-1,-1,"
+	      "6.12,-1,-1,cxl\n",
+	      f);
+	fclose(f);
+	assert_int_equal(samples_load(path, &t, &line), -EPROTO);
+	assert_int_equal(line, 3);
+	samples_free(&t); /* the good row before the bad one */
+}
+
 static void split(void **state)
 {
 	char line[] = "a,\"b,c\",\"d\"\"e\",,f";
@@ -232,6 +266,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(old_format_loads, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(before_fill_loads, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(before_source_loads, setup,
 						teardown),
 		cmocka_unit_test(split),
 		cmocka_unit_test(stats_known),
