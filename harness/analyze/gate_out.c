@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The gate's table on stdout, gate.json and the JUnit XML. */
 #include "analyze/gate_out.h"
+#include "analyze/report_html.h"
 
 #include <errno.h>
 #include <math.h>
@@ -254,28 +255,6 @@ json_t *gate_json(const struct compare_side *base,
 	return out;
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 /* One testcase per vanished cell: a failure unless allowed. */
 static void junit_gone(FILE *f, const struct gate_result *res)
 {
@@ -289,11 +268,11 @@ static void junit_gone(FILE *f, const struct gate_result *res)
 		snprintf(name, sizeof(name), "%s %s %s %s", cell, x->k.phase,
 			 x->k.view, x->k.metric);
 		fprintf(f, "<testcase classname=\"mhpbench.gate\" name=\"");
-		xml_escape(f, name);
+		html_escape(f, name);
 		fprintf(f, x->allowed ? "\"><system-out>allowed: "
 				      : "\"><failure type=\"missing\" "
 					"message=\"");
-		xml_escape(f, x->why);
+		html_escape(f, x->why);
 		fprintf(f, x->allowed ? "</system-out></testcase>\n"
 				      : "\"/></testcase>\n");
 	}
@@ -328,7 +307,7 @@ int gate_write_junit(const char *path, const struct ana_cmp *c,
 		json_array_foreach(notes, i, n)
 		{
 			fprintf(f, "<property name=\"note%zu\" value=\"", i);
-			xml_escape(f, json_string_value(n));
+			html_escape(f, json_string_value(n));
 			fprintf(f, "\"/>\n");
 		}
 		fprintf(f, "</properties>\n");
@@ -340,7 +319,7 @@ int gate_write_junit(const char *path, const struct ana_cmp *c,
 		snprintf(name, sizeof(name), "%s %s %s %s", cell, r->k.phase,
 			 r->k.view, r->k.metric);
 		fprintf(f, "<testcase classname=\"mhpbench.gate\" name=\"");
-		xml_escape(f, name);
+		html_escape(f, name);
 		fprintf(f, "\">");
 		if (v[i] == GATE_REGRESSION || v[i] == GATE_INCONCLUSIVE) {
 			fprintf(f,
@@ -348,11 +327,11 @@ int gate_write_junit(const char *path, const struct ana_cmp *c,
 					? "<failure type=\"regression\" "
 					  "message=\""
 					: "<skipped message=\"inconclusive: ");
-			xml_escape(f, res->why[i]);
+			html_escape(f, res->why[i]);
 			fprintf(f, "\"/>");
 		} else {
 			fprintf(f, "<system-out>%s: ", gate_verdict_name(v[i]));
-			xml_escape(f, res->why[i]);
+			html_escape(f, res->why[i]);
 			fprintf(f, "</system-out>");
 		}
 		fprintf(f, "</testcase>\n");

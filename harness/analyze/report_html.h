@@ -28,7 +28,8 @@ struct html_report {
 	const char *history;	   /* the history the trend is from, or NULL */
 };
 
-/* Writes @s with & < > " ' as character references. */
+/* Writes @s with & < > " ' as character references: safe in HTML text
+ * and attributes, and in XML (the gate's JUnit file). */
 void html_escape(FILE *f, const char *s);
 
 /* Copies the SVG document @svg (gnuplot's) into @f as inline SVG: from
