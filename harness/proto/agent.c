@@ -31,6 +31,11 @@ static int fail(struct agent *a, int ret, const char *fmt, ...)
 	return ret;
 }
 
+int agent_malformed(struct agent *a, const char *op)
+{
+	return fail(a, -EPROTO, "agent %s: malformed reply", op);
+}
+
 int agent_connect(struct agent *a, const char *sock_path, int64_t deadline_ns)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -154,6 +159,8 @@ int agent_call(struct agent *a, json_t *req, json_t **reply,
 	int ret;
 
 	*reply = NULL;
+	if (!req) /* a json_pack() that failed */
+		return fail(a, -ENOMEM, "agent: out of memory for a request");
 	snprintf(op, sizeof(op), "%s",
 		 json_string_value(json_object_get(req, "op")) ?: "?");
 	left_ms = (deadline_ns - clock_now_ns()) / NS_PER_MS - GUEST_MARGIN_MS;

@@ -89,12 +89,16 @@ void agent_close(struct agent *a);
 int agent_hello(struct agent *a, struct agent_hello *h, int64_t deadline_ns,
 		int (*alive)(void *), void *arg);
 
-/* One request (@req is stolen; "id" and "timeout_ms" are added). On success
+/* One request (@req is stolen, and may be NULL: a json_pack() that failed
+ * is -ENOMEM; "id" and "timeout_ms" are added). On success
  * returns 0 and *reply (caller decrefs). A failed request returns -errno as
  * the guest gave it (or -EIO) with the reply still in *reply, and the text
  * in a->err. Transport problems: -ETIMEDOUT, -EPIPE, -EPROTO, -EINTR. */
 int agent_call(struct agent *a, json_t *req, json_t **reply,
 	       int64_t deadline_ns);
+/* "agent OP: malformed reply" in a->err; returns -EPROTO. For the op
+ * families in their own files (agent_fill.c, agent_dax.c). */
+int agent_malformed(struct agent *a, const char *op);
 
 int agent_meminfo(struct agent *a, struct agent_meminfo *m,
 		  int64_t deadline_ns);

@@ -5,20 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int call(struct agent *a, json_t *req, json_t **r, int64_t deadline_ns)
-{
-	*r = NULL;
-	if (!req)
-		return -ENOMEM;
-	return agent_call(a, req, r, deadline_ns);
-}
-
-static int malformed(struct agent *a, const char *op)
-{
-	snprintf(a->err, sizeof(a->err), "agent %s: malformed reply", op);
-	return -EPROTO;
-}
-
 int agent_parse_pmem(const json_t *r, struct agent_pmem *p)
 {
 	const char *dev = json_string_value(json_object_get(r, "dev"));
@@ -60,14 +46,14 @@ int agent_pmem_setup(struct agent *a, int mom, uint64_t align,
 		     struct agent_pmem *p, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = call(a,
+	int ret = agent_call(a,
 		       json_pack("{s:s,s:i,s:I}", "op", "pmem_setup",
 				 "memmap_on_memory", mom, "align",
 				 (json_int_t)align),
 		       &r, deadline_ns);
 
 	if (!ret && agent_parse_pmem(r, p))
-		ret = malformed(a, "pmem_setup");
+		ret = agent_malformed(a, "pmem_setup");
 	json_decref(r);
 	return ret;
 }
@@ -76,7 +62,7 @@ int agent_kmem(struct agent *a, const char *dev, const char *action,
 	       struct agent_kmem *k, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = call(a,
+	int ret = agent_call(a,
 		       json_pack("{s:s,s:s,s:s}", "op", "kmem", "dev", dev,
 				 "action", action),
 		       &r, deadline_ns);
@@ -85,7 +71,7 @@ int agent_kmem(struct agent *a, const char *dev, const char *action,
 	k->ns = -1;
 	/* A failed write still says how long it took and who has it. */
 	if (r && agent_parse_kmem(r, k) && !ret)
-		ret = malformed(a, "kmem");
+		ret = agent_malformed(a, "kmem");
 	json_decref(r);
 	return ret;
 }

@@ -5,20 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int call(struct agent *a, json_t *req, json_t **r, int64_t deadline_ns)
-{
-	*r = NULL;
-	if (!req)
-		return -ENOMEM;
-	return agent_call(a, req, r, deadline_ns);
-}
-
-static int malformed(struct agent *a, const char *op)
-{
-	snprintf(a->err, sizeof(a->err), "agent %s: malformed reply", op);
-	return -EPROTO;
-}
-
 int agent_fill(struct agent *a, const int *blocks, int n, int pct, int node,
 	       struct agent_fill *f, int64_t deadline_ns)
 {
@@ -27,13 +13,13 @@ int agent_fill(struct agent *a, const int *blocks, int n, int pct, int node,
 
 	for (int i = 0; arr && i < n; i++)
 		json_array_append_new(arr, json_integer(blocks[i]));
-	ret = call(a,
+	ret = agent_call(a,
 		   arr ? json_pack("{s:s,s:o,s:i,s:i}", "op", "fill", "blocks",
 				   arr, "pct", pct, "node", node)
 		       : NULL,
 		   &r, deadline_ns);
 	if (!ret && agent_parse_fill(r, f))
-		ret = malformed(a, "fill");
+		ret = agent_malformed(a, "fill");
 	json_decref(r);
 	return ret;
 }
@@ -41,10 +27,10 @@ int agent_fill(struct agent *a, const int *blocks, int n, int pct, int node,
 int agent_unfill(struct agent *a, int *alive, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = call(a, json_pack("{s:s}", "op", "unfill"), &r, deadline_ns);
+	int ret = agent_call(a, json_pack("{s:s}", "op", "unfill"), &r, deadline_ns);
 
 	if (!ret && !json_is_boolean(json_object_get(r, "alive")))
-		ret = malformed(a, "unfill");
+		ret = agent_malformed(a, "unfill");
 	if (!ret)
 		*alive = json_is_true(json_object_get(r, "alive"));
 	json_decref(r);
@@ -54,10 +40,10 @@ int agent_unfill(struct agent *a, int *alive, int64_t deadline_ns)
 int agent_vmstat(struct agent *a, struct agent_vmstat *v, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = call(a, json_pack("{s:s}", "op", "vmstat"), &r, deadline_ns);
+	int ret = agent_call(a, json_pack("{s:s}", "op", "vmstat"), &r, deadline_ns);
 
 	if (!ret && agent_parse_vmstat(r, v))
-		ret = malformed(a, "vmstat");
+		ret = agent_malformed(a, "vmstat");
 	json_decref(r);
 	return ret;
 }
