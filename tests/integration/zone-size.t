@@ -42,8 +42,8 @@ is "$rc" 0 "run exits 0"
 [ $rc -eq 0 ] || { tail -30 "$res/err" | diag; }
 csv="$res/latest/samples.csv"
 man="$res/latest/manifest.json"
-head -1 "$csv" | grep -q ',offline_fill_pct,zone_present_mib$'
-ok $? "samples.csv ends with the zone_present_mib column"
+head -1 "$csv" | grep -q ',offline_fill_pct,zone_present_mib,source$'
+ok $? "samples.csv has the zone_present_mib column before source"
 
 # Each boot: its size, 128M blocks, and for 2G its onlined zone DIMM.
 is "$(json "$man" 'scalar @{$j->{boots}}')" 4 "4 boots: 2 sizes x 2 modes"
