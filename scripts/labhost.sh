@@ -30,6 +30,8 @@ for f in "$GI/vmlinuz" "$GI/labhost/initramfs.cpio.gz"; do
 	[ -f "$f" ] || { echo "labhost: $f missing: run make -C guest-images all labhost" >&2; exit 3; }
 done
 QEMU=${QEMU:-qemu-system-x86_64}
+# LABHOST_TCG=single|multi: one host thread for both vCPUs, or one each.
+tcg=${LABHOST_TCG:-single}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/labhost.XXXXXX")
 qpid=
@@ -48,7 +50,7 @@ mkdir "$tmp/out"
 } >"$tmp/out/cmd"
 
 # 2 NUMA nodes of one vCPU and 2G each: numa_host_nodes = 0, 1 inside.
-"$QEMU" -accel tcg,thread=multi -cpu max -smp 2 -m 4G \
+"$QEMU" -accel "tcg,thread=$tcg" -cpu max -smp 2 -m 4G \
 	-object memory-backend-ram,id=m0,size=2G \
 	-numa node,nodeid=0,cpus=0,memdev=m0 \
 	-object memory-backend-ram,id=m1,size=2G \
