@@ -29,15 +29,32 @@ void dimm_init(struct dimm *d, struct guest *g, uint64_t bytes)
 	d->nblocks = (int)(bytes / g->hello.block_size);
 	snprintf(d->dev, sizeof(d->dev), "dimm%d", g->dimm_seq);
 	snprintf(d->mem, sizeof(d->mem), "mem%d", g->dimm_seq++);
+	d->host_node = -1;
+}
+
+int dimm_host_node(const struct job *job)
+{
+	if (job->node < 0 || job->node >= job->nnodes)
+		return -1;
+	return job->nodes[job->node].host_node;
 }
 
 int dimm_backend_add(struct dimm *d, int64_t deadline_ns)
 {
-	int ret = qmp_execute(d->g->qmp, "object-add",
-			      json_pack("{s:s,s:s,s:I}", "qom-type",
-					"memory-backend-ram", "id", d->mem,
-					"size", (json_int_t)d->bytes),
-			      NULL, deadline_ns, NULL);
+	json_t *args =
+		json_pack("{s:s,s:s,s:I}", "qom-type", "memory-backend-ram",
+			  "id", d->mem, "size", (json_int_t)d->bytes);
+	int ret;
+
+	/* Bound like the boot memory of its guest node (README, "Deep
+	 * metrics": numa_host_nodes), so the DIMM is on that host node. */
+	if (d->host_node >= 0) {
+		json_object_set_new(args, "host-nodes",
+				    json_pack("[i]", d->host_node));
+		json_object_set_new(args, "policy", json_string("bind"));
+	}
+	ret = qmp_execute(d->g->qmp, "object-add", args, NULL, deadline_ns,
+			  NULL);
 
 	if (!ret)
 		d->added = 1;

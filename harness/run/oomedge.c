@@ -195,6 +195,7 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 	int ret, status;
 
 	dimm_init(&d, c->g, job_dimm_size(c->job, 0, c->g->hello.block_size));
+	d.host_node = dimm_host_node(c->job);
 	ret = dimm_plug(&d, c->job->node, dl, NULL);
 	if (ret == -EIO) {
 		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));
@@ -224,7 +225,8 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 		struct agent_state_result r;
 
 		if (agent_set_state(&c->g->agent, "online", d.blocks[i],
-				    job_zone_name(c->job->zone), 0, 0, &r, dl) &&
+				    job_zone_name(c->job->zone), 0, 0, &r,
+				    dl) &&
 		    !guest_alive(c))
 			return died(c, pt, "the agent stopped answering");
 	}
