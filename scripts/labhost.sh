@@ -35,8 +35,13 @@ tcg=${LABHOST_TCG:-single}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/labhost.XXXXXX")
 qpid=
+# LABHOST_KEEP=DIR: the share (stdout, stderr, rc and what COMMAND wrote
+# to $LABHOST_OUT) and the lab host's console are copied to DIR.
 cleanup() {
 	[ -z "$qpid" ] || kill -9 "$qpid" 2>/dev/null || true
+	if [ -n "${LABHOST_KEEP:-}" ]; then
+		mkdir -p "$LABHOST_KEEP" && cp -r "$tmp/." "$LABHOST_KEEP/" || true
+	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
