@@ -315,7 +315,7 @@ static void note_nested(struct run *r, enum qemu_accel used)
 	n = nested_facts("/proc/cpuinfo", "/sys");
 	json_object_set_new(a, "nested", n);
 	if (json_is_true(json_object_get(n, "nested")))
-		warn_add("nested KVM: %s; its timings are not representative",
+		warn_add("nested KVM, not representative: %s",
 			 json_string_value(json_object_get(n, "why")));
 }
 
