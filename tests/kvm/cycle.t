@@ -14,19 +14,15 @@ res=$(mktemp -d)
 trap 'pkill -KILL -f "qemu-system.*$res" 2>/dev/null; rm -rf "$res"' EXIT
 private_tmp "$res"
 
-# While the run goes: QEMU's numa_maps and the affinity of its vCPU
-# threads (comm "CPU N/KVM"), every 2 s, as this machine sees them.
+# While the run goes: QEMU's numa_maps and every thread's allowed CPUs
+# ("TID LIST"), every 2 s, as this machine sees them.
 watch_qemu() {
 	local i=0 pid t
 	while :; do
 		for pid in $(pgrep -f "qemu-system.*$res"); do
 			cat "/proc/$pid/numa_maps" >"$res/nm.$pid.$i" 2>/dev/null
 			for t in /proc/$pid/task/*; do
-				case "$(cat "$t/comm" 2>/dev/null)" in
-				"CPU "*/KVM)
-					echo "$(cat "$t/comm") $(awk '/Cpus_allowed_list/ { print $2 }' "$t/status")"
-					;;
-				esac
+				echo "${t##*/} $(awk '/Cpus_allowed_list/ { print $2 }' "$t/status")"
 			done >"$res/aff.$pid.$i" 2>/dev/null
 		done
 		i=$((i + 1))
@@ -59,10 +55,10 @@ grep -q "falling back" "$res/err"
 is "$?" 1 "no fallback warning"
 
 # Nested, and said so.
-is "$(json "$man" '$j->{accel}{nested}{nested}')" 1 "manifest: accel.nested says nested"
-is "$(json "$man" '$j->{accel}{nested}{representative}')" 0 "manifest: not representative"
+is "$(json "$man" '$j->{accel}{nested}{nested}')" true "manifest: accel.nested says nested"
+is "$(json "$man" '$j->{accel}{nested}{representative}')" false "manifest: not representative"
 is "$(json "$man" '$j->{accel}{nested}{kvm_module}')" kvm_amd "manifest: the KVM module (kvm_amd)"
-is "$(json "$run/summary.json" '$j->{nested}{nested}')" 1 "summary.json: nested"
+is "$(json "$run/summary.json" '$j->{nested}{nested}')" true "summary.json: nested"
 grep -q "NESTED KVM, NOT REPRESENTATIVE" "$res/out"
 ok $? "the report says nested, not representative"
 grep -q "warning: nested KVM, not representative" "$res/err"
@@ -104,8 +100,8 @@ done
 # numa_host_nodes: applied, and what mhpbench checked.
 for b in 0 1; do
 	B="\$j->{boots}[$b]{numa}{binding}"
-	is "$(json "$man" "$B{applied}")" 1 "boot $b: binding applied"
-	is "$(json "$man" "$B{vcpus_pinned}")" 1 "boot $b: vCPUs pinned (read back)"
+	is "$(json "$man" "$B{applied}")" true "boot $b: binding applied"
+	is "$(json "$man" "$B{vcpus_pinned}")" true "boot $b: vCPUs pinned (read back)"
 	is "$(json "$man" "join ' ', map { \$_->{ok} ? 'ok' : 'bad' } @{$B{memory_checks}}")" "ok ok ok" \
 		"boot $b: boot memory of nodes 0 and 1 and the DIMM's node checked in numa_maps"
 	is "$(json "$man" "$B{memory_checks}[2]{host_node}")" 1 "boot $b: the DIMM's memory check is of host node 1"
@@ -122,17 +118,18 @@ on1=$(cat "$res"/nm.* 2>/dev/null | awk '$2 == "bind:1" { for (i = 3; i <= NF; i
 off1=$(cat "$res"/nm.* 2>/dev/null | awk '$2 == "bind:1" { for (i = 3; i <= NF; i++) if ($i ~ /^N[0-9]+=/ && $i !~ /^N1=/) n++ } END { print n + 0 }')
 ok $([ "$on1" -gt 0 ]; echo $?) "numa_maps: QEMU's memory bound to node 1 has pages on node 1 ($on1 page-snapshots)"
 is "$off1" 0 "numa_maps: none of it on another node"
-# Each QEMU's last snapshot: the pinning comes a moment after boot.
-last_aff() {
-	local pid f
-	for pid in $(ls "$res" | sed -n 's/^aff\.\([0-9]*\)\..*/\1/p' | sort -u); do
-		f=$(cd "$res" && find . -name "aff.$pid.*" -size +0 | sed 's|^\./||' |
-			sort -t. -k3 -n | tail -1)
-		[ -z "$f" ] || cat "$res/$f"
-	done
+# The vCPU threads mhpbench pinned (manifest), in the last snapshot that
+# has them: the pinning comes a moment after boot.
+pinned() {
+	local tid vcpu f
+	json "$man" 'join "\n", map { map { "$_->{thread} $_->{vcpu}" } @{$_->{numa}{binding}{pins}} } @{$j->{boots}}' |
+		while read -r tid vcpu; do
+			f=$(cd "$res" && grep -l "^$tid " aff.* 2>/dev/null | sort -t. -k3 -n | tail -1)
+			[ -n "$f" ] && echo "vcpu$vcpu $(awk -v t="$tid" '$1 == t { print $2 }' "$res/$f")"
+		done
 }
-is "$(last_aff | sort -u | tr '\n' ';')" "CPU 0/KVM $node0;CPU 1/KVM $node1;" \
-	"vCPU threads: vCPU 0 on node 0's CPUs ($node0), vCPU 1 on node 1's ($node1)"
+is "$(pinned | sort -u | tr '\n' ';')" "vcpu0 $node0;vcpu1 $node1;" \
+	"vCPU threads: vCPU 0 on node 0's CPUs ($node0), vCPU 1 on node 1's ($node1), both boots"
 
 # The host's view: VM exits by reason under KVM.
 hc='map { @{$_->{host_cost}{metrics}} } @{$j->{boots}}'
