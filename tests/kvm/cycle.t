@@ -122,9 +122,12 @@ is "$off1" 0 "numa_maps: none of it on another node"
 # has them: the pinning comes a moment after boot.
 pinned() {
 	local tid vcpu f
-	json "$man" 'join "\n", map { map { "$_->{thread} $_->{vcpu}" } @{$_->{numa}{binding}{pins}} } @{$j->{boots}}' |
-		while read -r tid vcpu; do
-			f=$(cd "$res" && grep -l "^$tid " aff.* 2>/dev/null | sort -t. -k3 -n | tail -1)
+	{
+		json "$man" 'join "\n", map { map { "$_->{thread} $_->{vcpu}" } @{$_->{numa}{binding}{pins}} } @{$j->{boots}}'
+		echo # json prints no newline at the end
+	} | while read -r tid vcpu; do
+			# Not a snapshot of a thread on its way out (no list).
+			f=$(cd "$res" && grep -l "^$tid [0-9]" aff.* 2>/dev/null | sort -t. -k3 -n | tail -1)
 			[ -n "$f" ] && echo "vcpu$vcpu $(awk -v t="$tid" '$1 == t { print $2 }' "$res/$f")"
 		done
 }
