@@ -4,6 +4,9 @@
 #   make run    builds everything, then runs bench/quick.job
 #   make test   builds everything, then runs unit and integration tests (prove),
 #               the unit tests also built with ASan+UBSan (build/asan/)
+#   make test-kvm  the KVM tests (tests/kvm/) inside the lab host guest, a
+#               TCG guest with nested KVM (scripts/labhost.sh); its files
+#               are kept in build/test-kvm/
 #   make fuzz   builds the libFuzzer targets (clang) and runs each for
 #               FUZZ_SECONDS (docs/fuzzing.md)
 
@@ -53,7 +56,7 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer \
 FUZZ_OBJ    := $(patsubst %.c,$(FUZZ)/obj/%.o,$(filter-out harness/main.c,$(HARNESS_SRC)) $(FUZZ_LIB_SRC))
 FUZZ_BIN    := $(patsubst %,$(FUZZ)/fuzz_%,$(FUZZ_TARGETS))
 
-.PHONY: all deps guest run test unit check-format check-layers format clean \
+.PHONY: all deps guest run test test-kvm unit check-format check-layers format clean \
 	distclean \
 	asan fuzz fuzz-build fuzz-deps
 
@@ -163,6 +166,15 @@ unit: all $(UNIT_BIN)
 test: check-layers all guest $(UNIT_BIN) asan
 	CMOCKA_MESSAGE_OUTPUT=tap $(SAN_ENV) prove --timer -e '' $(UNIT_BIN) \
 		$(ASAN_UNIT_BIN) tests/integration/*.t
+
+# The KVM path, for real: prove runs inside the lab host guest, where
+# /dev/kvm exists (README, "Tests"). Not part of `make test`: it takes
+# longer than the rest together on a 2-core machine.
+test-kvm: all guest
+	@$(MAKE) -s --no-print-directory -C guest-images labhost
+	@rm -rf $(BUILD)/test-kvm
+	LABHOST_KEEP=$(BUILD)/test-kvm ./scripts/labhost.sh -t 7200 \
+		prove --timer -e '' tests/kvm/*.t
 
 # The one-way include rule between harness/'s folders (README, "Layout").
 check-layers:

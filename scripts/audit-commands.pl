@@ -50,7 +50,8 @@ sub usage {
 # What `make run`, `make test`, `make fuzz` and scripts/nightly.sh run.
 sub project_files {
 	my @f = (glob("$root/scripts/*.sh"), glob("$root/tests/integration/*.t"),
-		 glob("$root/tests/integration/*.sh"), glob("$root/tests/fuzz/*.sh"),
+		 glob("$root/tests/integration/*.sh"), glob("$root/tests/kvm/*.t"),
+		 glob("$root/tests/kvm/*.sh"), glob("$root/tests/fuzz/*.sh"),
 		 "$root/.ci/run", "$root/Makefile", "$root/guest-images/Makefile",
 		 glob("$root/guest-images/*.mk"));
 	return grep { -f $_ } @f;

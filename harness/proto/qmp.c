@@ -502,6 +502,12 @@ static int sleep_until(int64_t t_ns)
 
 int qmp_connect(struct qmp **out, const char *sock_path, int64_t deadline_ns)
 {
+	return qmp_connect_split(out, sock_path, deadline_ns, deadline_ns);
+}
+
+int qmp_connect_split(struct qmp **out, const char *sock_path,
+		      int64_t deadline_ns, int64_t handshake_ns)
+{
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	size_t len = strlen(sock_path);
 	int fd, r;
@@ -537,7 +543,7 @@ int qmp_connect(struct qmp **out, const char *sock_path, int64_t deadline_ns)
 				       "interrupted while connecting to %s",
 				       sock_path);
 	}
-	return qmp_open_fd(out, fd, deadline_ns);
+	return qmp_open_fd(out, fd, handshake_ns);
 }
 
 void qmp_close(struct qmp *q)

@@ -23,6 +23,13 @@ struct qmp_event {
  * it shortly after start). Reads the greeting and negotiates capabilities. */
 int qmp_connect(struct qmp **out, const char *sock_path, int64_t deadline_ns);
 
+/* The same, with connecting retried until @connect_ns and the greeting
+ * and negotiation, once connected, given until @handshake_ns: a QEMU
+ * that is slow to answer (a loaded or nested host) must not be
+ * disconnected mid-handshake and connected to again. */
+int qmp_connect_split(struct qmp **out, const char *sock_path,
+		      int64_t connect_ns, int64_t handshake_ns);
+
 /* Same over an already connected fd (tests use a socketpair). Takes the fd. */
 int qmp_open_fd(struct qmp **out, int fd, int64_t deadline_ns);
 

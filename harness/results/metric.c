@@ -148,6 +148,13 @@ static const struct metric_def table[] = {
 	{M_HOST_GUEST_INSTRUCTIONS, "count|count_scaled", METRIC_LOWER, ONE,
 	 "guest instr.", METRIC_NOISY, 0, 0,
 	 "instructions in guest mode on the vCPU threads (KVM, host PMU)"},
+	{"host_kvm_exits", "exits", METRIC_LOWER, ONE, "KVM exits",
+	 METRIC_NOISY, 0, 0,
+	 "VM exits of the vCPU threads (kvm:kvm_exit; KVM only)"},
+	{"host_kvm_exits_*", "exits", METRIC_LOWER, ONE, NULL, METRIC_NOISY, 0,
+	 1,
+	 "VM exits of one reason class (npf, hlt, io, msr, intr, "
+	 "intr_window, cpuid, pause, other)"},
 	/* oom-edge */
 	{M_START_MEMFREE_KIB, "KiB", METRIC_NEUTRAL, KIB, "start MemFree KiB",
 	 METRIC_NOISY, KIB_TOL, 0, "MemFree once the hog holds its memory"},

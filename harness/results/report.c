@@ -679,6 +679,13 @@ void report_print(FILE *f, const json_t *sum)
 			"by "
 			"%g ms (inject_online_delay) ***\n",
 			report_injected_delay_us(inj, 0) / 1e3);
+	if (json_is_true(
+		    json_object_get(json_object_get(sum, "nested"), "nested")))
+		fprintf(f,
+			"\n*** NESTED KVM, NOT REPRESENTATIVE: the host that "
+			"ran QEMU is itself a virtual machine (hypervisor "
+			"CPU flag); these timings are not those of a "
+			"bare-metal lab host ***\n");
 	print_latency(f, json_object_get(sum, "cells"));
 	print_oom(f, json_object_get(sum, "cells"));
 	fillreport_print(f, json_object_get(sum, "cells"));

@@ -15,6 +15,7 @@
 #include "run/deep_hooks.h"
 #include "run/fault.h"
 #include "run/hostcost.h"
+#include "run/numa_pin.h"
 #include "run/fill.h"
 #include "run/zoneplug.h"
 #include "run/pmem.h"
@@ -199,8 +200,9 @@ static int failed_cycle(struct run *r, struct cycle_ctx *c)
 
 static int run_cycles(struct run *r, struct guest *g, int bidx,
 		      enum job_memmap mode, struct plan_cycle *p, int n,
-		      struct hostcost *hc)
+		      struct hostcost *hc, json_t *boot)
 {
+	struct numa_dimm_check numa = {.boot = boot};
 	uint64_t warned[JOB_MAX_SIZES];
 	int nwarned = 0;
 
@@ -217,6 +219,7 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 			{&deep_observer, &r->db},
 			{&pmu_observer, &r->db},
 			{&hostcost_observer, hc},
+			{&numa_observer, &numa},
 		};
 		struct cycle_ctx c = {
 			.job = r->job,
@@ -300,7 +303,7 @@ static int cycles_body(struct run *r, struct guest *g, int bidx,
 	hostcost_boot_init(&hc, g, boot);
 	ret = runner_save_manifest(r);
 	if (!ret)
-		ret = run_cycles(r, g, bidx, mode, plan, n, &hc);
+		ret = run_cycles(r, g, bidx, mode, plan, n, &hc, boot);
 	hostcost_close(&hc);
 	free(plan);
 	return ret;

@@ -669,6 +669,7 @@ static int begin(struct cycle_ctx *c, struct cycle_state *s)
 	int ret;
 
 	dimm_init(&s->d, c->g, c->dimm);
+	s->d.host_node = dimm_host_node(c->job);
 	c->d = &s->d;
 	c->zone = job_zone_name(c->job->zone);
 	qmp_drop_events(c->g->qmp, NULL);

@@ -29,6 +29,14 @@ void dimm_init(struct dimm *d, struct guest *g, uint64_t bytes)
 	d->nblocks = (int)(bytes / g->hello.block_size);
 	snprintf(d->dev, sizeof(d->dev), "dimm%d", g->dimm_seq);
 	snprintf(d->mem, sizeof(d->mem), "mem%d", g->dimm_seq++);
+	d->host_node = -1;
+}
+
+int dimm_host_node(const struct job *job)
+{
+	if (job->node < 0 || job->node >= job->nnodes)
+		return -1;
+	return job->nodes[job->node].host_node;
 }
 
 int dimm_backend_add(struct dimm *d, int64_t deadline_ns)
@@ -40,6 +48,13 @@ int dimm_backend_add(struct dimm *d, int64_t deadline_ns)
 
 	if (args && d->noreserve)
 		json_object_set_new(args, "reserve", json_false());
+	/* Bound like the boot memory of its guest node (README, "Deep
+	 * metrics": numa_host_nodes), so the DIMM is on that host node. */
+	if (args && d->host_node >= 0) {
+		json_object_set_new(args, "host-nodes",
+				    json_pack("[i]", d->host_node));
+		json_object_set_new(args, "policy", json_string("bind"));
+	}
 	ret = qmp_execute(d->g->qmp, "object-add", args, NULL, deadline_ns,
 			  NULL);
 

@@ -22,7 +22,10 @@ struct dimm {
 	 * counts the uevents of the current wait (add, then remove). */
 	int blocks[AGENT_MAX_BLOCKS];
 	int nseen;
-	int added;   /* the backend exists (object-add went through) */
+	int added; /* the backend exists (object-add went through) */
+	/* The host node its backend is bound to (numa_host_nodes of the
+	 * DIMM's guest node), or -1: wherever the host puts it. */
+	int host_node;
 	int plugged; /* the device exists (device_add, until deleted) */
 	/* Set before dimm_backend_add(): the backend is reserve=off, so a
 	 * DIMM larger than the host's memory is backed only where touched
@@ -33,6 +36,10 @@ struct dimm {
 /* Names the next DIMM of @g: ids come from the guest's one counter, so
  * they are unique per boot whichever benchmark plugs. */
 void dimm_init(struct dimm *d, struct guest *g, uint64_t bytes);
+
+/* The host node the DIMMs of @job are bound to: numa_host_nodes of the
+ * guest node they are plugged into (job option node), or -1. */
+int dimm_host_node(const struct job *job);
 
 /* object-add then device_add on @node. *sent_ns (may be NULL) gets the
  * time device_add was written: the start of the host view of an add.

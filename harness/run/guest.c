@@ -178,8 +178,12 @@ static void describe_failure(struct guest *g, int ret, int64_t timeout_ms,
 			 (long long)timeout_ms);
 		return;
 	}
-	snprintf(why, len, "%s",
-		 g->agent.err[0] ? g->agent.err : strerror(-ret));
+	/* No QMP session: QMP's own words (the agent has not started). */
+	if (!g->qmp && qmp_errmsg(NULL)[0])
+		snprintf(why, len, "QMP: %s", qmp_errmsg(NULL));
+	else
+		snprintf(why, len, "%s",
+			 g->agent.err[0] ? g->agent.err : strerror(-ret));
 }
 
 /* QEMU creates its sockets early; one that dies on bad options never does,
@@ -207,8 +211,14 @@ static int connect_sockets(struct guest *g)
 
 	ret = wait_socket(g, deadline);
 	while (!ret && !g->qmp) {
-		ret = qmp_connect(&g->qmp, g->vm.qmp_sock,
-				  clock_now_ns() + 200 * NS_PER_MS);
+		/* Connecting in slices; once connected, the handshake
+		 * has until the deadline. Cut short at 200 ms, a slow
+		 * QEMU (nested KVM under TCG, a loaded host) was
+		 * disconnected mid-handshake and connected to again, and
+		 * one boot so ended in "Protocol error". */
+		ret = qmp_connect_split(&g->qmp, g->vm.qmp_sock,
+					clock_now_ns() + 200 * NS_PER_MS,
+					deadline);
 		if (ret == -ETIMEDOUT || ret == -ECONNREFUSED ||
 		    ret == -ENOENT) {
 			if (qemu_exited(&g->vm))

@@ -3,6 +3,7 @@
  * "The host's cost of a phase"). */
 #include "run/hostcost.h"
 #include "results/metric.h"
+#include "run/kvmexits.h"
 #include "base/err.h"
 
 #include <errno.h>
@@ -131,19 +132,36 @@ static json_t *entry(const char *metric, const char *event, const char *threads,
 			 ok ? "" : why);
 }
 
-/* VM exits by reason would come from the kvm:kvm_exit tracepoint on the
- * vCPU threads; that is not done yet, and without KVM there are none. */
-static json_t *kvm_exits_entry(enum qemu_accel accel)
+/* VM exits by reason: the kvm:kvm_exit tracepoint on the vCPU threads
+ * (run/kvmexits.h); without KVM there are none. */
+static json_t *kvm_exits_entry(struct hostcost *hc, enum qemu_accel accel,
+			       const pid_t *vcpu, int nvcpu, int ret_vcpu,
+			       const char *why_vcpu)
 {
-	char why[128];
+	char why[512] = "";
+	json_t *e;
 
 	if (accel != QEMU_KVM)
 		snprintf(why, sizeof(why), "no KVM (accel %s)",
 			 qemu_accel_name(accel));
+	else if (ret_vcpu)
+		snprintf(why, sizeof(why), "%s", why_vcpu);
 	else
-		snprintf(why, sizeof(why),
-			 "counting kvm:kvm_exit by reason is not implemented");
-	return entry("host_kvm_exits", "kvm:kvm_exit", "vcpu", 0, why);
+		kvmexits_open(&hc->kx, vcpu, nvcpu, why, sizeof(why));
+	e = entry("host_kvm_exits", "kvm:kvm_exit", "vcpu", hc->kx.ok, why);
+	if (hc->kx.ok) {
+		json_t *cls = json_object();
+
+		for (int i = 0; i < KVMEXITS_NCLASSES; i++)
+			json_object_set_new(
+				cls, kvmexits_metric(i),
+				json_string(kvmexits_filter(hc->kx.vendor, i)));
+		json_object_set_new(cls, kvmexits_metric(KVMEXITS_NCLASSES),
+				    json_string("every other exit_reason"));
+		json_object_set_new(e, "vendor", json_string(hc->kx.vendor));
+		json_object_set_new(e, "classes", cls);
+	}
+	return e;
 }
 
 void hostcost_boot_init(struct hostcost *hc, struct guest *g, json_t *boot)
@@ -178,7 +196,9 @@ void hostcost_boot_init(struct hostcost *hc, struct guest *g, json_t *boot)
 		 strerror(errno));
 	json_array_append_new(metrics, entry(M_HOST_RSS_DELTA_KIB, "statm",
 					     "all", hc->rss_ok, why));
-	json_array_append_new(metrics, kvm_exits_entry(g->accel));
+	json_array_append_new(
+		metrics,
+		kvm_exits_entry(hc, g->accel, vcpu, nvcpu, ret_vcpu, why_vcpu));
 	json_object_set_new(
 		boot, "host_cost",
 		json_pack("{s:i,s:o,s:o,s:s,s:o}", "pid", (int)hc->pid,
@@ -192,14 +212,23 @@ void hostcost_close(struct hostcost *hc)
 {
 	for (int i = 0; i < HOSTCOST_NCOUNTERS; i++)
 		hostperf_close(&hc->ctr[i]);
+	kvmexits_close(&hc->kx);
 	memset(hc->ok, 0, sizeof(hc->ok));
 	hc->rss_ok = 0;
 }
 
-/* The counters now, into @v; a counter that cannot be read any more is
- * given up with a warning (it never writes a zero). */
-static void read_all(struct hostcost *hc, double *v)
+/* The counters now, into @v and @kx; a counter that cannot be read any
+ * more is given up with a warning (it never writes a zero). */
+static void read_all(struct hostcost *hc, double *v, double *kx)
 {
+	int ret;
+
+	if (hc->kx.ok && (ret = kvmexits_read(&hc->kx, kx))) {
+		warn_add("host_cost: reading kvm:kvm_exit: %s; not counted "
+			 "any more this boot",
+			 strerror(-ret));
+		kvmexits_close(&hc->kx);
+	}
 	for (int i = 0; i < HOSTCOST_NCOUNTERS; i++) {
 		int ret;
 
@@ -225,18 +254,20 @@ static void window(struct cycle_ctx *c, enum cycle_phase ph, int open,
 		   void *arg)
 {
 	struct hostcost *hc = arg;
-	double now[HOSTCOST_NCOUNTERS + 1] = {0};
+	double now[HOSTCOST_NCOUNTERS + 1] = {0}, kx[KVMEXITS_NV] = {0};
 
 	if (c->deep)
 		return;
 	if (open) {
 		hc->closed = 0;
-		read_all(hc, hc->at_open);
+		read_all(hc, hc->at_open, hc->kx_open);
 		return;
 	}
-	read_all(hc, now);
+	read_all(hc, now, kx);
 	for (int i = 0; i <= HOSTCOST_NCOUNTERS; i++)
 		hc->delta[i] = now[i] - hc->at_open[i];
+	for (int i = 0; i < KVMEXITS_NV; i++)
+		hc->kx_delta[i] = kx[i] - hc->kx_open[i];
 	hc->closed = 1;
 }
 
@@ -261,6 +292,10 @@ static int emit(struct cycle_ctx *c, enum cycle_phase ph, void *arg)
 	if (!ret && hc->rss_ok)
 		ret = cycle_emit(c, phase, VIEW, M_HOST_RSS_DELTA_KIB,
 				 hc->delta[RSS], "KiB", -1);
+	/* kx_delta[0]: every exit; [1 + i]: class i; the last: the rest. */
+	for (int i = 0; i < KVMEXITS_NV && !ret && hc->kx.ok; i++)
+		ret = cycle_emit(c, phase, VIEW, kvmexits_metric(i - 1),
+				 hc->kx_delta[i], "exits", -1);
 	return ret;
 }
 

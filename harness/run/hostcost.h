@@ -8,7 +8,8 @@
  *    of QEMU's resident memory;
  *  - cycles and instructions in guest mode on the vCPU threads (libpfm4's
  *    cycles:mg, perf's cycles:G), which need KVM and a host PMU;
- *  - VM exits by reason, which need KVM and are not counted yet.
+ *  - VM exits by reason (the kvm:kvm_exit tracepoint: run/kvmexits.h),
+ *    which need KVM.
  * What cannot count is recorded in the boot's manifest (host_cost) with
  * the reason, and never written as zero. */
 #ifndef MHP_HOSTCOST_H
@@ -16,6 +17,7 @@
 
 #include "run/cycle.h"
 #include "run/hostperf.h"
+#include "run/kvmexits.h"
 
 #include <jansson.h>
 
@@ -30,6 +32,8 @@ struct hostcost {
 	double delta[HOSTCOST_NCOUNTERS + 1];
 	int scaled[HOSTCOST_NCOUNTERS];
 	int closed; /* a window closed whose deltas are not written yet */
+	struct kvmexits kx; /* kx.ok: counting (KVM only) */
+	double kx_open[KVMEXITS_NV], kx_delta[KVMEXITS_NV];
 };
 
 /* After boot: finds QEMU's threads and its vCPU threads, opens the

@@ -272,6 +272,7 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 	if (c->job->source == SOURCE_PMEM)
 		return add_kmem(c, pt, k);
 	dimm_init(&d, c->g, unit_bytes(c));
+	d.host_node = dimm_host_node(c->job);
 	ret = dimm_plug(&d, c->job->node, dl, NULL);
 	if (ret == -EIO) {
 		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));

@@ -17,6 +17,7 @@
 #include "results/sidebyside.h"
 #include "config/kernels.h"
 #include "config/numa.h"
+#include "run/nested.h"
 #include "run/numa_pin.h"
 #include "base/progress.h"
 #include "results/report.h"
@@ -26,6 +27,7 @@
 #include "base/version.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <gsl/gsl_rng.h>
 #include <libgen.h>
 #include <limits.h>
@@ -277,6 +279,24 @@ static void set_fallback(struct run *r, const char *why)
 		 job_accel_name(r->job->accel_fallback), why);
 }
 
+/* Why the run uses the accel it uses: manifest accel.reason, once. */
+static void set_reason(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_reason(struct run *r, const char *fmt, ...)
+{
+	json_t *a = json_object_get(r->st.manifest, "accel");
+	char buf[512];
+	va_list ap;
+
+	if (json_object_get(a, "reason"))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_object_set_new(a, "reason", json_string(buf));
+}
+
 /* Boots with the accel the job asks for; accel=auto tries KVM once per
  * run within kvm_probe_timeout and falls back to accel_fallback (TCG or
  * TCG with icount). */
@@ -287,6 +307,8 @@ static int boot(struct run *r, struct guest *g, struct guest_params *p)
 
 	if (r->job->accel != ACCEL_AUTO) {
 		p->accel = fixed_accel(r->job->accel);
+		set_reason(r, "asked for by the job (accel = %s)",
+			   job_accel_name(r->job->accel));
 		return guest_boot(g, p, 0, why, sizeof(why));
 	}
 	if (!r->accel_decided) {
@@ -301,6 +323,13 @@ static int boot(struct run *r, struct guest *g, struct guest_params *p)
 			p->hello_timeout_ms = r->job->boot_timeout_ms;
 			if (!ret) {
 				r->accel = QEMU_KVM;
+				set_reason(r,
+					   "accel = auto: /dev/kvm opened and "
+					   "the first boot said hello under "
+					   "KVM in %.1f s (kvm_probe_timeout "
+					   "%.0f s); no fallback",
+					   g->boot_ns / 1e9,
+					   r->job->kvm_probe_timeout_ms / 1e3);
 				return 0;
 			}
 			if (sig_pending())
@@ -310,6 +339,22 @@ static int boot(struct run *r, struct guest *g, struct guest_params *p)
 	}
 	p->accel = r->accel;
 	return guest_boot(g, p, 0, why, sizeof(why));
+}
+
+/* Under KVM: whether the host is itself a VM (run/nested.h), once per
+ * run, in manifest accel.nested; a nested run's timings are marked not
+ * representative in a warning and the summary. */
+static void note_nested(struct run *r, enum qemu_accel used)
+{
+	json_t *a = json_object_get(r->st.manifest, "accel"), *n;
+
+	if (used != QEMU_KVM || json_object_get(a, "nested"))
+		return;
+	n = nested_facts("/proc/cpuinfo", "/sys");
+	json_object_set_new(a, "nested", n);
+	if (json_is_true(json_object_get(n, "nested")))
+		warn_add("nested KVM, not representative: %s",
+			 json_string_value(json_object_get(n, "why")));
 }
 
 static json_t *boot_json(const struct guest *g, int idx, enum job_memmap mode)
@@ -471,6 +516,7 @@ int runner_boot(struct run *r, int bidx, const struct boot_spec *b, void *arg)
 	json_array_append_new(r->boots, bj);
 	json_object_set_new(json_object_get(r->st.manifest, "accel"), "used",
 			    json_string(qemu_accel_name(g.accel)));
+	note_nested(r, g.accel);
 	ret = bootcheck_run(&r->st, &g, bidx, b->mode, b->block, bj);
 	if (!ret)
 		ret = numa_apply(&g, r->job, bj);
@@ -590,6 +636,11 @@ static void finish(struct run *r, int ret, int64_t t0)
 		r->tm.pmu_note = r->tm.params_note = r->tm.memmap_note = NULL;
 		json_object_set_new(sum, "run_id", json_string(r->st.run_id));
 		json_object_set(sum, "status", json_object_get(m, "status"));
+		if (json_object_get(json_object_get(m, "accel"), "nested"))
+			json_object_set(
+				sum, "nested",
+				json_object_get(json_object_get(m, "accel"),
+						"nested"));
 		if ((wret = store_write_json(&r->st, "summary.json", sum)))
 			err_set(EXIT_IO, "writing %s/summary.json: %s",
 				r->st.dir, strerror(-wret));

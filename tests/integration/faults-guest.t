@@ -5,10 +5,15 @@
 # QEMU killed with SIGKILL. Each ends with exit code 6 and a message that
 # names the cause; the samples taken before are kept in a clean CSV; the
 # manifest says incomplete with the reason; nothing is left running or in
-# TMPDIR.
+# TMPDIR. tests/kvm/faults.t runs this again under KVM, with copies of
+# the jobs (FAULT_JOBS), the accel they must use (FAULT_ACCEL) and a
+# longer wait for the cycle that gets the fault (FAULT_WAIT seconds).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/faults-lib.sh"
 set -u
+JOBS=${FAULT_JOBS:-$ROOT/tests/jobs}
+ACCEL=${FAULT_ACCEL:-tcg}
+WAIT=${FAULT_WAIT:-300}
 res=$(mktemp -d)
 trap 'pkill -KILL -f "qemu-system.*$res" 2>/dev/null; rm -rf "$res"' EXIT
 private_tmp "$res"
@@ -19,9 +24,9 @@ remove_rows() { # remove_rows CSV BOOT: measured cycles of BOOT that ended
 }
 
 # 1. Guest kernel panic after the online phase of cycle 2.
-"$MHP" run --results "$res/crash" "$ROOT/tests/jobs/fault-crash.job" >"$res/out1" 2>"$res/err1" &
+"$MHP" run --results "$res/crash" "$JOBS/fault-crash.job" >"$res/out1" 2>"$res/err1" &
 pid=$!
-wait_for "$res/err1" "injecting crash-kernel" 300
+wait_for "$res/err1" "injecting crash-kernel" "$WAIT"
 t0=$(now)
 wait $pid
 rc=$?
@@ -40,10 +45,11 @@ is "$(json "$run/manifest.json" '$j->{exit_code}')" 6 "kernel panic: manifest ha
 grep -q "sysrq triggered crash" <<<"$(json "$run/manifest.json" '$j->{reason}')"
 ok $? "kernel panic: manifest gives the reason"
 is "$(json "$run/manifest.json" '$j->{injected}{fault_fired}{cycle}')" 2 "kernel panic: manifest flags the injected fault and where"
+is "$(json "$run/manifest.json" '$j->{accel}{used}')" "$ACCEL" "kernel panic: the guest ran under $ACCEL"
 is "$(qemu_count "$res")" 0 "kernel panic: no QEMU left"
 
 # 2. The agent stops answering in cycle 1 of boot 0; on_hang = next-boot.
-"$MHP" run --results "$res/hang" "$ROOT/tests/jobs/fault-hang.job" >"$res/out2" 2>"$res/err2"
+"$MHP" run --results "$res/hang" "$JOBS/fault-hang.job" >"$res/out2" 2>"$res/err2"
 is "$?" 6 "hung agent, on_hang = next-boot: exit 6"
 grep -q "warning: boot 0 ended early: .*no reply by the deadline; QEMU is running, the guest is not answering; on_hang = next-boot: going on with the next boot" "$res/err2"
 ok $? "hung agent: a warning names the boot, the cause and that the run goes on"
@@ -64,12 +70,13 @@ is "$(json "$man" '$j->{failures}[0]{boot}')" 0 "hung agent: the failure names b
 grep -q "not answering" <<<"$(json "$man" '$j->{failures}[0]{reason}')"
 ok $? "hung agent: the failure has the reason"
 is "$(json "$man" 'scalar @{$j->{boots}}')" 2 "hung agent: both boots are in the manifest"
+is "$(json "$man" 'join " ", map { $_->{accel} } @{$j->{boots}}')" "$ACCEL $ACCEL" "hung agent: both boots under $ACCEL"
 is "$(qemu_count "$res")" 0 "hung agent: no QEMU left"
 
 # 3. QEMU killed with SIGKILL mid-run.
-"$MHP" run --results "$res/kill" "$ROOT/tests/jobs/fault-long.job" >"$res/out3" 2>"$res/err3" &
+"$MHP" run --results "$res/kill" "$JOBS/fault-long.job" >"$res/out3" 2>"$res/err3" &
 pid=$!
-wait_for "$res/err3" '\[4/' 300
+wait_for "$res/err3" '\[4/' "$WAIT"
 run=$(run_dir "$res/kill")
 n0=$(rows "$run/samples.csv")
 pkill -KILL -f "qemu-system.*$res/kill"
@@ -89,6 +96,7 @@ ok $([ "$n" -ge "$n0" ]; echo $?) "QEMU killed: every sample taken before is kep
 is "$(json "$run/manifest.json" '$j->{status}')" incomplete "QEMU killed: manifest says incomplete"
 grep -q "killed by signal 9" <<<"$(json "$run/manifest.json" '$j->{reason}')"
 ok $? "QEMU killed: manifest gives the reason"
+is "$(json "$run/manifest.json" '$j->{accel}{used}')" "$ACCEL" "QEMU killed: the guest ran under $ACCEL"
 
 is "$(qemu_count "$res")" 0 "no QEMU left running"
 is "$(tmp_left)" 0 "no socket directory or temporary file left in TMPDIR"
