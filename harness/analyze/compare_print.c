@@ -42,7 +42,7 @@ static void fmt_bound(double v, char *buf, size_t len)
 {
 	/* Five characters at most: the CI column is 13 wide. */
 	snprintf(buf, len,
-		 fabs(v) < 10	   ? "%.3f"
+		 fabs(v) < 10	    ? "%.3f"
 		 : fabs(v) < 999.95 ? "%.1f"
 				    : "%.0e",
 		 v == 0 ? 0.0 : v);

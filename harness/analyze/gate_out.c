@@ -113,8 +113,8 @@ static void print_gone(FILE *f, const struct ana_cmp *c,
 
 		key_label(&x->k, cell, sizeof(cell));
 		key_metric(c, &x->k, 14, metric, sizeof(metric));
-		fprintf(f, GATE_ROW_STR, cell,
-			x->k.phase, x->k.view, metric, "-", "-", "gone",
+		fprintf(f, GATE_ROW_STR, cell, x->k.phase, x->k.view, metric,
+			"-", "-", "gone",
 			x->allowed ? "allowed" : "REGRESSION");
 		fprintf(f, "  %s\n", x->why);
 	}
@@ -130,8 +130,8 @@ void gate_print(FILE *f, const struct ana_run *base, const struct ana_run *cand,
 	json_t *n;
 
 	print_header(f, base, cand, c, g);
-	fprintf(f, "\n" GATE_ROW_STR, "cell", "phase",
-		"view", "metric", "base", "cand", "change", "verdict");
+	fprintf(f, "\n" GATE_ROW_STR, "cell", "phase", "view", "metric", "base",
+		"cand", "change", "verdict");
 	for (i = 0; i < c->n; i++) {
 		const struct ana_row *r = &c->rows[i];
 		const struct metric_def *mi = ana_metric(r->k.metric);

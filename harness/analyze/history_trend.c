@@ -87,7 +87,8 @@ static int other_cell(const struct trend_cell *c,
 	return strcmp(s->testbed, c->testbed) || strcmp(s->kernel, c->kernel) ||
 	       strcmp(s->accel, c->accel) || s->block_mib != c->block_mib ||
 	       strcmp(s->memmap, c->memmap) || s->dimm_mib != c->dimm_mib ||
-	       s->node != c->node || s->offline_fill_pct != c->offline_fill_pct ||
+	       s->node != c->node ||
+	       s->offline_fill_pct != c->offline_fill_pct ||
 	       s->zone_present_mib != c->zone_present_mib ||
 	       strcmp(s->source, c->source);
 }

@@ -308,8 +308,8 @@ static const json_t *find(const json_t *cells, const json_t *like,
 			  const char *phase, const char *view,
 			  const char *metric)
 {
-	static const char *const keys[] = {"kernel",   "accel",	    "memmap",
-					   "node",     "dimm_mib",  "block_mib",
+	static const char *const keys[] = {"kernel", "accel",	 "memmap",
+					   "node",   "dimm_mib", "block_mib",
 					   "source"};
 	const json_t *c;
 	size_t i;

@@ -14,8 +14,8 @@ int kernel_release_version(const char *release, int *major, int *minor);
 /* 1 when a DIMM of @dimm_mib is expected to self-host its memmap on a
  * kernel of @release whose parameter is on (@enabled) with @block_mib
  * blocks, else 0. Callers pass enabled = 0 for mode ram. */
-int kernel_expects_self_hosted(const char *release, int enabled, int64_t block_mib,
-			    int64_t dimm_mib);
+int kernel_expects_self_hosted(const char *release, int enabled,
+			       int64_t block_mib, int64_t dimm_mib);
 
 /* The same for memory that device DAX's kmem driver adds (source = pmem):
  * its device's memmap_on_memory attribute came with 6.8, which handles

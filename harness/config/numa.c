@@ -39,8 +39,7 @@ static int parse_cpus(const char *s, uint64_t *mask)
 	return 0;
 }
 
-static int parse_node(char *item, struct job_node *node, char *msg,
-		      size_t len)
+static int parse_node(char *item, struct job_node *node, char *msg, size_t len)
 {
 	char *colon = strchr(item, ':'), *cpus = NULL;
 
@@ -51,10 +50,10 @@ static int parse_node(char *item, struct job_node *node, char *msg,
 	item = value_trim(item);
 	memset(node, 0, sizeof(*node));
 	node->host_node = -1;
-	if (units_parse_size(item, &node->mem) ||
-	    node->mem % (2ULL << 20)) {
+	if (units_parse_size(item, &node->mem) || node->mem % (2ULL << 20)) {
 		snprintf(msg, len,
-			 "'%.32s' is not a size that is a multiple of 2M", item);
+			 "'%.32s' is not a size that is a multiple of 2M",
+			 item);
 		return -EINVAL;
 	}
 	if (cpus && parse_cpus(cpus, &node->cpus)) {
@@ -95,8 +94,8 @@ out:
 	return ret;
 }
 
-int numa_parse_host(const char *spec, struct job_node *nodes, int n,
-		    char *msg, size_t len)
+int numa_parse_host(const char *spec, struct job_node *nodes, int n, char *msg,
+		    size_t len)
 {
 	const char *s = spec;
 	char *end;
@@ -145,8 +144,9 @@ int numa_check(const struct job_node *nodes, int n, int smp, char *msg,
 	if (!n)
 		return 0;
 	if (!nodes[0].mem) {
-		snprintf(msg, len, "node 0 needs memory (the kernel boots "
-				   "from it)");
+		snprintf(msg, len,
+			 "node 0 needs memory (the kernel boots "
+			 "from it)");
 		return -EINVAL;
 	}
 	for (int i = 0; i < n; i++) {

@@ -18,8 +18,8 @@ int numa_parse(const char *spec, struct job_node *nodes, int *n, char *msg,
 	       size_t len);
 
 /* Parses "H0,H1,..." (one host node per guest node) into nodes[].host_node. */
-int numa_parse_host(const char *spec, struct job_node *nodes, int n,
-		    char *msg, size_t len);
+int numa_parse_host(const char *spec, struct job_node *nodes, int n, char *msg,
+		    size_t len);
 
 /* Checks the topology against @smp vCPUs: each vCPU on exactly one node,
  * node 0 has memory. */

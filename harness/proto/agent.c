@@ -288,8 +288,9 @@ int agent_wait_blocks(struct agent *a, const char *action, int count,
 }
 
 int agent_set_state(struct agent *a, const char *op, int block,
-		    const char *zone, int64_t inject_delay_us, int64_t settle_us,
-		    struct agent_state_result *s, int64_t deadline_ns)
+		    const char *zone, int64_t inject_delay_us,
+		    int64_t settle_us, struct agent_state_result *s,
+		    int64_t deadline_ns)
 {
 	json_t *req = json_pack("{s:s,s:i}", "op", op, "block", block);
 	json_t *r;
@@ -497,8 +498,8 @@ int agent_parse_state(const json_t *r, struct agent_state_result *s)
 	s->ns = json_integer_value(ns);
 	/* Older agents, and the first write of a boot, have no gap. */
 	s->gap_ns = json_is_integer(json_object_get(r, "gap_ns")) &&
-				    json_integer_value(json_object_get(
-					    r, "gap_ns")) >= 0
+				    json_integer_value(
+					    json_object_get(r, "gap_ns")) >= 0
 			    ? json_integer_value(json_object_get(r, "gap_ns"))
 			    : -1;
 	return 0;

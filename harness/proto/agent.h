@@ -111,8 +111,9 @@ int agent_wait_blocks(struct agent *a, const char *action, int count,
  * operation (0: no wait). A write the guest refused returns its -errno,
  * with @r filled in. */
 int agent_set_state(struct agent *a, const char *op, int block,
-		    const char *zone, int64_t inject_delay_us, int64_t settle_us,
-		    struct agent_state_result *r, int64_t deadline_ns);
+		    const char *zone, int64_t inject_delay_us,
+		    int64_t settle_us, struct agent_state_result *r,
+		    int64_t deadline_ns);
 int agent_poweroff(struct agent *a, int64_t deadline_ns);
 
 /* oom-edge: the guest's hog and what the OOM killer did. */

@@ -47,10 +47,10 @@ int agent_pmem_setup(struct agent *a, int mom, uint64_t align,
 {
 	json_t *r;
 	int ret = agent_call(a,
-		       json_pack("{s:s,s:i,s:I}", "op", "pmem_setup",
-				 "memmap_on_memory", mom, "align",
-				 (json_int_t)align),
-		       &r, deadline_ns);
+			     json_pack("{s:s,s:i,s:I}", "op", "pmem_setup",
+				       "memmap_on_memory", mom, "align",
+				       (json_int_t)align),
+			     &r, deadline_ns);
 
 	if (!ret && agent_parse_pmem(r, p))
 		ret = agent_malformed(a, "pmem_setup");
@@ -63,9 +63,9 @@ int agent_kmem(struct agent *a, const char *dev, const char *action,
 {
 	json_t *r;
 	int ret = agent_call(a,
-		       json_pack("{s:s,s:s,s:s}", "op", "kmem", "dev", dev,
-				 "action", action),
-		       &r, deadline_ns);
+			     json_pack("{s:s,s:s,s:s}", "op", "kmem", "dev",
+				       dev, "action", action),
+			     &r, deadline_ns);
 
 	memset(k, 0, sizeof(*k));
 	k->ns = -1;

@@ -14,10 +14,11 @@ int agent_fill(struct agent *a, const int *blocks, int n, int pct, int node,
 	for (int i = 0; arr && i < n; i++)
 		json_array_append_new(arr, json_integer(blocks[i]));
 	ret = agent_call(a,
-		   arr ? json_pack("{s:s,s:o,s:i,s:i}", "op", "fill", "blocks",
-				   arr, "pct", pct, "node", node)
-		       : NULL,
-		   &r, deadline_ns);
+			 arr ? json_pack("{s:s,s:o,s:i,s:i}", "op", "fill",
+					 "blocks", arr, "pct", pct, "node",
+					 node)
+			     : NULL,
+			 &r, deadline_ns);
 	if (!ret && agent_parse_fill(r, f))
 		ret = agent_malformed(a, "fill");
 	json_decref(r);
@@ -27,7 +28,8 @@ int agent_fill(struct agent *a, const int *blocks, int n, int pct, int node,
 int agent_unfill(struct agent *a, int *alive, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = agent_call(a, json_pack("{s:s}", "op", "unfill"), &r, deadline_ns);
+	int ret = agent_call(a, json_pack("{s:s}", "op", "unfill"), &r,
+			     deadline_ns);
 
 	if (!ret && !json_is_boolean(json_object_get(r, "alive")))
 		ret = agent_malformed(a, "unfill");
@@ -40,7 +42,8 @@ int agent_unfill(struct agent *a, int *alive, int64_t deadline_ns)
 int agent_vmstat(struct agent *a, struct agent_vmstat *v, int64_t deadline_ns)
 {
 	json_t *r;
-	int ret = agent_call(a, json_pack("{s:s}", "op", "vmstat"), &r, deadline_ns);
+	int ret = agent_call(a, json_pack("{s:s}", "op", "vmstat"), &r,
+			     deadline_ns);
 
 	if (!ret && agent_parse_vmstat(r, v))
 		ret = agent_malformed(a, "vmstat");

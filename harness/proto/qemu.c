@@ -163,7 +163,8 @@ static void build_accel(struct argv_vec *a, const struct qemu_opts *o)
 		break;
 	case QEMU_TCG_ICOUNT:
 		/* Guest time follows the instruction count: low noise. SMP
-		 * bring-up hangs under icount, so one vCPU (README, "Guest and channel"). */
+		 * bring-up hangs under icount, so one vCPU (README, "Guest and
+		 * channel"). */
 		add(a, "-accel");
 		add(a, "tcg");
 		add(a, "-icount");

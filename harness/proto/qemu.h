@@ -20,9 +20,9 @@ struct qemu_opts {
 	const char *append;
 	enum qemu_accel accel;
 	int icount_shift;
-	int tcg_single; /* -accel tcg,thread=single */
-	int smp;		   /* forced to 1 under tcg-icount */
-	uint64_t boot_mem, maxmem; /* bytes */
+	int tcg_single;		      /* -accel tcg,thread=single */
+	int smp;		      /* forced to 1 under tcg-icount */
+	uint64_t boot_mem, maxmem;    /* bytes */
 	const struct job_node *nodes; /* guest NUMA nodes, or NULL */
 	int nnodes;
 	int slots;

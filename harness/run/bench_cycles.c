@@ -213,6 +213,7 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 		 * counting the offline and read before it stops; the fault
 		 * goes in right after the online writes, and the PMU is read
 		 * after it. */
+		/* clang-format off: one hook a line, in their order */
 		const struct cycle_hook hooks[] = {
 			{&fill_observer, &fill},
 			{&fault_observer, &fault},
@@ -221,6 +222,7 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 			{&hostcost_observer, hc},
 			{&numa_observer, &numa},
 		};
+		/* clang-format on */
 		struct cycle_ctx c = {
 			.job = r->job,
 			.st = &r->st,
@@ -342,9 +344,10 @@ static struct boot_spec boot_spec_at(const struct run *r, int s,
 static void round_at(struct run *r, struct order_seq *seq, int b, int s)
 {
 	if (r->job->nzone_present)
-		runner_round(r, seq, b, "zone_present_mib",
-			     json_integer((json_int_t)(r->job->zone_present[s] >>
-						       20)));
+		runner_round(
+			r, seq, b, "zone_present_mib",
+			json_integer(
+				(json_int_t)(r->job->zone_present[s] >> 20)));
 	else
 		runner_round(r, seq, b, "block_mib",
 			     json_integer((json_int_t)(r->blocks[s] >> 20)));

@@ -94,9 +94,10 @@ static int run_oom_edge(struct run *r)
 
 	for (int rep = 0; !ret && rep < job->reps; rep++)
 		for (int t = 0; !ret && t < job->noom_targets; t++) {
-			runner_round(r, &seq[t], rep, "target_mib",
-				     json_integer((json_int_t)(
-					     job->oom_targets[t] >> 20)));
+			runner_round(
+				r, &seq[t], rep, "target_mib",
+				json_integer((json_int_t)(job->oom_targets[t] >>
+							  20)));
 			for (int i = 0; !ret && i < seq[t].n; i++) {
 				const struct order_slot *o = &seq[t].slot[i];
 				struct oom_arg a = {job->oom_targets[t], rep};

@@ -35,8 +35,7 @@ static int check_block(const struct guest *g, uint64_t asked)
 static int write_caps(struct store *st, const struct guest *g, int bidx,
 		      enum job_memmap mode, const struct caps *c)
 {
-	static const char *const names[] = {M_MOM_SUPPORTED,
-					    M_MOM_ENABLED,
+	static const char *const names[] = {M_MOM_SUPPORTED, M_MOM_ENABLED,
 					    M_MOM_FORCE};
 	const int vals[] = {c->mom_exists, c->mom_enabled, c->mom_force};
 	struct sample s;

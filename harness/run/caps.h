@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a guest kernel can do with the memmap of hot-added memory, from
  * what its agent reported at hello, and the placement that follows for a
- * (kernel, mode, block size, DIMM size). README "Expected and observed placement": the
- * memory_hotplug.memmap_on_memory parameter exists from 5.13 (with
- * CONFIG_MHP_MEMMAP_ON_MEMORY); up to 6.7 only a DIMM of exactly one block
- * self-hosts; from 6.8 every block does. */
+ * (kernel, mode, block size, DIMM size). README "Expected and observed
+ * placement": the memory_hotplug.memmap_on_memory parameter exists from 5.13
+ * (with CONFIG_MHP_MEMMAP_ON_MEMORY); up to 6.7 only a DIMM of exactly one
+ * block self-hosts; from 6.8 every block does. */
 #ifndef MHP_CAPS_H
 #define MHP_CAPS_H
 

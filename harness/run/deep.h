@@ -22,10 +22,10 @@
 #define DEEP_TRACE_SLACK_MS 120000
 
 struct deep_boot {
-	int probe_ok;	  /* module loaded */
-	int trace_ok;	  /* not yet known to fail */
-	int walker_node;  /* node of the vCPUs that walk; -1 if mixed */
-	int npmu;	  /* events that count */
+	int probe_ok;	 /* module loaded */
+	int trace_ok;	 /* not yet known to fail */
+	int walker_node; /* node of the vCPUs that walk; -1 if mixed */
+	int npmu;	 /* events that count */
 	char pmu_names[DEEP_MAX_EVENTS][64];
 };
 

@@ -121,8 +121,8 @@ static void transport(const uint8_t *data, size_t size)
 			r = agent_wait_blocks(&a, "add", 1, &uev, dl);
 			break;
 		case 4:
-			r = agent_set_state(&a, "online", 32, "movable", 0, 0, &st,
-					    dl);
+			r = agent_set_state(&a, "online", 32, "movable", 0, 0,
+					    &st, dl);
 			break;
 		case 5:
 			r = agent_set_state(&a, "offline", 32, NULL, 0, 0, &st,

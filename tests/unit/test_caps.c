@@ -16,7 +16,8 @@
 #define MIB (1ULL << 20)
 #define GIB (1ULL << 30)
 
-/* The two points measured (README, "Memory block sizes") on Debian 6.1 under QEMU's pc. */
+/* The two points measured (README, "Memory block sizes") on Debian 6.1 under
+ * QEMU's pc. */
 static void measured_points(void **state)
 {
 	assert_int_equal(blocksize_for_boot_mem(64 * GIB), 1 * GIB);
@@ -55,8 +56,7 @@ static void boot_mem_errors(void **state)
 
 	assert_int_equal(blocksize_boot_mem(384 * MIB, 512 * MIB, &mem),
 			 -EINVAL);
-	assert_int_equal(blocksize_boot_mem(4 * GIB, 512 * MIB, &mem),
-			 -EINVAL);
+	assert_int_equal(blocksize_boot_mem(4 * GIB, 512 * MIB, &mem), -EINVAL);
 	assert_int_equal(blocksize_boot_mem(64 * MIB, 512 * MIB, &mem),
 			 -EINVAL);
 	/* 128M blocks cannot be had with boot memory ending past 64G. */
@@ -82,9 +82,8 @@ static void capabilities(void **state)
 	hello_with(&h, "Y");
 	caps_from_hello(&h, &c);
 	assert_true(c.mom_exists && c.mom_enabled && !c.mom_force);
-	assert_int_equal(caps_unsupported(&c, 1, h.kernel_release, why,
-					  sizeof(why)),
-			 0);
+	assert_int_equal(
+		caps_unsupported(&c, 1, h.kernel_release, why, sizeof(why)), 0);
 	hello_with(&h, "force");
 	caps_from_hello(&h, &c);
 	assert_true(c.mom_enabled && c.mom_force);
@@ -92,18 +91,16 @@ static void capabilities(void **state)
 	caps_from_hello(&h, &c);
 	assert_true(c.mom_exists && !c.mom_enabled);
 	/* ram mode never needs the parameter. */
-	assert_int_equal(caps_unsupported(&c, 0, h.kernel_release, why,
-					  sizeof(why)),
-			 0);
-	assert_int_equal(caps_unsupported(&c, 1, h.kernel_release, why,
-					  sizeof(why)),
-			 1);
+	assert_int_equal(
+		caps_unsupported(&c, 0, h.kernel_release, why, sizeof(why)), 0);
+	assert_int_equal(
+		caps_unsupported(&c, 1, h.kernel_release, why, sizeof(why)), 1);
 	hello_with(&h, "");
 	caps_from_hello(&h, &c);
 	assert_false(c.mom_exists);
-	assert_int_equal(caps_unsupported(&c, 1, "5.10.0-30-amd64", why,
-					  sizeof(why)),
-			 1);
+	assert_int_equal(
+		caps_unsupported(&c, 1, "5.10.0-30-amd64", why, sizeof(why)),
+		1);
 	assert_non_null(strstr(why, "unsupported by kernel 5.10.0-30-amd64"));
 }
 
@@ -126,8 +123,10 @@ static void params_lookup(void **state)
 static void expectations(void **state)
 {
 	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 0, 128, 128));
-	assert_true(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 1024, 1024));
-	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 256, 1024));
+	assert_true(
+		kernel_expects_self_hosted("6.1.0-56-amd64", 1, 1024, 1024));
+	assert_false(
+		kernel_expects_self_hosted("6.1.0-56-amd64", 1, 256, 1024));
 	assert_true(kernel_expects_self_hosted("6.8.0", 1, 256, 1024));
 	assert_false(kernel_expects_self_hosted("6.8.0", 0, 256, 1024));
 	/* dax/kmem: the device's memmap_on_memory came with 6.8 */

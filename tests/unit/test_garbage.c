@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Garbage on the agent channel and on the QMP socket: the real clients
- * (harness/proto/agent.c, harness/proto/qmp.c over common/linebuf.c) against a fake
- * peer that writes invalid JSON, over-long lines, endless streams without
+ * (harness/proto/agent.c, harness/proto/qmp.c over common/linebuf.c) against a
+ * fake peer that writes invalid JSON, over-long lines, endless streams without
  * a newline, unexpected events, replies with wrong ids, deep nesting,
  * invalid UTF-8, or hangs up. Every case must end in a clear error (or a
  * success where skipping is right), never a crash or a hang: each call

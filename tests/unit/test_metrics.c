@@ -118,11 +118,14 @@ static void expected_placement(void **state)
 	/* Before 6.8 only a DIMM of exactly one block self-hosts. */
 	assert_true(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 128, 128));
 	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 128, 256));
-	assert_false(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 128, 2048));
-	assert_true(kernel_expects_self_hosted("6.1.0-56-amd64", 1, 2048, 2048));
+	assert_false(
+		kernel_expects_self_hosted("6.1.0-56-amd64", 1, 128, 2048));
+	assert_true(
+		kernel_expects_self_hosted("6.1.0-56-amd64", 1, 2048, 2048));
 	assert_true(kernel_expects_self_hosted("6.8.0", 1, 128, 2048));
 	assert_true(kernel_expects_self_hosted("6.12.1-custom", 1, 128, 512));
-	assert_false(kernel_expects_self_hosted("5.10.0-30-amd64", 1, 128, 128));
+	assert_false(
+		kernel_expects_self_hosted("5.10.0-30-amd64", 1, 128, 128));
 	assert_true(kernel_expects_self_hosted("5.13.0", 1, 128, 128));
 	assert_false(kernel_expects_self_hosted("garbage", 1, 128, 128));
 }

@@ -107,12 +107,11 @@ static void test_one_pair(void **state)
 
 static void test_manifest_record(void **state)
 {
-	struct job job = {.nmodes = 2,
-			  .modes = {MEMMAP_RAM, MEMMAP_SELF}};
+	struct job job = {.nmodes = 2, .modes = {MEMMAP_RAM, MEMMAP_SELF}};
 	const char *labels[] = {"base", "patched"};
-	struct order_seq s = {.n = 2,
-			      .slot = {{.mode = 1, .kernel = 0},
-				       {.mode = 0, .kernel = 1}}};
+	struct order_seq s = {
+		.n = 2,
+		.slot = {{.mode = 1, .kernel = 0}, {.mode = 0, .kernel = 1}}};
 	json_t *j, *o;
 
 	(void)state;
@@ -123,9 +122,9 @@ static void test_manifest_record(void **state)
 			 128);
 	o = json_object_get(j, "order");
 	assert_int_equal(json_array_size(o), 2);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(o, 0), "mode")),
-		"self");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(o, 0), "mode")),
+			    "self");
 	assert_string_equal(json_string_value(json_object_get(
 				    json_array_get(o, 1), "kernel")),
 			    "patched");

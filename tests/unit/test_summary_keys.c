@@ -155,8 +155,8 @@ static void test_sidebyside_fills(void **state)
 	for (i = 0; i < 2; i++)
 		for (f = 0; f < 2; f++)
 			for (c = 0; c < 4; c++) {
-				add_kn(&t, k[i], 0, -1, "ram", "offline", "host",
-				       "latency_ns", f ? 500e6 : 20e6);
+				add_kn(&t, k[i], 0, -1, "ram", "offline",
+				       "host", "latency_ns", f ? 500e6 : 20e6);
 				t.s[t.n - 1].offline_fill_pct = f ? 90 : 0;
 				t.s[t.n - 1].boot = c % 2;
 			}
