@@ -213,7 +213,8 @@ static int run_cycles(struct run *r, struct guest *g, int bidx,
 		 * counting the offline and read before it stops; the fault
 		 * goes in right after the online writes, and the PMU is read
 		 * after it. */
-		/* clang-format off: one hook a line, in their order */
+		/* one hook a line, in their order */
+		/* clang-format off */
 		const struct cycle_hook hooks[] = {
 			{&fill_observer, &fill},
 			{&fault_observer, &fault},
