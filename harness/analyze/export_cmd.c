@@ -58,31 +58,13 @@ static int load_gate(const char *path, const char *dir, json_t **gate)
 /* Through a temporary file and rename(), as the run directory is. */
 static int write_out(const char *path, const json_t *o)
 {
-	char tmp[4300];
-	FILE *f;
-
 	if (!path) {
 		if (json_dumpf(o, stdout, JSON_INDENT(1) | JSON_SORT_KEYS))
 			return -EIO;
 		putchar('\n');
 		return fflush(stdout) ? -errno : 0;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	if (json_dumpf(o, f, JSON_INDENT(1) | JSON_SORT_KEYS) ||
-	    fputc('\n', f) == EOF || fclose(f)) {
-		unlink(tmp);
-		return -EIO;
-	}
-	if (rename(tmp, path)) {
-		int e = -errno;
-
-		unlink(tmp);
-		return e;
-	}
-	return 0;
+	return store_write_json_file(path, o);
 }
 
 struct export_opts {

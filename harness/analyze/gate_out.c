@@ -2,6 +2,7 @@
 /* The gate's table on stdout, gate.json and the JUnit XML. */
 #include "analyze/gate_out.h"
 #include "analyze/report_html.h"
+#include "results/store.h"
 
 #include <errno.h>
 #include <math.h>
@@ -349,16 +350,5 @@ int gate_write_junit(const char *path, const struct ana_cmp *c,
 
 int gate_write_json(const char *path, json_t *o)
 {
-	char tmp[4300];
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS))
-		return -EIO;
-	if (rename(tmp, path)) {
-		int e = -errno;
-
-		unlink(tmp);
-		return e;
-	}
-	return 0;
+	return store_write_json_file(path, o);
 }

@@ -128,11 +128,19 @@ int store_sample(struct store *st, const struct sample *s)
 int store_write_json(const struct store *st, const char *name,
 		     const json_t *obj)
 {
-	char path[2600], tmp[2700];
-	int fd, ret = 0;
+	char path[2600];
 
 	store_path(st, name, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	return store_write_json_file(path, obj);
+}
+
+int store_write_json_file(const char *path, const json_t *obj)
+{
+	char tmp[4200];
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;

@@ -36,6 +36,9 @@ int store_sample(struct store *st, const struct sample *s);
 /* Writes @obj to <dir>/<name> through a temporary file and rename(). */
 int store_write_json(const struct store *st, const char *name,
 		     const json_t *obj);
+/* The same for any @path (gate.json, an export): a crash or a full disk
+ * leaves the old file or none, never a torn one. 0 or -errno. */
+int store_write_json_file(const char *path, const json_t *obj);
 /* Uses up the reserve when the file system is full. */
 int store_save_manifest(struct store *st);
 
