@@ -59,7 +59,7 @@ static int load_gate(const char *path, const char *dir, json_t **gate)
 static int write_out(const char *path, const json_t *o)
 {
 	if (!path) {
-		if (json_dumpf(o, stdout, JSON_INDENT(1) | JSON_SORT_KEYS))
+		if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_SORT_KEYS))
 			return -EIO;
 		putchar('\n');
 		return fflush(stdout) ? -errno : 0;
