@@ -200,6 +200,18 @@ static void mixed_note(const struct ana_cmp *c, json_t *notes)
 	json_array_append_new(notes, json_string(buf));
 }
 
+/* The manifest's accel.nested (README, "KVM on a lab host"): a KVM run on
+ * a host with the hypervisor flag. */
+static int ran_nested(const struct ana_run *r)
+{
+	json_t *n = json_object_get(
+		json_object_get(json_object_get(r->manifest, "accel"),
+				"nested"),
+		"nested");
+
+	return json_is_true(n);
+}
+
 void compare_notes(const struct compare_side *a, const struct compare_side *b,
 		   const struct ana_cmp *c, json_t *notes)
 {
@@ -219,6 +231,14 @@ void compare_notes(const struct compare_side *a, const struct compare_side *b,
 				 "not a kernel change)",
 				 'A' + i, r->run_id,
 				 r->inject_online_delay_us / 1e3);
+			json_array_append_new(notes, json_string(buf));
+		}
+		if (ran_nested(r)) {
+			snprintf(buf, sizeof(buf),
+				 "%c (%s) ran nested (KVM on a host that is "
+				 "itself a virtual machine): its timings are "
+				 "not representative of bare metal",
+				 'A' + i, r->run_id);
 			json_array_append_new(notes, json_string(buf));
 		}
 		if (strcmp(r->status, "complete")) {

@@ -356,9 +356,13 @@ static void baseline_label(struct ana_run *out)
 			last = id;
 	}
 	free(ids);
-	snprintf(out->run_id, sizeof(out->run_id),
-		 "history: %zu run%s %.40s%s%.40s", nruns, nruns > 1 ? "s" : "",
-		 first ?: "", nruns > 1 ? ".." : "", nruns > 1 ? last : "");
+	/* A label only: a cut one is still a label (the ids are in the
+	 * samples). */
+	if (snprintf(out->run_id, sizeof(out->run_id),
+		     "history: %zu run%s %.40s%s%.40s", nruns,
+		     nruns > 1 ? "s" : "", first ?: "", nruns > 1 ? ".." : "",
+		     nruns > 1 ? last : "") >= (int)sizeof(out->run_id))
+		out->run_id[sizeof(out->run_id) - 1] = '\0';
 }
 
 int history_baseline(const char *db_path, const struct ana_run *cand,

@@ -40,6 +40,8 @@ static void test_compare_notes(void **state)
 	snprintf(ra.status, sizeof(ra.status), "complete");
 	snprintf(rb.status, sizeof(rb.status), "incomplete");
 	rb.inject_online_delay_us = 20000;
+	rb.manifest = json_pack("{s:{s:s,s:{s:b}}}", "accel", "used", "kvm",
+				"nested", "nested", 1);
 	ra.t = ta;
 	rb.t = tb;
 	a.run = &ra;
@@ -59,6 +61,9 @@ static void test_compare_notes(void **state)
 	assert_non_null(strstr(all, "no PMU data"));
 	assert_non_null(strstr(all, "inject_online_delay = 20 ms"));
 	assert_non_null(strstr(all, "B (runB) is incomplete"));
+	assert_non_null(strstr(all, "B (runB) ran nested"));
+	assert_null(strstr(all, "A (runA) ran nested"));
+	json_decref(rb.manifest);
 	json_decref(notes);
 	ana_cmp_free(&c);
 	free(ta.s);
