@@ -4,6 +4,7 @@
 
 #include "base/version.h"
 #include "results/metric.h"
+#include "results/report.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -302,38 +303,6 @@ static void provenance(FILE *f, const struct html_report *h)
 	}
 }
 
-/* The cell of @like's kernel, accel, mode, block and DIMM size, node,
- * fill and zone size, with @phase, @view and @metric, or NULL. */
-static const json_t *find(const json_t *cells, const json_t *like,
-			  const char *phase, const char *view,
-			  const char *metric)
-{
-	static const char *const keys[] = {"kernel", "accel",	 "memmap",
-					   "node",   "dimm_mib", "block_mib",
-					   "source"};
-	const json_t *c;
-	size_t i;
-
-	json_array_foreach(cells, i, c)
-	{
-		int ok = !strcmp(str(c, "phase"), phase) &&
-			 !strcmp(str(c, "view"), view) &&
-			 !strcmp(str(c, "metric"), metric) &&
-			 inum(c, "offline_fill_pct", -1) ==
-				 inum(like, "offline_fill_pct", -1) &&
-			 inum(c, "zone_present_mib", -1) ==
-				 inum(like, "zone_present_mib", -1);
-
-		for (size_t k = 0; ok && k < sizeof(keys) / sizeof(keys[0]);
-		     k++)
-			ok = json_equal(json_object_get(c, keys[k]),
-					json_object_get(like, keys[k]));
-		if (ok)
-			return c;
-	}
-	return NULL;
-}
-
 /* A "median (IQR)" cell in ms; "-" without a cell. */
 static void latency_td(FILE *f, const json_t *c)
 {
@@ -408,8 +377,8 @@ static int latency_tables(FILE *f, const json_t *cells)
 		html_escape(f, str(c, "phase"));
 		fputs("</td>", f);
 		latency_td(f, c);
-		latency_td(f, find(cells, c, str(c, "phase"), "guest",
-				   "latency_ns"));
+		latency_td(f, report_cell_of(cells, c, str(c, "phase"), "guest",
+					     "latency_ns"));
 		fprintf(f, "<td>%lld</td></tr>\n", (long long)inum(c, "n", 0));
 	}
 	if (n)
@@ -448,10 +417,10 @@ static int placement_table(FILE *f, const json_t *sum)
 	      f);
 	json_array_foreach(place, i, p)
 	{
-		const json_t *ram =
-			find(cells, p, "add", "guest", "memmap_from_ram_kib");
-		const json_t *in =
-			find(cells, p, "online", "guest", "self_hosted_kib");
+		const json_t *ram = report_cell_of(cells, p, "add", "guest",
+						   "memmap_from_ram_kib");
+		const json_t *in = report_cell_of(cells, p, "online", "guest",
+						  "self_hosted_kib");
 		int asked = json_is_true(json_object_get(p, "matches_mode"));
 		int expect =
 			json_is_true(json_object_get(p, "matches_expected"));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "results/deepreport.h"
+#include "results/report.h"
 #include "results/fillreport.h"
 #include "results/zonereport.h"
 #include "base/units.h"
@@ -25,36 +26,6 @@ static double med(const json_t *c)
 	return c ? json_number_value(json_object_get(c, "median")) : -1;
 }
 
-/* Same kernel, accel, mode, block, DIMM, node and offline fill. */
-static int same_key(const json_t *a, const json_t *b)
-{
-	return !strcmp(str(a, "kernel"), str(b, "kernel")) &&
-	       !strcmp(str(a, "accel"), str(b, "accel")) &&
-	       !strcmp(str(a, "memmap"), str(b, "memmap")) &&
-	       num(a, "block_mib") == num(b, "block_mib") &&
-	       num(a, "dimm_mib") == num(b, "dimm_mib") &&
-	       num(a, "node") == num(b, "node") &&
-	       fillreport_pct(a) == fillreport_pct(b) &&
-	       zonereport_mib(a) == zonereport_mib(b);
-}
-
-static const json_t *sibling(const json_t *cells, const json_t *like,
-			     const char *phase, const char *view,
-			     const char *metric)
-{
-	size_t i;
-	const json_t *c;
-
-	json_array_foreach(cells, i, c)
-	{
-		if (same_key(c, like) && !strcmp(str(c, "phase"), phase) &&
-		    !strcmp(str(c, "view"), view) &&
-		    !strcmp(str(c, "metric"), metric))
-			return c;
-	}
-	return NULL;
-}
-
 static json_t *key_json(const json_t *c)
 {
 	json_t *k = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "kernel",
@@ -76,23 +47,26 @@ static json_t *key_json(const json_t *c)
 static json_t *locality_row(const json_t *cells, const json_t *c)
 {
 	json_t *r = key_json(c);
-	const json_t *walker =
-		sibling(cells, c, "online", "deep", "memmap_walker_local");
+	const json_t *walker = report_cell_of(cells, c, "online", "deep",
+					      "memmap_walker_local");
 
 	json_object_set_new(r, "local_fraction", json_real(med(c)));
-	json_object_set_new(r, "memmap_node",
-			    json_real(med(sibling(cells, c, "online", "deep",
-						  "memmap_node"))));
+	json_object_set_new(
+		r, "memmap_node",
+		json_real(med(report_cell_of(cells, c, "online", "deep",
+					     "memmap_node"))));
 	json_object_set_new(r, "walk",
 			    json_string(!walker		     ? "?"
 					: med(walker) >= 0.5 ? "local"
 							     : "remote"));
-	json_object_set_new(r, "cold_ns_per_page",
-			    json_real(med(sibling(cells, c, "online", "deep",
-						  "walk_cold_ns_per_page"))));
-	json_object_set_new(r, "warm_ns_per_page",
-			    json_real(med(sibling(cells, c, "online", "deep",
-						  "walk_warm_ns_per_page"))));
+	json_object_set_new(
+		r, "cold_ns_per_page",
+		json_real(med(report_cell_of(cells, c, "online", "deep",
+					     "walk_cold_ns_per_page"))));
+	json_object_set_new(
+		r, "warm_ns_per_page",
+		json_real(med(report_cell_of(cells, c, "online", "deep",
+					     "walk_warm_ns_per_page"))));
 	return r;
 }
 
@@ -117,7 +91,7 @@ static json_t *children(const json_t *cells, const json_t *total)
 		const char *m = str(c, "metric");
 
 		len = strlen(m);
-		if (n < 128 && same_key(c, total) &&
+		if (n < 128 && report_same_cell(c, total) &&
 		    !strcmp(str(c, "phase"), str(total, "phase")) &&
 		    !strcmp(str(c, "view"), "deep") && !strncmp(m, "fn_", 3) &&
 		    len > 6 && !strcmp(m + len - 3, "_ns") &&
@@ -142,12 +116,12 @@ static json_t *children(const json_t *cells, const json_t *total)
 static json_t *breakdown_row(const json_t *cells, const json_t *total)
 {
 	json_t *r = key_json(total);
-	const json_t *other = sibling(cells, total, str(total, "phase"), "deep",
-				      "fn_other_ns");
-	const json_t *traced = sibling(cells, total, str(total, "phase"),
-				       "deep", "latency_ns");
-	const json_t *plain = sibling(cells, total, str(total, "phase"),
-				      "guest", "latency_ns");
+	const json_t *other = report_cell_of(cells, total, str(total, "phase"),
+					     "deep", "fn_other_ns");
+	const json_t *traced = report_cell_of(cells, total, str(total, "phase"),
+					      "deep", "latency_ns");
+	const json_t *plain = report_cell_of(cells, total, str(total, "phase"),
+					     "guest", "latency_ns");
 
 	json_object_set_new(r, "phase", json_string(str(total, "phase")));
 	json_object_set_new(r, "traced_total_ns", json_real(med(total)));

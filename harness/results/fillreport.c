@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "results/fillreport.h"
+#include "results/report.h"
 #include "base/units.h"
 #include "results/metric.h"
 #include "results/zonereport.h"
@@ -23,32 +24,6 @@ int fillreport_pct(const json_t *cell)
 	const json_t *v = json_object_get(cell, "offline_fill_pct");
 
 	return json_is_integer(v) ? (int)json_integer_value(v) : -1;
-}
-
-/* The cell of @metric (offline, guest view) with @like's key. */
-static const json_t *sibling(const json_t *cells, const json_t *like,
-			     const char *metric)
-{
-	static const char *const keys[] = {"kernel", "accel", "memmap"};
-	static const char *const nums[] = {"block_mib", "dimm_mib", "node"};
-	size_t i;
-	const json_t *c;
-
-	json_array_foreach(cells, i, c)
-	{
-		int ok = fillreport_pct(c) == fillreport_pct(like) &&
-			 zonereport_mib(c) == zonereport_mib(like) &&
-			 !strcmp(str(c, "phase"), "offline") &&
-			 !strcmp(str(c, "view"), "guest") &&
-			 !strcmp(str(c, "metric"), metric);
-
-		for (int k = 0; ok && k < 3; k++)
-			ok = !strcmp(str(c, keys[k]), str(like, keys[k])) &&
-			     num(c, nums[k]) == num(like, nums[k]);
-		if (ok)
-			return c;
-	}
-	return NULL;
 }
 
 /* A median, or "-" when the cell is missing (a fill of 0 migrates too
@@ -108,11 +83,21 @@ void fillreport_print(FILE *f, const json_t *cells)
 		fprintf(f, "%-14.14s %-5s %-5s %-4s %3d%%", str(c, "kernel"),
 			bs, sz, str(c, "memmap"), fillreport_pct(c));
 		col(f, c, 8, "%.0f", 1);
-		col(f, sibling(cells, c, "migrated_pages"), 8, "%.0f", 1);
-		col(f, sibling(cells, c, "migrate_failed_pages"), 6, "%.0f", 1);
-		col(f, sibling(cells, c, "latency_ns"), 10, "%.2f", 1e-6);
-		col(f, sibling(cells, c, "migrated_pages_per_ms"), 8, "%.1f",
-		    1);
+		col(f,
+		    report_cell_of(cells, c, "offline", "guest",
+				   "migrated_pages"),
+		    8, "%.0f", 1);
+		col(f,
+		    report_cell_of(cells, c, "offline", "guest",
+				   "migrate_failed_pages"),
+		    6, "%.0f", 1);
+		col(f,
+		    report_cell_of(cells, c, "offline", "guest", "latency_ns"),
+		    10, "%.2f", 1e-6);
+		col(f,
+		    report_cell_of(cells, c, "offline", "guest",
+				   "migrated_pages_per_ms"),
+		    8, "%.1f", 1);
 		fprintf(f, " %3lld\n", (long long)num(c, "n"));
 	}
 	if (rows && virt)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The memmap counter's table (memmapcount.h). */
 #include "results/memmapcount.h"
+#include "results/report.h"
 #include "base/units.h"
 #include "results/metric.h"
 
@@ -20,37 +21,13 @@ static double med(const json_t *c)
 	return json_number_value(json_object_get(c, "median"));
 }
 
-/* The guest-view cell of @like's kernel, accel, mode, node, block and
- * DIMM with @phase and @metric. */
-static const json_t *sibling(const json_t *cells, const json_t *like,
-			     const char *phase, const char *metric)
-{
-	static const char *const keys[] = {"kernel", "accel",	  "memmap",
-					   "node",   "block_mib", "dimm_mib"};
-	size_t i;
-	const json_t *c;
-
-	json_array_foreach(cells, i, c)
-	{
-		int ok = !strcmp(str(c, "phase"), phase) &&
-			 !strcmp(str(c, "view"), "guest") &&
-			 !strcmp(str(c, "metric"), metric);
-
-		for (size_t k = 0; ok && k < sizeof(keys) / sizeof(keys[0]);
-		     k++)
-			ok = json_equal(json_object_get(c, keys[k]),
-					json_object_get(like, keys[k]));
-		if (ok)
-			return c;
-	}
-	return NULL;
-}
-
 /* One counted cell: the counter beside the accounting and 1/64. */
 static json_t *row(const json_t *cells, const json_t *c)
 {
-	const json_t *ram = sibling(cells, c, "add", M_MEMMAP_FROM_RAM_KIB);
-	const json_t *in = sibling(cells, c, "online", M_SELF_HOSTED_KIB);
+	const json_t *ram =
+		report_cell_of(cells, c, "add", "guest", M_MEMMAP_FROM_RAM_KIB);
+	const json_t *in =
+		report_cell_of(cells, c, "online", "guest", M_SELF_HOSTED_KIB);
 	json_int_t dimm = json_integer_value(json_object_get(c, "dimm_mib"));
 	json_t *r = json_pack("{s:s,s:s,s:s,s:O,s:O,s:f,s:I}", "kernel",
 			      str(c, "kernel"), "accel", str(c, "accel"),

@@ -303,34 +303,48 @@ json_t *report_summary(const struct sample_table *t,
 
 /* --- printing ----------------------------------------------------------- */
 
-static const json_t *find(const json_t *cells, const json_t *like,
-			  const char *phase, const char *view,
-			  const char *metric)
+static const char *jstr(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+int report_same_cell(const json_t *a, const json_t *b)
+{
+	static const char *const strs[] = {"kernel", "accel", "memmap",
+					   "source"};
+	static const char *const nums[] = {
+		"block_mib",  "dimm_mib",	  "node",
+		"target_mib", "offline_fill_pct", "zone_present_mib"};
+
+	for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
+		if (strcmp(jstr(a, strs[k]), jstr(b, strs[k])))
+			return 0;
+	for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		const json_t *x = json_object_get(a, nums[k]),
+			     *y = json_object_get(b, nums[k]);
+
+		if (!x != !y ||
+		    (x && json_integer_value(x) != json_integer_value(y)))
+			return 0;
+	}
+	return 1;
+}
+
+const json_t *report_cell_of(const json_t *cells, const json_t *like,
+			     const char *phase, const char *view,
+			     const char *metric)
 {
 	size_t i;
 	const json_t *c;
-	/* Everything that defines a cell but phase, view and metric. */
-	static const char *keys[] = {"kernel", "accel", "memmap", "node"};
 
 	json_array_foreach(cells, i, c)
 	{
-		int ok =
-			!strcmp(json_string_value(json_object_get(c, "phase")),
-				phase) &&
-			!strcmp(json_string_value(json_object_get(c, "view")),
-				view) &&
-			!strcmp(json_string_value(json_object_get(c, "metric")),
-				metric) &&
-			json_equal(json_object_get(c, "dimm_mib"),
-				   json_object_get(like, "dimm_mib")) &&
-			json_equal(json_object_get(c, "block_mib"),
-				   json_object_get(like, "block_mib"));
-
-		for (int k = 0; ok && k < 4; k++)
-			ok = json_equal(json_object_get(c, keys[k]),
-					json_object_get(like, keys[k]));
-		if (ok && fillreport_pct(c) == fillreport_pct(like) &&
-		    zonereport_mib(c) == zonereport_mib(like))
+		if (!strcmp(jstr(c, "phase"), phase) &&
+		    !strcmp(jstr(c, "view"), view) &&
+		    !strcmp(jstr(c, "metric"), metric) &&
+		    report_same_cell(c, like))
 			return c;
 	}
 	return NULL;
@@ -417,7 +431,7 @@ static void print_latency(FILE *f, const json_t *cells)
 			snprintf(last_group, sizeof(last_group), "%s", group);
 		}
 		h = c;
-		g = find(cells, c, phase, "guest", "latency_ns");
+		g = report_cell_of(cells, c, phase, "guest", "latency_ns");
 		size_str(json_integer_value(json_object_get(c, "dimm_mib")), sz,
 			 sizeof(sz));
 		fprintf(f, "%-5s %-4s %-7s", sz,
@@ -448,10 +462,10 @@ static void print_placement(FILE *f, const json_t *sum)
 		"in-DIMM KiB", "verdict");
 	json_array_foreach(place, i, p)
 	{
-		const json_t *ram =
-			find(cells, p, "add", "guest", "memmap_from_ram_kib");
-		const json_t *in =
-			find(cells, p, "online", "guest", "self_hosted_kib");
+		const json_t *ram = report_cell_of(cells, p, "add", "guest",
+						   "memmap_from_ram_kib");
+		const json_t *in = report_cell_of(cells, p, "online", "guest",
+						  "self_hosted_kib");
 		char frac[32], bs[24];
 
 		size_str(json_integer_value(json_object_get(p, "dimm_mib")), sz,

@@ -28,6 +28,18 @@ json_t *report_summary(const struct sample_table *t,
 /* Prints the tables from a summary object (80 columns). */
 void report_print(FILE *f, const json_t *summary);
 
+/* Whether the summary cells @a and @b are of one cell but for phase, view
+ * and metric: the same kernel, accel, mode, block and DIMM size, node,
+ * oom-edge target, offline fill, zone size and source (a key a cell lacks
+ * matches only its lack). */
+int report_same_cell(const json_t *a, const json_t *b);
+/* The cell of @cells that is @like's with @phase, @view and @metric, or
+ * NULL. Every table that puts two metrics of a cell side by side finds the
+ * second this way, so none pairs cells of two fills, sizes or sources. */
+const json_t *report_cell_of(const json_t *cells, const json_t *like,
+			     const char *phase, const char *view,
+			     const char *metric);
+
 /* The injected online delay in us of a manifest (@manifest 1) or of its
  * "injected" object (0); 0 when none. */
 int64_t report_injected_delay_us(const json_t *o, int manifest);
