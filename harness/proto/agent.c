@@ -392,6 +392,11 @@ int agent_parse_hello(const json_t *r, struct agent_hello *h)
 		 json_object_get(r, "memmap_on_memory"));
 	h->block_size = (uint64_t)json_integer_value(bs);
 	parse_params(json_object_get(r, "hotplug_params"), h);
+	/* A hex string: the address does not fit a JSON integer. */
+	if (json_is_string(json_object_get(r, "text_base")))
+		h->text_base = strtoull(
+			json_string_value(json_object_get(r, "text_base")),
+			NULL, 16);
 	if (json_is_array(nodes))
 		for (i = 0; i < json_array_size(nodes) && h->nnodes < 64; i++)
 			h->nodes[h->nnodes++] = (int)json_integer_value(

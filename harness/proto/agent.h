@@ -38,6 +38,7 @@ struct agent_hello {
 	} params[AGENT_MAX_PARAMS];
 	int nnodes;
 	int nodes[64];
+	uint64_t text_base; /* the kernel's _text this boot; 0: unknown */
 };
 
 /* The /proc/meminfo fields the derived metrics use, in KiB. */

@@ -3,6 +3,7 @@
  * run/dimm.c, the state writes and their retries, the samples, and the
  * clean-up or recovery of a cycle that failed. */
 #include "run/cycle.h"
+#include "run/vcpudump.h"
 #include "results/metric.h"
 #include "base/err.h"
 #include "base/sig.h"
@@ -73,6 +74,19 @@ int cycle_emit(struct cycle_ctx *c, const char *phase, const char *view,
 	return guest_emit(c->g, &at, block, phase, view, metric, value, unit);
 }
 
+/* A guest that stopped answering: what its vCPUs were doing, before it
+ * is killed (run/vcpudump.h). */
+static void append_vcpus(struct guest *g)
+{
+	char sum[2048];
+
+	if (!g->vcpu_log[0])
+		return;
+	vcpudump_take(g, g->vcpu_log, sum, sizeof(sum));
+	err_append("\nvCPUs (registers and stacks in %s): %s", g->vcpu_log,
+		   sum);
+}
+
 int cycle_fail(struct cycle_ctx *c, int ret, const char *what,
 	       const char *detail)
 {
@@ -83,14 +97,17 @@ int cycle_fail(struct cycle_ctx *c, int ret, const char *what,
 	}
 	if (ret == -ETIMEDOUT || ret == -EPIPE || ret == -EPROTO) {
 		char st[768];
+		int alive;
 
 		/* Hung, panicked or killed: which, in words. */
-		if (!guest_death(c->g, ret == -EPIPE, st, sizeof(st)) &&
-		    ret == -EPROTO)
+		alive = !guest_death(c->g, ret == -EPIPE, st, sizeof(st));
+		if (alive && ret == -EPROTO)
 			snprintf(st, sizeof(st),
 				 "QEMU is running, the agent's reply was not "
 				 "the protocol");
 		err_set(EXIT_HANG, "%s: %s; %s", what, detail, st);
+		if (alive && ret == -ETIMEDOUT)
+			append_vcpus(c->g);
 		guest_append_console(c->g, 20);
 		return ret;
 	}

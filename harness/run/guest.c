@@ -304,6 +304,10 @@ int guest_boot(struct guest *g, const struct guest_params *p, int quiet_fail,
 	g->zone_present_mib =
 		p->zone_axis ? (int64_t)(p->zone_present >> 20) : -1;
 	snprintf(g->label, sizeof(g->label), "%s", p->label ? p->label : "");
+	snprintf(g->kernel, sizeof(g->kernel), "%s",
+		 p->kernel ? p->kernel : "");
+	snprintf(g->vcpu_log, sizeof(g->vcpu_log), "%s",
+		 p->vcpu_log ? p->vcpu_log : "");
 	guest_cmdline(job, p->mode, p->cmdline_extra, g->cmdline,
 		      sizeof(g->cmdline));
 	g->qmp_log = fopen(p->qmp_log, "w");

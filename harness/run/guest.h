@@ -11,6 +11,7 @@
 #include "proto/qmp.h"
 #include "results/store.h"
 
+#include <limits.h>
 #include <stdio.h>
 
 struct guest_params {
@@ -32,6 +33,8 @@ struct guest_params {
 	uint64_t zone_present;
 	/* Files in the run directory (kept as evidence). */
 	const char *console_log, *stderr_log, *qmp_log, *agent_log;
+	/* Written only when a phase deadline is missed (run/vcpudump.h). */
+	const char *vcpu_log;
 };
 
 struct guest {
@@ -54,6 +57,10 @@ struct guest {
 	enum job_source source; /* the samples' source column */
 	struct agent_pmem pmem;
 	uint64_t pmem_bytes;
+	/* For a missed deadline: the image (its System.map) and where the
+	 * vCPUs' state goes (run/vcpudump.h). */
+	char kernel[PATH_MAX];
+	char vcpu_log[PATH_MAX + 64];
 };
 
 /* maxmem: the job's, or @boot_mem plus @dimms of the largest DIMM

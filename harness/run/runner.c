@@ -407,12 +407,13 @@ int runner_save_manifest(struct run *r)
 }
 
 static void boot_logs(struct run *r, int bidx, struct guest_params *gp,
-		      char f[4][PATH_MAX + 64])
+		      char f[5][PATH_MAX + 64])
 {
-	static const char *kind[] = {"console", "qemu", "qmp", "agent"};
+	static const char *kind[] = {"console", "qemu", "qmp", "agent",
+				     "vcpus"};
 	char name[48];
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		snprintf(name, sizeof(name), "%s-%d.log", kind[i], bidx);
 		store_path(&r->st, name, f[i], sizeof(f[i]));
 	}
@@ -420,6 +421,7 @@ static void boot_logs(struct run *r, int bidx, struct guest_params *gp,
 	gp->stderr_log = f[1];
 	gp->qmp_log = f[2];
 	gp->agent_log = f[3];
+	gp->vcpu_log = f[4];
 }
 
 static void boot_note(int bidx, const struct boot_spec *b)
@@ -465,7 +467,7 @@ static void mark_stopping(struct run *r)
 
 int runner_boot(struct run *r, int bidx, const struct boot_spec *b, void *arg)
 {
-	char f[4][PATH_MAX + 64];
+	char f[5][PATH_MAX + 64];
 	struct guest_params gp = {
 		.job = r->job,
 		.qemu_bin = r->qemu,

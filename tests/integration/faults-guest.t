@@ -69,6 +69,23 @@ is "$(json "$man" 'scalar @{$j->{failures}}')" 1 "hung agent: one failure in the
 is "$(json "$man" '$j->{failures}[0]{boot}')" 0 "hung agent: the failure names boot 0"
 grep -q "not answering" <<<"$(json "$man" '$j->{failures}[0]{reason}')"
 ok $? "hung agent: the failure has the reason"
+# What the vCPUs were doing: read over QMP before QEMU was killed. The
+# agent hung, the kernel did not: the vCPUs idle in the kernel (halted,
+# unless a read caught one on its way to or from the halt). An address is
+# a symbol where mhpbench has the kernel's (under KVM in the lab host,
+# which runs the guest's build: its /proc/kallsyms), else _text+OFF.
+reason=$(json "$man" '$j->{failures}[0]{reason}')
+sym='(_text\+0x[0-9a-f]+|[A-Za-z0-9_.]+\+0x[0-9a-f]+/0x[0-9a-f]+)'
+vcpu="(halted in|stuck at|running:( $sym,)*) $sym"
+grep -Eq "^vCPUs \(registers and stacks in .*/vcpus-0.log\): vCPU 0: $vcpu; vCPU 1: $vcpu\$" <<<"$reason"
+ok $? "hung agent: the reason has a line per vCPU ($(grep -m1 '^vCPUs' <<<"$reason" | cut -d: -f2-))"
+grep -q "^guest kernel .*, _text at 0xffffffff[0-9a-f]*$" "$run/vcpus-0.log"
+ok $? "hung agent: vcpus-0.log knows where the guest's _text is"
+n=$(grep -c '^RIP=ffffffff[0-9a-f]* RFL=.* CPL=0 .*HLT=1' "$run/vcpus-0.log")
+ok $([ "$n" -ge 4 ]; echo $?) "hung agent: vcpus-0.log has 3 reads of both vCPUs' registers, in the kernel, halted in $n of 6"
+n=$(S="^    \\[rsp\\+0x[0-9a-f]+\\] $sym\$" awk '/^vCPU 0:/ { f = 1; next } /^vCPU/ { f = 0 } f && $0 ~ ENVIRON["S"]' "$run/vcpus-0.log" | wc -l)
+ok $([ "$n" -ge 2 ]; echo $?) "hung agent: vCPU 0's stack holds return addresses into kernel text ($n)"
+is "$(ls "$run" | grep -c -e stack -e '^vcpus-1')" 0 "hung agent: no vcpus-1.log (boot 1 did not hang), no stack file left"
 is "$(json "$man" 'scalar @{$j->{boots}}')" 2 "hung agent: both boots are in the manifest"
 is "$(json "$man" 'join " ", map { $_->{accel} } @{$j->{boots}}')" "$ACCEL $ACCEL" "hung agent: both boots under $ACCEL"
 is "$(qemu_count "$res")" 0 "hung agent: no QEMU left"
