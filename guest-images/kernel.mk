@@ -27,7 +27,8 @@
 # scripts/kconfig-check.sh fails the build if Kconfig dropped any option.
 #
 # Outputs in build/kernels/LABEL/: vmlinuz (bzImage), kernel.release, config
-# (the final .config), lib/modules/RELEASE/ (modules_install), build -> obj
+# (the final .config), System.map (names a stuck vCPU's addresses: README
+# "Faults and interruptions"), lib/modules/RELEASE/ (modules_install), build -> obj
 # (for `make -C .../build M=DIR` of out-of-tree modules), build.log and
 # build.info (what went in, and how long it took).
 
@@ -140,7 +141,7 @@ K_TOUCHED = sed -n -e 's/^\(---\|+++\) [^/]*\/\([^\t]*\).*/\2/p' \
 kernel: $(if $(SRC),,$(KSRC_DEFAULT)/Makefile)
 	@set -e; t0=$$(date +%s); out=$(K_OUT); log=$$out/build.log; \
 	mkdir -p $$out; : >$$log; \
-	rm -f $$out/vmlinuz $$out/kernel.release $$out/config $$out/build.info; \
+	rm -f $$out/vmlinuz $$out/kernel.release $$out/config $$out/System.map $$out/build.info; \
 	say() { echo "guest-images: kernel $(K_LABEL): $$*"; echo "== $$*" >>$$log; }; \
 	fail() { echo "guest-images: kernel $(K_LABEL): error: $$*" >&2; \
 		 echo "== error: $$*" >>$$log; exit 1; }; \
@@ -205,6 +206,7 @@ kernel: $(if $(SRC),,$(KSRC_DEFAULT)/Makefile)
 	cp $$out/obj/arch/x86/boot/bzImage $$out/vmlinuz.tmp; mv $$out/vmlinuz.tmp $$out/vmlinuz; \
 	echo "$$release" >$$out/kernel.release; \
 	cp $$out/obj/.config $$out/config; \
+	cp $$out/obj/System.map $$out/System.map; \
 	ln -sfn obj $$out/build; \
 	t3=$$(date +%s); \
 	{ echo "label $(K_LABEL)"; echo "release $$release"; echo "src $(K_SRC)"; \
