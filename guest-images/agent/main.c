@@ -65,6 +65,7 @@ static const struct {
 	{"probe_load", probe_op_load},
 	{"stall", fault_op_stall}, /* fault injection */
 	{"sysrq", fault_op_sysrq}, /* fault injection */
+	{"reset", fault_op_reset}, /* fault injection */
 	{"uevents_clear", uevent_op_clear},
 	{"unfill", fill_op_unfill},
 	{"unpin", pin_op_unpin}, /* fault injection */

@@ -31,6 +31,7 @@ enum job_fault {
 	FAULT_HANG_AGENT,
 	FAULT_CRASH_KERNEL,
 	FAULT_OFFLINE_BUSY,
+	FAULT_RESET_GUEST,
 };
 
 /* One guest NUMA node: its boot memory (0: memoryless) and CPUs. */

@@ -59,6 +59,7 @@ static const char *const fault_names[] = {
 	[FAULT_HANG_AGENT] = "hang-agent",
 	[FAULT_CRASH_KERNEL] = "crash-kernel",
 	[FAULT_OFFLINE_BUSY] = "offline-busy",
+	[FAULT_RESET_GUEST] = "reset-guest",
 	NULL,
 };
 
@@ -643,8 +644,10 @@ const struct opt job_opts[] = {
 			"agent stops answering; crash-kernel: the guest kernel "
 			"panics (sysrq c); offline-busy: the cycle's blocks "
 			"are onlined to ZONE_NORMAL and unmovable memory is "
-			"pinned there, so the offline fails with EBUSY. "
-			"Flagged in the manifest.",
+			"pinned there, so the offline fails with EBUSY; "
+			"reset-guest: the machine resets under the kernel "
+			"(port 0xcf9), as a triple fault does. Flagged in the "
+			"manifest.",
 	},
 	{
 		.name = "inject_fault_after",

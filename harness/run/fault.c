@@ -148,6 +148,11 @@ static int after(struct cycle_ctx *c, enum cycle_phase ph, void *arg)
 	case FAULT_OFFLINE_BUSY:
 		ret = pin(c, arg, detail);
 		break;
+	case FAULT_RESET_GUEST:
+		ret = no_reply(
+			c, json_pack("{s:s}", "op", "reset"),
+			"the reset came back, the machine did not reset");
+		break;
 	case FAULT_NONE:
 		break;
 	}

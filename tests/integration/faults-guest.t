@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The guest dies or hangs mid-run: a guest kernel panic (sysrq c through
-# the agent), an agent that stops answering with on_hang = next-boot, and
-# QEMU killed with SIGKILL. Each ends with exit code 6 and a message that
+# the agent), a machine reset the kernel does not see (port 0xcf9), an
+# agent that stops answering with on_hang = next-boot, and QEMU killed
+# with SIGKILL. Each ends with exit code 6 and a message that
 # names the cause; the samples taken before are kept in a clean CSV; the
 # manifest says incomplete with the reason; nothing is left running or in
 # TMPDIR. tests/kvm/faults.t runs this again under KVM, with copies of
@@ -46,7 +47,26 @@ grep -q "sysrq triggered crash" <<<"$(json "$run/manifest.json" '$j->{reason}')"
 ok $? "kernel panic: manifest gives the reason"
 is "$(json "$run/manifest.json" '$j->{injected}{fault_fired}{cycle}')" 2 "kernel panic: manifest flags the injected fault and where"
 is "$(json "$run/manifest.json" '$j->{accel}{used}')" "$ACCEL" "kernel panic: the guest ran under $ACCEL"
+grep -q "without a word" "$res/err1"
+is "$?" 1 "kernel panic: not taken for a silent reset"
 is "$(qemu_count "$res")" 0 "kernel panic: no QEMU left"
+
+# 1b. The machine resets under the kernel after cycle 1's online, which
+# the kernel never hears of (as in a triple fault).
+"$MHP" run --results "$res/reset" "$JOBS/fault-reset.job" >"$res/out4" 2>"$res/err4" &
+pid=$!
+wait_for "$res/err4" "injecting reset-guest" "$WAIT"
+t0=$(now)
+wait $pid
+is "$?" 6 "silent reset: exit 6"
+ok $(elapsed_le "$t0" 10; echo $?) "silent reset: seen at once, not at the 20 s phase deadline ($(elapsed "$t0") s)"
+grep -q "QEMU died: exited with status 0; the guest reset without a word from its kernel (QMP SHUTDOWN, reason guest-reset; no panic, reboot or sysrq line on the console), as a triple fault does" "$res/err4"
+ok $? "silent reset: the message says the guest reset without a word ($(grep -m1 'error:' "$res/err4" | cut -c1-100)...)"
+run=$(run_dir "$res/reset")
+is "$(remove_rows "$run/samples.csv" 0)" 1 "silent reset: the cycle before it is kept"
+grep -q "guest-reset" <<<"$(json "$run/manifest.json" '$j->{reason}')"
+ok $? "silent reset: manifest gives the reason"
+is "$(qemu_count "$res")" 0 "silent reset: no QEMU left"
 
 # 2. The agent stops answering in cycle 1 of boot 0; on_hang = next-boot.
 "$MHP" run --results "$res/hang" "$JOBS/fault-hang.job" >"$res/out2" 2>"$res/err2"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The faults that depend on the accelerator, under KVM in the lab host
 # (make test-kvm): tests/integration/faults-guest.t (a guest kernel
-# panic, a hung agent with on_hang = next-boot, QEMU killed) run as is,
+# panic, a silent reset, a hung agent with on_hang = next-boot, QEMU
+# killed) run as is,
 # with copies of its jobs set to accel = kvm. A nested boot under TCG
 # takes up to 90 s here, so boots get 300 s and the normal phases of the
 # hang job 20 s (its hang still ends at that deadline); nopvspin as in
@@ -12,7 +13,7 @@ set -u
 need_kvm
 jobs=$(mktemp -d)
 trap 'rm -rf "$jobs"' EXIT
-for j in fault-crash fault-long; do
+for j in fault-crash fault-reset fault-long; do
 	kvm_job "$ROOT/tests/jobs/$j.job" "$jobs/$j.job" boot_timeout=300s \
 		cmdline_extra=nopvspin
 done
