@@ -30,6 +30,14 @@ for f in "$GI/vmlinuz" "$GI/labhost/initramfs.cpio.gz"; do
 	[ -f "$f" ] || { echo "labhost: $f missing: run make -C guest-images all labhost" >&2; exit 3; }
 done
 QEMU=${QEMU:-qemu-system-x86_64}
+qemu_data=()
+# LABHOST_QEMU_DIR=DIR: a QEMU unpacked from its .debs into DIR (its
+# usr/bin and usr/share/qemu; the BIOS from this machine's seabios) runs
+# the lab host instead.
+if [ -n "${LABHOST_QEMU_DIR:-}" ]; then
+	QEMU=$LABHOST_QEMU_DIR/usr/bin/qemu-system-x86_64
+	qemu_data=(-L "$LABHOST_QEMU_DIR/usr/share/qemu" -L /usr/share/seabios)
+fi
 # LABHOST_TCG=multi|single: one host thread per vCPU (the default: a
 # nested boot takes 25-50 s here against 80 s), or one for both.
 tcg=${LABHOST_TCG:-multi}
@@ -56,7 +64,7 @@ mkdir "$tmp/out"
 } >"$tmp/out/cmd"
 
 # 2 NUMA nodes of one vCPU and 2G each: numa_host_nodes = 0, 1 inside.
-"$QEMU" -accel "tcg,thread=$tcg" -cpu max -smp 2 -m 4G \
+"$QEMU" "${qemu_data[@]}" -accel "tcg,thread=$tcg" -cpu max -smp 2 -m 4G \
 	-object memory-backend-ram,id=m0,size=2G \
 	-numa node,nodeid=0,cpus=0,memdev=m0 \
 	-object memory-backend-ram,id=m1,size=2G \
