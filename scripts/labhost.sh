@@ -29,15 +29,21 @@ fi
 for f in "$GI/vmlinuz" "$GI/labhost/initramfs.cpio.gz"; do
 	[ -f "$f" ] || { echo "labhost: $f missing: run make -C guest-images all labhost" >&2; exit 3; }
 done
-QEMU=${QEMU:-qemu-system-x86_64}
+# The lab host runs under the QEMU that guest-images unpacked from
+# bookworm-backports (guest-images/labhost.mk says why), with its own
+# ROMs and this machine's seabios BIOS. LABHOST_QEMU_DIR=DIR takes one
+# unpacked elsewhere; LABHOST_QEMU_DIR=system, this machine's QEMU
+# ($QEMU, else qemu-system-x86_64). mhpbench inside uses this machine's.
+qdir=${LABHOST_QEMU_DIR:-$GI/labhost/qemu}
 qemu_data=()
-# LABHOST_QEMU_DIR=DIR: a QEMU unpacked from its .debs into DIR (its
-# usr/bin and usr/share/qemu; the BIOS from this machine's seabios) runs
-# the lab host instead.
-if [ -n "${LABHOST_QEMU_DIR:-}" ]; then
-	QEMU=$LABHOST_QEMU_DIR/usr/bin/qemu-system-x86_64
-	qemu_data=(-L "$LABHOST_QEMU_DIR/usr/share/qemu" -L /usr/share/seabios)
+if [ "$qdir" = system ]; then
+	QEMU=${QEMU:-qemu-system-x86_64}
+else
+	QEMU=$qdir/usr/bin/qemu-system-x86_64
+	[ -x "$QEMU" ] || { echo "labhost: $QEMU missing: run make -C guest-images labhost" >&2; exit 3; }
+	qemu_data=(-L "$qdir/usr/share/qemu" -L /usr/share/seabios)
 fi
+echo "labhost: $("$QEMU" --version | head -n1)" >&2
 # LABHOST_TCG=multi|single: one host thread per vCPU (the default: a
 # nested boot takes 25-50 s here against 80 s), or one for both.
 tcg=${LABHOST_TCG:-multi}
