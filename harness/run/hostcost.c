@@ -157,7 +157,8 @@ static json_t *kvm_exits_entry(struct hostcost *hc, enum qemu_accel accel,
 				cls, kvmexits_metric(i),
 				json_string(kvmexits_filter(hc->kx.vendor, i)));
 		json_object_set_new(cls, kvmexits_metric(KVMEXITS_NCLASSES),
-				    json_string("every other exit_reason"));
+				    json_string(kvmexits_filter(
+					    hc->kx.vendor, KVMEXITS_NCLASSES)));
 		json_object_set_new(e, "vendor", json_string(hc->kx.vendor));
 		json_object_set_new(e, "classes", cls);
 	}

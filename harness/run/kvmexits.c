@@ -47,11 +47,50 @@ const char *kvmexits_metric(int i)
 	return names[i];
 }
 
+static const char *class_filter(int svm, int i)
+{
+	return svm ? classes[i].svm : classes[i].vmx;
+}
+
+/* "other" as a filter of its own, the classes' complement: each class is
+ * a disjunction of equalities, so its negation is the conjunction of the
+ * inequalities (De Morgan), e.g. "exit_reason != 0x400 && ...". */
+static const char *other_filter(int svm)
+{
+	static char f[2][512];
+	char *out = f[svm];
+
+	if (out[0])
+		return out;
+	for (int i = 0; i < KVMEXITS_NCLASSES; i++) {
+		const char *p = class_filter(svm, i);
+		size_t at = strlen(out);
+
+		if (at)
+			at += (size_t)snprintf(out + at, sizeof(f[0]) - at,
+					       " && ");
+		for (; *p && at + 2 < sizeof(f[0]); p++) {
+			if (!strncmp(p, "==", 2) || !strncmp(p, "||", 2)) {
+				out[at++] = *p == '=' ? '!' : '&';
+				out[at++] = *p == '=' ? '=' : '&';
+				p++;
+			} else {
+				out[at++] = *p;
+			}
+		}
+		out[at] = '\0';
+	}
+	return out;
+}
+
 const char *kvmexits_filter(const char *vendor, int i)
 {
-	if (i < 0 || i >= KVMEXITS_NCLASSES)
+	int svm = !strcmp(vendor, "svm");
+
+	if (i < 0 || i > KVMEXITS_NCLASSES)
 		return NULL;
-	return !strcmp(vendor, "svm") ? classes[i].svm : classes[i].vmx;
+	return i == KVMEXITS_NCLASSES ? other_filter(svm)
+				      : class_filter(svm, i);
 }
 
 const char *kvmexits_vendor(char *why, size_t len)
@@ -102,8 +141,12 @@ static int perf_open(struct perf_event_attr *a, pid_t tid, int group)
 			    PERF_FLAG_FD_CLOEXEC);
 }
 
-/* One group on thread @t: the unfiltered event leads, the classes follow,
- * so one read gives them all at the same instant and "other" is exact. */
+/* One group on thread @t: "other" leads, the classes follow, one read
+ * gives them all. Every counter has a filter and the filters partition
+ * exit_reason, so an exit is counted once, by one counter: the total is
+ * their sum. (An unfiltered total read beside filtered classes could be
+ * caught between two counters' increments of one exit, and all - classes
+ * came out -1.) */
 static int open_thread(struct kvmexits *k, long id, pid_t tid, char *why,
 		       size_t len)
 {
@@ -118,8 +161,8 @@ static int open_thread(struct kvmexits *k, long id, pid_t tid, char *why,
 	for (int i = 0; i <= KVMEXITS_NCLASSES; i++)
 		fd[i] = -1;
 	for (int i = 0; i <= KVMEXITS_NCLASSES; i++) {
-		const char *filter =
-			i ? kvmexits_filter(k->vendor, i - 1) : NULL;
+		const char *filter = kvmexits_filter(
+			k->vendor, i ? i - 1 : KVMEXITS_NCLASSES);
 
 		fd[i] = perf_open(&a, tid, i ? fd[0] : -1);
 		if (fd[i] < 0) {
@@ -131,7 +174,7 @@ static int open_thread(struct kvmexits *k, long id, pid_t tid, char *why,
 				 (int)tid, strerror(e));
 			return -e;
 		}
-		if (filter && ioctl(fd[i], PERF_EVENT_IOC_SET_FILTER, filter)) {
+		if (ioctl(fd[i], PERF_EVENT_IOC_SET_FILTER, filter)) {
 			int e = errno;
 
 			snprintf(why, len, "filter \"%s\" on kvm:kvm_exit: %s",
@@ -174,8 +217,6 @@ int kvmexits_open(struct kvmexits *k, const pid_t *tids, int n, char *why,
 
 int kvmexits_read(const struct kvmexits *k, double *v)
 {
-	double sum = 0;
-
 	memset(v, 0, sizeof(*v) * (KVMEXITS_NCLASSES + 2));
 	for (int t = 0; t < k->n; t++) {
 		uint64_t buf[1 + 1 + KVMEXITS_NCLASSES]; /* nr, values */
@@ -186,12 +227,13 @@ int kvmexits_read(const struct kvmexits *k, double *v)
 		if (got != (ssize_t)sizeof(buf) ||
 		    buf[0] != 1 + KVMEXITS_NCLASSES)
 			return -EIO;
+		/* buf[1] is the leader, other; then the classes */
+		v[1 + KVMEXITS_NCLASSES] += (double)buf[1];
+		for (int i = 0; i < KVMEXITS_NCLASSES; i++)
+			v[1 + i] += (double)buf[2 + i];
 		for (int i = 0; i <= KVMEXITS_NCLASSES; i++)
-			v[i] += (double)buf[1 + i];
+			v[0] += (double)buf[1 + i];
 	}
-	for (int i = 1; i <= KVMEXITS_NCLASSES; i++)
-		sum += v[i];
-	v[1 + KVMEXITS_NCLASSES] = v[0] - sum;
 	return 0;
 }
 

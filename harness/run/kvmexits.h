@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* VM exits by reason on a KVM guest's vCPU threads, for the host_cost
  * view (run/hostcost.h; README, "The host's cost of a phase"): the
- * kvm:kvm_exit tracepoint counted with perf_event_open, once unfiltered
- * (every exit) and once per reason class with a tracepoint filter on
- * exit_reason, in one perf group per thread so that one read sees them
- * all at the same instant. What no class names is "other" = all - the
- * classes, so every exit is counted exactly once. Reading tracepoints of
+ * kvm:kvm_exit tracepoint counted with perf_event_open, once per reason
+ * class with a tracepoint filter on exit_reason, and once for "other"
+ * with the classes' complement as its filter, in one perf group per
+ * thread. The filters partition the reasons, so every exit is counted
+ * exactly once and the total is the sum. Reading tracepoints of
  * another process needs root (or perf_event_paranoid -1) and tracefs for the
  * tracepoint's id. */
 #ifndef MHP_KVMEXITS_H
@@ -21,8 +21,8 @@
 /* What kvmexits_read() gives: all, the classes, other. */
 #define KVMEXITS_NV (KVMEXITS_NCLASSES + 2)
 
-/* Per vCPU thread one perf group: fd[t][0] counts every exit, fd[t][1 + i]
- * class i. */
+/* Per vCPU thread one perf group: fd[t][0] counts other (the leader),
+ * fd[t][1 + i] class i. */
 struct kvmexits {
 	int ok, n;
 	const char *vendor; /* "svm" or "vmx" */
@@ -35,7 +35,8 @@ struct kvmexits {
 const char *kvmexits_metric(int i);
 
 /* The filter of class @i for @vendor ("svm" or "vmx"), e.g.
- * "exit_reason == 0x400". */
+ * "exit_reason == 0x400"; @i = KVMEXITS_NCLASSES: other's, every class's
+ * reasons excluded ("exit_reason != 0x400 && ..."). */
 const char *kvmexits_filter(const char *vendor, int i);
 
 /* The loaded KVM module's vendor: "svm" (kvm_amd), "vmx" (kvm_intel), or

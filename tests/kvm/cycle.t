@@ -143,6 +143,9 @@ hc='map { @{$_->{host_cost}{metrics}} } @{$j->{boots}}'
 is "$(json "$man" "join ' ', map { \$_->{available} } grep { \$_->{metric} eq 'host_kvm_exits' } $hc")" "1 1" \
 	"manifest: host_kvm_exits counts in both boots"
 is "$(json "$man" '(grep { $_->{metric} eq "host_kvm_exits" } @{$j->{boots}[0]{host_cost}{metrics}})[0]{vendor}')" svm "manifest: exit reasons of SVM"
+other=$(json "$man" '(grep { $_->{metric} eq "host_kvm_exits" } @{$j->{boots}[0]{host_cost}{metrics}})[0]{classes}{host_kvm_exits_other}')
+ok $(grep -Eq '^exit_reason != 0x400 && .* && exit_reason != 0x77$' <<<"$other"; echo $?) \
+	"manifest: other's filter is every class excluded ($other)"
 for m in ram self; do
 	for p in add online offline remove; do
 		n=$(metric "$csv" $m $p host_kvm_exits qemu | awk '$1 > 0' | wc -l)

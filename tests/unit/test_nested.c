@@ -117,7 +117,19 @@ static void test_exit_classes(void **state)
 			    "host_kvm_exits_other");
 	assert_string_equal(kvmexits_filter("svm", 0), "exit_reason == 0x400");
 	assert_string_equal(kvmexits_filter("vmx", 1), "exit_reason == 12");
-	assert_null(kvmexits_filter("svm", KVMEXITS_NCLASSES));
+	assert_null(kvmexits_filter("svm", KVMEXITS_NCLASSES + 1));
+	/* other is every class excluded, so the counters partition the
+	 * reasons and the total is their sum */
+	assert_string_equal(kvmexits_filter("svm", KVMEXITS_NCLASSES),
+			    "exit_reason != 0x400 && exit_reason != 0x78 && "
+			    "exit_reason != 0x7b && exit_reason != 0x7c && "
+			    "exit_reason != 0x60 && exit_reason != 0x64 && "
+			    "exit_reason != 0x72 && exit_reason != 0x77");
+	assert_non_null(strstr(kvmexits_filter("vmx", KVMEXITS_NCLASSES),
+			       "exit_reason != 48 && exit_reason != 49 && "
+			       "exit_reason != 12 && "));
+	assert_non_null(strstr(kvmexits_filter("vmx", KVMEXITS_NCLASSES),
+			       "exit_reason != 31 && exit_reason != 32"));
 	/* Every name the view writes is in the metric table, as exits. */
 	for (int i = -1; i <= KVMEXITS_NCLASSES; i++) {
 		assert_int_equal(metric_check(kvmexits_metric(i), "exits"), 0);
