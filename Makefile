@@ -3,10 +3,11 @@
 #   make        builds ./mhpbench (installing missing Debian packages first)
 #   make run    builds everything, then runs bench/quick.job
 #   make test   builds everything, then runs unit and integration tests (prove),
-#               the unit tests also built with ASan+UBSan (build/asan/)
-#   make test-kvm  the KVM tests (tests/kvm/) inside the lab host guest, a
-#               TCG guest with nested KVM (scripts/labhost.sh); its files
-#               are kept in build/test-kvm/
+#               the unit tests also built with ASan+UBSan (build/asan/),
+#               and the KVM tests (tests/kvm/) inside the lab host guest, a
+#               TCG guest with nested KVM (scripts/labhost.sh)
+#   make test-kvm  the KVM tests alone; their files are kept in
+#               build/test-kvm/
 #   make fuzz   builds the libFuzzer targets (clang) and runs each for
 #               FUZZ_SECONDS (docs/fuzzing.md)
 
@@ -56,7 +57,7 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer \
 FUZZ_OBJ    := $(patsubst %.c,$(FUZZ)/obj/%.o,$(filter-out harness/main.c,$(HARNESS_SRC)) $(FUZZ_LIB_SRC))
 FUZZ_BIN    := $(patsubst %,$(FUZZ)/fuzz_%,$(FUZZ_TARGETS))
 
-.PHONY: all deps guest run test test-kvm unit check-format check-layers format clean \
+.PHONY: all deps guest labhost run test test-kvm unit check-format check-layers format clean \
 	distclean \
 	asan fuzz fuzz-build fuzz-deps
 
@@ -162,16 +163,20 @@ unit: all $(UNIT_BIN)
 
 # cmocka binaries print TAP; integration tests are TAP shell scripts.
 # tests/integration/errors-asan.t runs errors.t again against
-# build/asan/mhpbench.
-test: check-layers all guest $(UNIT_BIN) asan
+# build/asan/mhpbench; tests/integration/kvm.t runs tests/kvm/ in the
+# lab host guest.
+test: check-layers all guest labhost $(UNIT_BIN) asan
 	CMOCKA_MESSAGE_OUTPUT=tap $(SAN_ENV) prove --timer -e '' $(UNIT_BIN) \
 		$(ASAN_UNIT_BIN) tests/integration/*.t
 
-# The KVM path, for real: prove runs inside the lab host guest, where
-# /dev/kvm exists (README, "Tests"). Not part of `make test`: it takes
-# longer than the rest together on a 2-core machine.
-test-kvm: all guest
+# The lab host guest of the KVM tests and the QEMU that runs it.
+labhost: guest
 	@$(MAKE) -s --no-print-directory -C guest-images labhost
+
+# The KVM path alone: prove runs inside the lab host guest, where
+# /dev/kvm exists (README, "Tests"); make test runs the same files
+# (tests/integration/kvm.t).
+test-kvm: all guest labhost
 	@rm -rf $(BUILD)/test-kvm
 	LABHOST_KEEP=$(BUILD)/test-kvm ./scripts/labhost.sh -t 7200 \
 		prove --timer -e '' tests/kvm/*.t
