@@ -150,11 +150,13 @@ void guest_append_console(const struct guest *g, int lines)
 		   lines, g->vm.console_log, tail[0] ? tail : "(empty)\n");
 }
 
+static void exit_cause(struct guest *g, char *buf, size_t len);
+
 /* Why a boot failed, in one line, plus QEMU's own stderr when it died. */
 static void describe_failure(struct guest *g, int ret, int64_t timeout_ms,
 			     char *why, size_t len)
 {
-	char st[128], tail[1024];
+	char st[128], tail[1024], cause[640];
 
 	if (ret == -EINTR || sig_pending()) {
 		snprintf(why, len, "interrupted during boot");
@@ -168,8 +170,9 @@ static void describe_failure(struct guest *g, int ret, int64_t timeout_ms,
 		qemu_file_tail(g->vm.stderr_log, 4, tail, sizeof(tail));
 		while (*tail && tail[strlen(tail) - 1] == '\n')
 			tail[strlen(tail) - 1] = '\0';
-		snprintf(why, len, "QEMU %s before the guest said hello%s%s",
-			 st, tail[0] ? ": " : "", tail);
+		exit_cause(g, cause, sizeof(cause));
+		snprintf(why, len, "QEMU %s before the guest said hello%s%s%s",
+			 st, cause, tail[0] ? ": " : "", tail);
 		return;
 	}
 	if (ret == -ETIMEDOUT) {
@@ -406,9 +409,28 @@ static int silent_reset(struct guest *g)
 	return ret;
 }
 
+/* What the guest did as QEMU ended, for a message that says QEMU exited:
+ * "; the guest kernel panicked: LINE", a silent reset, or "". */
+static void exit_cause(struct guest *g, char *buf, size_t len)
+{
+	char panic[512];
+
+	guest_panic_line(g->vm.console_log, panic, sizeof(panic));
+	if (panic[0])
+		snprintf(buf, len, "; the guest kernel panicked: %s", panic);
+	else if (silent_reset(g))
+		snprintf(buf, len,
+			 "; the guest reset without a word from its kernel "
+			 "(QMP SHUTDOWN, reason guest-reset; no panic, reboot "
+			 "or sysrq line on the console), as a triple fault "
+			 "does");
+	else
+		buf[0] = '\0';
+}
+
 int guest_death(struct guest *g, int channel_closed, char *buf, size_t len)
 {
-	char st[128], panic[512];
+	char st[128], cause[640];
 
 	/* A guest that panics, or a QEMU that is killed, closes the sockets
 	 * a moment before QEMU can be reaped. */
@@ -421,18 +443,8 @@ int guest_death(struct guest *g, int channel_closed, char *buf, size_t len)
 	}
 	g->up = 0; /* nothing left to power off */
 	qemu_describe_exit(&g->vm, st, sizeof(st));
-	guest_panic_line(g->vm.console_log, panic, sizeof(panic));
-	if (!panic[0] && silent_reset(g))
-		snprintf(panic, sizeof(panic),
-			 "; the guest reset without a word from its kernel "
-			 "(QMP SHUTDOWN, reason guest-reset; no panic, reboot "
-			 "or sysrq line on the console), as a triple fault "
-			 "does");
-	snprintf(buf, len, "QEMU died: %s%s%s", st,
-		 panic[0] == ';' ? ""
-		 : panic[0]	 ? "; the guest kernel panicked: "
-				 : "",
-		 panic);
+	exit_cause(g, cause, sizeof(cause));
+	snprintf(buf, len, "QEMU died: %s%s", st, cause);
 	return 1;
 }
 

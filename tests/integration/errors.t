@@ -65,6 +65,15 @@ is "$(json "$man" '$j->{status}')" incomplete "no hello: manifest says incomplet
 grep -q "hello" <<<"$(json "$man" '$j->{reason}')"
 ok $? "no hello: manifest gives the reason"
 
+# 6b. The kernel panics during boot (no init): QEMU ends before the hello,
+# and the error says why at once.
+start=$(date +%s)
+"$MHP" run --results "$res/r" "$ROOT/tests/jobs/noinit.job" >/dev/null 2>"$res/e6b"
+is "$?" 4 "kernel panic during boot: exit 4"
+ok $([ $(($(date +%s) - start)) -lt 60 ]; echo $?) "kernel panic during boot: seen before the boot deadline"
+grep -q "boot (tcg): QEMU exited with status 0 before the guest said hello; the guest kernel panicked: Kernel panic - not syncing: " "$res/e6b"
+ok $? "kernel panic during boot: the error quotes the panic ($(grep -m1 'error:' "$res/e6b" | cut -c1-160))"
+
 # 7. QEMU refuses a QMP command: command name + QEMU's description, exit 5
 "$MHP" run --results "$res/r" "$ROOT/tests/jobs/qmp-error.job" >/dev/null 2>"$res/e7"
 is "$?" 5 "QMP error reply: exit 5"
