@@ -16,10 +16,13 @@
 # share (a temporary directory here) and are printed when it ends; the
 # exit status is COMMAND's. 3: the lab host did not come up or did not
 # finish within SECONDS (default 3600), with its console's last lines;
-# 4: the lab host's own kernel reported an RCU stall, i.e. one of its CPUs
-# took no interrupt for 21 s: the nested SVM that TCG emulates lost it
-# (README, "KVM on a lab host"), nothing COMMAND can cause; the lab host
-# is ended at once rather than at the deadline.
+# 4: the lab host's own kernel reported an RCU stall (one of its CPUs took
+# no interrupt for 21 s: the nested SVM that TCG emulates lost it), a soft
+# lockup, or a task blocked for 120 s (README, "KVM on a lab host"):
+# nothing a process in it can cause, and what it waits for may never
+# come. The lab host is ended at once rather than at the deadline, with a
+# line on stderr that begins "labhost: the lab host's own kernel
+# reported" (the line tells it from a COMMAND that exits 3 or 4 itself).
 # Environment variables given as VAR=value before COMMAND reach it (env).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,24 +84,23 @@ mkdir "$tmp/out"
 	-numa node,nodeid=1,cpus=1,memdev=m1 \
 	-nodefaults -display none -no-reboot \
 	-kernel "$GI/vmlinuz" -initrd "$GI/labhost/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4" \
+	-append "console=ttyS0 panic=-1 loglevel=5" \
 	-serial "file:$tmp/console.log" \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$tmp/out,mount_tag=out,security_model=none" \
 	>"$tmp/qemu.log" 2>&1 &
 qpid=$!
 end=$((SECONDS + limit))
+stall='rcu: INFO: rcu_[a-z]+ (detected|self-detected) stall|watchdog: BUG: soft lockup|INFO: task .* blocked for more than'
 stalled=
 while kill -0 "$qpid" 2>/dev/null && [ $SECONDS -lt $end ]; do
-	if grep -Eq 'rcu: INFO: rcu_[a-z]+ (detected|self-detected) stall' "$tmp/console.log" 2>/dev/null; then
-		stalled=1
-		break
-	fi
+	stalled=$(grep -Em1 "$stall" "$tmp/console.log" 2>/dev/null || true)
+	[ -z "$stalled" ] || break
 	sleep 1
 done
 if [ -n "$stalled" ]; then
-	sleep 2 # the rest of the stall report
-	echo "labhost: the lab host's own kernel reported an RCU stall (a CPU of it took no interrupt for 21 s: lost by the nested SVM that TCG emulates); ending it" >&2
+	sleep 2 # the rest of the report
+	echo "labhost: the lab host's own kernel reported \"${stalled#*] }\" (a lab host fault: nested SVM under TCG); ending it" >&2
 	kill -9 "$qpid"
 elif kill -0 "$qpid" 2>/dev/null; then
 	echo "labhost: no end within $limit s; killing the lab host" >&2
