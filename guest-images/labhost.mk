@@ -36,7 +36,7 @@ labhost: $(LH_OUT)/initramfs.cpio.gz $(LH_QEMU)/usr/bin/qemu-system-x86_64
 
 # apt with its own sources list and state under build/labhost/apt, so the
 # machine's sources stay as they are; the mirror is the one this machine
-# uses for bookworm. The .debs are kept in build/deb like the kernels.
+# uses for bookworm (a one-line sources.list, or deb822 .sources). The .debs are kept in build/deb like the kernels.
 # Every library the binary needs must be on this machine already (they
 # are those of bookworm's QEMU, which scripts/deps.sh installs): ldd says.
 $(LH_QEMU)/usr/bin/qemu-system-x86_64: labhost.mk | $(DEBS)
@@ -44,6 +44,8 @@ $(LH_QEMU)/usr/bin/qemu-system-x86_64: labhost.mk | $(DEBS)
 	mkdir -p $$apt/lists/partial $$apt/cache/archives/partial $(LH_QEMU).tmp; \
 	mirror=$$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | \
 		awk '$$1 == "deb" && $$3 == "bookworm" { print $$2; exit }'); \
+	[ -n "$$mirror" ] || mirror=$$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | \
+		awk '/^URIs:/ { u = $$2 } /^Suites:.*bookworm( |$$)/ && u !~ /security/ { print u; exit }'); \
 	echo "deb $${mirror:-http://deb.debian.org/debian} $(LH_SUITE) main" > $$apt/sources.list; \
 	o="-o Dir::Etc::sourcelist=$$apt/sources.list -o Dir::Etc::sourceparts=- \
 	   -o Dir::State::Lists=$$apt/lists -o Dir::Cache=$$apt/cache -o APT::Sandbox::User=root"; \
