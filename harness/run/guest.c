@@ -448,6 +448,24 @@ int guest_death(struct guest *g, int channel_closed, char *buf, size_t len)
 	return 1;
 }
 
+int guest_qmp_fail(struct guest *g, int ret, const char *what)
+{
+	char st[768];
+
+	if (ret == -EIO) { /* qmp_errmsg() names the command and QEMU's desc */
+		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(g->qmp));
+		return ret;
+	}
+	if (ret != -EPIPE && ret != -ETIMEDOUT) {
+		err_set(EXIT_QMP, "%s: %s", what, strerror(-ret));
+		return ret;
+	}
+	guest_death(g, ret == -EPIPE, st, sizeof(st));
+	err_set(EXIT_HANG, "%s: %s; %s", what, strerror(-ret), st);
+	guest_append_console(g, 20);
+	return ret;
+}
+
 int guest_vcpu_threads(struct guest *g, pid_t *tids, int max, int *n)
 {
 	json_t *ret = NULL, *cpu;

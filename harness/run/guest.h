@@ -135,4 +135,11 @@ void guest_panic_line(const char *console, char *buf, size_t len);
  * to exit first. Returns 1 when QEMU is gone. */
 int guest_death(struct guest *g, int channel_closed, char *buf, size_t len);
 
+/* Records why QMP command @what failed with @ret (qmp_execute()'s error):
+ * a QEMU gone or not answering (-EPIPE, -ETIMEDOUT) in guest_death()'s
+ * words with the console's tail (EXIT_HANG, like a phase that meets a
+ * dead guest), QEMU's refusal (-EIO), else "@what: ERROR" (EXIT_QMP).
+ * Returns @ret. */
+int guest_qmp_fail(struct guest *g, int ret, const char *what);
+
 #endif

@@ -192,10 +192,8 @@ int numa_apply(struct guest *g, const struct job *job, json_t *boot)
 		return 0;
 	}
 	ret = guest_vcpu_threads(g, tids, 64, &n);
-	if (ret) {
-		err_set(EXIT_QMP, "query-cpus-fast: %s", strerror(-ret));
-		return ret;
-	}
+	if (ret)
+		return guest_qmp_fail(g, ret, "query-cpus-fast");
 	bind = numa_bind_vcpus(job->nodes, job->nnodes, tids, n);
 	json_object_set_new(bind, "asked", json_true());
 	/* Each bound node's boot memory, from the host's side. */
