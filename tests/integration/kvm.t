@@ -3,14 +3,19 @@
 # The KVM path, in make test: each tests/kvm/*.t runs inside the lab host
 # guest (scripts/labhost.sh: nested KVM under TCG, README "KVM on a lab
 # host"), and every check it makes there is a check of this file, named
-# "kvm/FILE: ...", so prove's count and verdict include them. A lab host
-# that does not come up or does not finish is a failure with its console's
-# tail. A lab host whose own kernel stalls (scripts/labhost.sh exit 4
-# with its line: an RCU stall, a soft lockup or a hung task of the lab
-# host, README "KVM on a lab host") is not a verdict on mhpbench: that file runs
-# once more in a fresh lab host, and the first try's console is kept
-# (NAME.stalled/) and its checks printed as diagnostics. A second stall
-# fails. `make test-kvm` runs the same files alone.
+# "kvm/FILE: ...", so prove's count and verdict include them; a lab host
+# that does not come up or does not finish is a failure with its
+# console's tail. Three faults of the nested SVM that TCG emulates
+# (README, "KVM on a lab host") are not a verdict on mhpbench, and a file
+# that fails with one runs once more in a fresh lab host: the lab host's
+# own kernel stalling (scripts/labhost.sh exit 4 with its line: an RCU
+# stall, a soft lockup or a hung task); a lab host that does not finish
+# within 720 s, 3 to 5 times what a file takes, though mhpbench's own
+# deadlines (boot 300 s, phases less) end every boot sooner; and an error
+# that says the inner guest reset without a word from its kernel (the
+# reset case of faults.t asks for one and passes). The first try's files
+# are kept (NAME.try1/) and its checks printed as diagnostics; a second
+# failure of any kind fails. `make test-kvm` runs the same files alone.
 . "$(dirname "$0")/lib.sh"
 set -u
 keep=$ROOT/build/test-kvm
@@ -20,15 +25,25 @@ for t in "$ROOT"/tests/kvm/*.t; do
 	out=$(mktemp)
 	t0=$(date +%s)
 	for try in 1 2; do
-		LABHOST_KEEP=$keep/$(basename "$t" .t) "$ROOT/scripts/labhost.sh" -t 1500 \
+		LABHOST_KEEP=$keep/$(basename "$t" .t) "$ROOT/scripts/labhost.sh" -t 720 \
 			bash "tests/kvm/$(basename "$t")" >"$out" 2>"$out.err"
 		rc=$?
-		# By its line, not by exit 4 alone, which COMMAND may give too.
-		[ "$rc" -eq 4 ] && [ "$try" -eq 1 ] &&
-			grep -q "^labhost: the lab host's own kernel reported" "$out.err" || break
-		echo "# $name: the lab host's kernel stalled ($(($(date +%s) - t0)) s in); running it again in a fresh one. The first try:"
+		[ "$rc" -ne 0 ] && [ "$try" -eq 1 ] || break
+		# By labhost's line, not by exit 4 alone, which COMMAND may
+		# give too; a reset is one the file did not ask for: in its
+		# failure's diagnostics, not in a passing check.
+		if grep -q "^labhost: the lab host's own kernel reported" "$out.err"; then
+			why="the lab host's kernel stalled"
+		elif grep -q "^labhost: no end within" "$out.err"; then
+			why="the lab host did not finish, though mhpbench's own deadlines end every boot and phase sooner"
+		elif grep -q "^# .*error: .*the guest reset without a word from its kernel" "$out"; then
+			why="the inner guest reset without a word from its kernel"
+		else
+			break
+		fi
+		echo "# $name: $why ($(($(date +%s) - t0)) s in); running it again in a fresh lab host. The first try:"
 		{ grep -E '^(not )?ok ' "$out"; tail -12 "$out.err"; } | diag
-		mv "$keep/$(basename "$t" .t)" "$keep/$(basename "$t" .t).stalled"
+		mv "$keep/$(basename "$t" .t)" "$keep/$(basename "$t" .t).try1"
 	done
 	n=$T_N
 	# The inner TAP, renumbered into this file's; its diagnostics kept.
