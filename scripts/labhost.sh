@@ -52,7 +52,8 @@ else
 fi
 echo "labhost: $("$QEMU" --version | head -n1)" >&2
 # LABHOST_TCG=multi|single: one host thread per vCPU (the default: a
-# nested boot takes 25-50 s here against 80 s), or one for both.
+# nested boot takes 20-40 s here), or one for both (under QEMU 7.2 a
+# nested boot took 80 s; under 10.0 one did not say hello within 300 s).
 tcg=${LABHOST_TCG:-multi}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/labhost.XXXXXX")
