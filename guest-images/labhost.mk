@@ -36,7 +36,8 @@ labhost: $(LH_OUT)/initramfs.cpio.gz $(LH_QEMU)/usr/bin/qemu-system-x86_64
 
 # apt with its own sources list and state under build/labhost/apt, so the
 # machine's sources stay as they are; the mirror is the one this machine
-# uses for bookworm (a one-line sources.list, or deb822 .sources). The .debs are kept in build/deb like the kernels.
+# uses for bookworm (a one-line sources.list, or deb822 .sources). The
+# .debs are kept in build/deb like the kernels.
 # Every library the binary needs must be on this machine already (they
 # are those of bookworm's QEMU, which scripts/deps.sh installs): ldd says.
 $(LH_QEMU)/usr/bin/qemu-system-x86_64: labhost.mk | $(DEBS)

@@ -117,11 +117,8 @@ int cycle_fail(struct cycle_ctx *c, int ret, const char *what,
 
 static int qmp_fail(struct cycle_ctx *c, int ret, const char *what)
 {
-	if (ret == -EIO) {
-		/* qmp_errmsg() names the command and QEMU's desc. */
-		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));
-		return ret;
-	}
+	if (ret == -EIO) /* QEMU's refusal, in its words */
+		return guest_qmp_fail(c->g, ret, what);
 	return cycle_fail(c, ret, what, qmp_errmsg(c->g->qmp));
 }
 

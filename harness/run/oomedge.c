@@ -274,10 +274,8 @@ static int add_one(struct oomedge_ctx *c, struct point *pt, int k)
 	dimm_init(&d, c->g, unit_bytes(c));
 	d.host_node = dimm_host_node(c->job);
 	ret = dimm_plug(&d, c->job->node, dl, NULL);
-	if (ret == -EIO) {
-		err_set(EXIT_QMP, "QEMU refused QMP %s", qmp_errmsg(c->g->qmp));
-		return ret;
-	}
+	if (ret == -EIO) /* QEMU's refusal, in its words */
+		return guest_qmp_fail(c->g, ret, "device_add");
 	if (ret)
 		return died(c, pt, qmp_errmsg(c->g->qmp));
 	ret = dimm_wait_inserted(&d, dl, NULL, &status);
